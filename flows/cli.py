@@ -1,0 +1,65 @@
+"""Command line: ``ofsted-watch ingest | eval``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from flows import settings
+
+
+def print_ingest_summary(summary: dict, out=sys.stdout) -> None:
+    print(f"warehouse: {summary['db_path']}", file=out)
+    print(f"input:     {summary['input_dir']}", file=out)
+    print(
+        "files: {files_seen} read, {files_new} new, {files_changed} changed, {files_unchanged} unchanged, "
+        "{files_duplicate} duplicate, {files_rejected} rejected, {files_missing} missing".format(**summary),
+        file=out,
+    )
+    for r in summary["rejected"]:
+        print(f"  rejected {r['file'] or '-'} ({r['table']}): {r['reason']}", file=out)
+    print("rows per table (written this run / total):", file=out)
+    for table, total in summary["table_rows"].items():
+        print(f"  {table:<24} {summary['rows_written'].get(table, 0):>7} / {total}", file=out)
+    print("seconds per stage: " + ", ".join(f"{k} {v}" for k, v in summary["stage_seconds"].items()), file=out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="ofsted-watch", description="News about Ofsted visits of children's services, as a DuckDB warehouse.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    ing = sub.add_parser("ingest", help="run the ingest flow on every *.txt under --input")
+    ing.add_argument("--input", type=Path, default=settings.ARTICLES_DIR, help="folder of raw article files (default: seeds/articles)")
+    ing.add_argument("--db", type=Path, default=settings.DEFAULT_DB_PATH, help="warehouse file (default: warehouse/ofsted.duckdb)")
+    ing.add_argument("--max-file-bytes", type=int, default=settings.MAX_FILE_BYTES, help="files larger than this are rejected unread")
+    ing.add_argument("--json", action="store_true", help="print the summary as JSON")
+
+    ev = sub.add_parser("eval", help="ingest into a temporary warehouse and score against gold files")
+    ev.add_argument("--gold", type=Path, required=True, help="folder of gold JSON files")
+    ev.add_argument("--input", type=Path, default=settings.ARTICLES_DIR, help="folder of raw article files (default: seeds/articles)")
+
+    args = parser.parse_args(argv)
+    settings.configure_prefect_environment()
+    if args.command == "ingest":
+        from flows.ingest import ingest_flow
+
+        summary = ingest_flow(input_dir=args.input, db_path=args.db, max_file_bytes=args.max_file_bytes)
+        if args.json:
+            print(json.dumps(summary, indent=2, default=str))
+        else:
+            print_ingest_summary(summary)
+        return 0
+    if args.command == "eval":
+        from flows.evaluate import eval_flow
+
+        if not args.gold.is_dir():
+            parser.error(f"--gold {args.gold} is not a folder")
+        print(json.dumps(eval_flow(gold_dir=args.gold, input_dir=args.input), indent=2, ensure_ascii=False, default=str))
+        return 0
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

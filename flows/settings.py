@@ -1,0 +1,41 @@
+"""Every default setting of Ofsted Watch, in one place.
+
+Paths are resolved from the project root (or ``OFSTED_WATCH_HOME``), never from the current folder,
+so the CLI, the flows and the tests agree wherever they are started from.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(os.environ.get("OFSTED_WATCH_HOME", Path(__file__).resolve().parents[1])).resolve()
+
+SEEDS_DIR = PROJECT_ROOT / "seeds"
+ARTICLES_DIR = SEEDS_DIR / "articles"
+DEFAULT_DB_PATH = Path(os.environ.get("OFSTED_WATCH_DB", PROJECT_ROOT / "warehouse" / "ofsted.duckdb"))
+DEFAULT_REPORT_DIR = PROJECT_ROOT / "report"
+DDL_DIR = PROJECT_ROOT / "warehouse" / "ddl"
+
+# Files above this size are rejected unread: a real article is a few tens of KB.
+MAX_FILE_BYTES = int(os.environ.get("OFSTED_WATCH_MAX_FILE_BYTES", 5 * 1024 * 1024))
+# Articles handed to one task run: large enough that Prefect's per-task cost vanishes.
+BATCH_SIZE = 2000
+FILE_GLOB = "*.txt"
+
+# Prefect's home (its database, logs and the ephemeral server's state) stays inside the project.
+STATE_DIR = Path(os.environ.get("OFSTED_WATCH_STATE", PROJECT_ROOT / ".state")).resolve()
+PREFECT_HOME = STATE_DIR / "prefect"
+# A flow started with no PREFECT_API_URL launches a temporary server; on a loaded 2-core machine it
+# needs more than Prefect's default 20 s to come up.
+EPHEMERAL_STARTUP_TIMEOUT_SECONDS = 120
+
+
+def configure_prefect_environment() -> None:
+    """Defaults for Prefect, set before it is imported; anything the user exported wins."""
+    os.environ.setdefault("PREFECT_HOME", str(PREFECT_HOME))
+    # Prefect makes only the last folder of PREFECT_HOME.
+    Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", str(EPHEMERAL_STARTUP_TIMEOUT_SECONDS))
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")

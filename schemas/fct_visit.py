@@ -1,0 +1,25 @@
+from typing import Optional
+
+import pandera.polars as pa
+import polars as pl
+
+from schemas.common import TableModel, key, offset
+from schemas.vocabulary import keys
+
+
+class FctVisit(TableModel):
+    visit_key: str = key(unique=True)
+    article_key: str = key()
+    la_key: str = key()
+    visit_type: str = pa.Field(isin=keys("visit_types"))
+    visit_ordinal: Optional[pl.Int32] = pa.Field(nullable=True, in_range={"min_value": 1, "max_value": 20})
+    rating: Optional[str] = pa.Field(nullable=True, isin=keys("ratings"))
+    rating_year: Optional[pl.Int32] = pa.Field(nullable=True, in_range={"min_value": 2005, "max_value": 2035})
+    rating_month: Optional[pl.Int32] = pa.Field(nullable=True, in_range={"min_value": 1, "max_value": 12})
+    progress_phrase: Optional[str] = pa.Field(nullable=True)
+    evidence_text: str
+    evidence_start: pl.Int32 = offset()
+    evidence_end: pl.Int32 = offset()
+
+    class Config:
+        unique = ["article_key", "la_key"]

@@ -1,0 +1,21 @@
+"""Vocabulary keys read from seeds/vocabulary, so schemas and the vocabulary never drift apart."""
+
+from __future__ import annotations
+
+import csv
+from functools import lru_cache
+
+from flows.settings import SEEDS_DIR
+
+
+@lru_cache(maxsize=None)
+def keys(vocabulary: str) -> list[str]:
+    """Keys of one vocabulary file: ratings, visit_types, focus_areas, themes, polarities, speaker_types."""
+    with open(SEEDS_DIR / "vocabulary" / f"{vocabulary}.csv", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    return [r[0] for r in rows[1:]]
+
+
+BLOCK_KINDS = ["title", "standfirst", "heading", "body"]
+FILE_STATUSES = ["loaded", "unchanged", "duplicate", "rejected", "missing"]
+ENCODINGS = ["utf-8", "utf-8-sig", "windows-1252"]

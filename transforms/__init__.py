@@ -1,0 +1,1 @@
+"""Pure polars transforms: no Prefect, no warehouse I/O."""

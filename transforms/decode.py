@@ -1,0 +1,62 @@
+"""Bytes to text: UTF-8 (with or without BOM), falling back to Windows-1252; binary and empty files are refused."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+
+import polars as pl
+
+ZERO_WIDTH = "[\u200b\u200c\u200d\u2060\ufeff\u00ad]"
+ODD_SPACES = "[\u00a0\u202f\u2007\u2009\u200a\t\f\v]"
+
+
+def decode_bytes(data: bytes) -> tuple[str | None, str | None, str | None]:
+    """Return (text, encoding, reject_reason)."""
+    if len(data) == 0:
+        return None, None, "empty file (0 bytes)"
+    head = data[:8192]
+    if b"\x00" in head:
+        return None, None, "binary file: contains NUL bytes, not text"
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+    if controls > max(8, len(head) // 20):
+        return None, None, f"binary file: {controls} control bytes in the first {len(head)} bytes"
+    if data.startswith(b"\xef\xbb\xbf"):
+        encoding = "utf-8-sig"
+    else:
+        encoding = "utf-8"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        # Windows-1252 leaves five byte values undefined; replacing them keeps the rest of the article.
+        text, encoding = data.decode("cp1252", errors="replace"), "windows-1252"
+    if not text.strip():
+        return None, encoding, "only whitespace: no text to extract"
+    return text, encoding, None
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def decode_frame(raw: pl.DataFrame) -> pl.DataFrame:
+    """Adds ``text``, ``encoding``, ``is_encoding_fallback`` and ``reject_reason`` to a frame with a ``content`` column."""
+    decoded = [decode_bytes(b) for b in raw["content"]]
+    return raw.with_columns(
+        pl.Series("text", [d[0] for d in decoded], dtype=pl.String),
+        pl.Series("encoding", [d[1] for d in decoded], dtype=pl.String),
+        pl.Series("reject_reason", [d[2] for d in decoded], dtype=pl.String),
+    ).with_columns((pl.col("encoding") == "windows-1252").fill_null(False).alias("is_encoding_fallback"))
+
+
+def normalise_text(text: pl.Expr) -> pl.Expr:
+    """Line endings, HTML entities, odd spaces and zero-width characters, so offsets are stable."""
+    return (
+        text.str.replace_all("\r\n?", "\n")
+        .map_batches(
+            lambda s: pl.Series([html.unescape(v) if v is not None and "&" in v else v for v in s], dtype=pl.String),
+            return_dtype=pl.String,
+        )
+        .str.replace_all(ZERO_WIDTH, "")
+        .str.replace_all(ODD_SPACES, " ")
+    )

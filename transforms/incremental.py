@@ -1,0 +1,74 @@
+"""Which files need extraction: compares this run's files with what the warehouse already holds."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from transforms.keys import key_expr
+
+PREVIOUS_SCHEMA = {"path": pl.String, "content_sha256": pl.String, "status": pl.String, "article_key": pl.String}
+LIVE_STATUSES = ["loaded", "unchanged", "duplicate"]
+
+
+def article_key_expr() -> pl.Expr:
+    return key_expr(pl.lit("article"), "content_sha256")
+
+
+def plan_files(files: pl.DataFrame, previous: pl.DataFrame, stored_articles: pl.DataFrame) -> pl.DataFrame:
+    """Adds ``change`` (new, changed, unchanged, rejected) and ``status``/``article_key`` to the files read.
+
+    files: path, source_file, content_sha256 (null when unread), reject_reason, ...
+    previous: raw_file rows of earlier runs (path, content_sha256, status, article_key).
+    stored_articles: article_key of articles already in the warehouse.
+
+    A file whose content the warehouse (or an earlier file of this run) already holds is a
+    duplicate: recorded, pointing at the same article, not extracted again.
+    """
+    prev = previous.select(
+        "path",
+        pl.col("content_sha256").alias("prev_sha"),
+        pl.col("status").alias("prev_status"),
+        pl.col("article_key").alias("prev_article_key"),
+    )
+    stored = stored_articles.select("article_key").with_columns(pl.lit(True).alias("is_stored"))
+    f = files.join(prev, on="path", how="left").with_columns(article_key_expr().alias("article_key"))
+    f = f.join(stored, on="article_key", how="left").with_columns(pl.col("is_stored").fill_null(False))
+    is_same = (pl.col("prev_sha") == pl.col("content_sha256")) & pl.col("prev_status").is_in(LIVE_STATUSES) & pl.col("is_stored")
+    change = (
+        pl.when(pl.col("reject_reason").is_not_null())
+        .then(pl.lit("rejected"))
+        .when(is_same.fill_null(False))
+        .then(pl.lit("unchanged"))
+        .when(pl.col("prev_sha").is_not_null())
+        .then(pl.lit("changed"))
+        .otherwise(pl.lit("new"))
+    )
+    f = f.sort("path").with_columns(change.alias("change"))
+    first_of_content = pl.int_range(pl.len()).over("content_sha256") == 0
+    status = (
+        pl.when(pl.col("change") == "rejected")
+        .then(pl.lit("rejected"))
+        .when(pl.col("change") == "unchanged")
+        .then(pl.lit("unchanged"))
+        .when(pl.col("is_stored") | ~first_of_content)
+        .then(pl.lit("duplicate"))
+        .otherwise(pl.lit("loaded"))
+    )
+    return f.with_columns(
+        status.alias("status"),
+        pl.when(pl.col("change") == "rejected").then(pl.lit(None, dtype=pl.String)).otherwise(pl.col("article_key")).alias("article_key"),
+    )
+
+
+def missing_files(files: pl.DataFrame, previous: pl.DataFrame) -> pl.DataFrame:
+    """Paths known from earlier runs and absent now: kept, with their facts, marked missing."""
+    return previous.join(files.select("path"), on="path", how="anti").filter(pl.col("status") != "missing")
+
+
+def retired_articles(planned: pl.DataFrame, previous: pl.DataFrame) -> list[str]:
+    """Articles whose only file now holds other content: their facts are replaced, so they go."""
+    now = planned.filter(pl.col("article_key").is_not_null()).select("path", "article_key")
+    kept_elsewhere = previous.join(planned.select("path"), on="path", how="anti").filter(pl.col("status").is_in(LIVE_STATUSES + ["missing"]))
+    still = set(now["article_key"].to_list()) | set(kept_elsewhere["article_key"].drop_nulls().to_list())
+    changed_old = planned.filter(pl.col("change") == "changed")["prev_article_key"].drop_nulls().to_list()
+    return sorted(set(changed_old) - still)

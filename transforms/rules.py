@@ -1,0 +1,151 @@
+"""Loads the analyst-editable rules and reference data from ``seeds/`` into polars frames."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+GENERIC_ALIAS_WORDS = {"city", "of", "county", "council", "borough", "district", "the", "ua", "and"}
+
+
+@dataclass(frozen=True)
+class Rules:
+    boilerplate: pl.DataFrame
+    metadata_patterns: pl.DataFrame
+    publishers: dict[str, str]
+    abbreviations: list[str]
+    authorities: pl.DataFrame
+    aliases: pl.DataFrame
+    ambiguous_names: pl.DataFrame
+    mention_exclusions: pl.DataFrame
+    name_stopwords: frozenset[str]
+    person_roles: pl.DataFrame
+    speech_verbs: list[str]
+    ordinal_words: dict[str, int]
+    ordinal_patterns: list[str]
+    visit_type_cues: pl.DataFrame
+    past_context: pl.DataFrame
+    visit_evidence: list[str]
+    rating_cues: pl.DataFrame
+    focus_cues: pl.DataFrame
+    focus_indicators: list[str]
+    progress_patterns: list[str]
+    theme_cues: pl.DataFrame
+    polarity_cues: pl.DataFrame
+    clause_splitters: list[str]
+    negators: list[str]
+    inspectorate_subjects: list[str]
+    vocab: dict[str, pl.DataFrame]
+    inspections: pl.DataFrame
+
+
+def _csv(path: Path) -> pl.DataFrame:
+    return pl.read_csv(path, infer_schema=False)
+
+
+def _alias_key(alias: str) -> str:
+    return re.sub(r"\s+", " ", alias.replace("’", "'")).strip().lower()
+
+
+def load_authorities(seeds_dir: Path) -> pl.DataFrame:
+    """Current authorities from the reference list plus the abolished ones that old news names."""
+    ref = _csv(seeds_dir / "reference" / "england_childrens_services_las.csv")
+    current = ref.select(
+        "la_name",
+        pl.col("new_la_code").alias("ons_code"),
+        "region_name",
+        pl.col("ons_entity_description").alias("la_type"),
+        "ofsted_urn",
+        "official_name",
+        pl.lit(True).alias("is_current"),
+        "alt_names",
+    )
+    former = _csv(seeds_dir / "rules" / "former_authorities.csv").select(
+        "la_name",
+        "ons_code",
+        "region_name",
+        "la_type",
+        pl.lit(None, dtype=pl.String).alias("ofsted_urn"),
+        "official_name",
+        pl.lit(False).alias("is_current"),
+        "alt_names",
+    )
+    return pl.concat([current, former])
+
+
+def build_aliases(authorities: pl.DataFrame, extra: pl.DataFrame) -> pl.DataFrame:
+    """One row per (alias, authority) with a priority; the best priority wins, ties are ambiguous.
+
+    Canonical names beat curated aliases, which beat the reference list's alternative names: the
+    mySociety list maps "bournemouth" to BCP, but older news means the abolished borough.
+    """
+    rows: list[tuple[str, str, str, int]] = []
+    for r in authorities.iter_rows(named=True):
+        rows.append((r["la_name"], r["la_name"], "canonical", 0 if r["is_current"] else 1))
+        rows.append((r["official_name"], r["la_name"], "official", 2))
+        for alt in (r["alt_names"] or "").split("|"):
+            words = set(_alias_key(alt).split())
+            if alt.strip() and not words <= GENERIC_ALIAS_WORDS and not alt.strip().endswith(" UA"):
+                rows.append((alt.strip(), r["la_name"], "alt_name", 3))
+    for r in extra.iter_rows(named=True):
+        rows.append((r["alias"], r["la_name"], r["alias_kind"], 2))
+    df = pl.DataFrame(rows, schema=["alias", "la_name", "alias_kind", "priority"], orient="row")
+    df = df.with_columns(pl.col("alias").map_elements(_alias_key, return_dtype=pl.String).alias("alias_key"))
+    best = df.group_by("alias_key").agg(pl.col("priority").min().alias("best"))
+    df = (
+        df.join(best, on="alias_key")
+        .filter(pl.col("priority") == pl.col("best"))
+        .unique(["alias_key", "la_name"], keep="first")
+        .drop("best")
+    )
+    n_las = df.group_by("alias_key").agg(pl.col("la_name").n_unique().alias("n_las"))
+    return df.join(n_las, on="alias_key").with_columns(
+        # Single-word aliases must be capitalised in text ("Bury", not "bury"); longer ones may not be.
+        (pl.col("alias_key").str.contains(" ")).alias("is_case_insensitive"),
+        (pl.col("n_las") > 1).alias("is_ambiguous"),
+    ).sort("alias_key")
+
+
+def load_rules(seeds_dir: Path) -> Rules:
+    rules_dir = seeds_dir / "rules"
+    vocab_dir = seeds_dir / "vocabulary"
+    authorities = load_authorities(seeds_dir)
+    aliases = build_aliases(authorities, _csv(rules_dir / "la_aliases.csv"))
+    unknown = set(_csv(rules_dir / "la_aliases.csv")["la_name"]) - set(authorities["la_name"])
+    if unknown:
+        raise ValueError(f"seeds/rules/la_aliases.csv names authorities not in the reference list: {sorted(unknown)}")
+    publishers = {r["variant"]: r["publisher"] for r in _csv(rules_dir / "publishers.csv").iter_rows(named=True)}
+    ordinal_words = {r["word"]: int(r["ordinal"]) for r in _csv(rules_dir / "ordinal_words.csv").iter_rows(named=True)}
+    vocab = {p.stem: _csv(p) for p in sorted(vocab_dir.glob("*.csv"))}
+    return Rules(
+        boilerplate=_csv(rules_dir / "boilerplate.csv"),
+        metadata_patterns=_csv(rules_dir / "metadata_patterns.csv"),
+        publishers=publishers,
+        abbreviations=_csv(rules_dir / "abbreviations.csv")["abbreviation"].to_list(),
+        authorities=authorities.drop("alt_names"),
+        aliases=aliases,
+        ambiguous_names=_csv(rules_dir / "ambiguous_names.csv"),
+        mention_exclusions=_csv(rules_dir / "mention_exclusions.csv"),
+        name_stopwords=frozenset(_csv(rules_dir / "name_stopwords.csv")["word"].to_list()),
+        person_roles=_csv(rules_dir / "person_roles.csv"),
+        speech_verbs=_csv(rules_dir / "speech_verbs.csv")["verb"].to_list(),
+        ordinal_words=ordinal_words,
+        ordinal_patterns=_csv(rules_dir / "ordinal_patterns.csv")["pattern"].to_list(),
+        visit_type_cues=_csv(rules_dir / "visit_type_cues.csv"),
+        past_context=_csv(rules_dir / "past_context.csv"),
+        visit_evidence=_csv(rules_dir / "visit_evidence.csv")["pattern"].to_list(),
+        rating_cues=_csv(rules_dir / "rating_cues.csv"),
+        focus_cues=_csv(rules_dir / "focus_cues.csv"),
+        focus_indicators=_csv(rules_dir / "focus_indicators.csv")["pattern"].to_list(),
+        progress_patterns=_csv(rules_dir / "progress_patterns.csv")["pattern"].to_list(),
+        theme_cues=_csv(rules_dir / "theme_cues.csv"),
+        polarity_cues=_csv(rules_dir / "polarity_cues.csv"),
+        clause_splitters=_csv(rules_dir / "clause_splitters.csv")["pattern"].to_list(),
+        negators=_csv(rules_dir / "polarity_modifiers.csv").filter(pl.col("kind") == "negator")["pattern"].to_list(),
+        inspectorate_subjects=_csv(rules_dir / "inspectorate_subjects.csv")["pattern"].to_list(),
+        vocab=vocab,
+        inspections=_csv(seeds_dir / "reference" / "ofsted_la_childrens_services_inspections.csv"),
+    )

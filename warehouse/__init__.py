@@ -1,0 +1,1 @@
+"""The DuckDB warehouse: DDL files and the loader."""

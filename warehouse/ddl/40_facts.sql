@@ -1,0 +1,205 @@
+CREATE TABLE IF NOT EXISTS fct_visit (
+    visit_key VARCHAR NOT NULL,
+    article_key VARCHAR NOT NULL,
+    la_key VARCHAR NOT NULL,
+    visit_type VARCHAR NOT NULL,
+    visit_ordinal INTEGER,
+    rating VARCHAR,
+    rating_year INTEGER,
+    rating_month INTEGER,
+    progress_phrase VARCHAR,
+    evidence_text VARCHAR NOT NULL,
+    evidence_start INTEGER NOT NULL,
+    evidence_end INTEGER NOT NULL
+);
+COMMENT ON TABLE fct_visit IS 'One row per article and authority whose Ofsted visit the article reports.';
+COMMENT ON COLUMN fct_visit.visit_key IS 'Surrogate key: hash of (article_key, la_key).';
+COMMENT ON COLUMN fct_visit.article_key IS 'The reporting article (dim_article).';
+COMMENT ON COLUMN fct_visit.la_key IS 'The visited authority (dim_local_authority).';
+COMMENT ON COLUMN fct_visit.visit_type IS 'monitoring_visit, focused_visit, focused_assurance_visit or inspection; unstated: monitoring_visit if rated inadequate, else focused_visit.';
+COMMENT ON COLUMN fct_visit.visit_ordinal IS 'Which visit of its kind ("fourth monitoring visit" = 4); null if unstated.';
+COMMENT ON COLUMN fct_visit.rating IS 'The authority''s overall judgement as the article states it: outstanding, good, requires_improvement, inadequate; null if unstated.';
+COMMENT ON COLUMN fct_visit.rating_year IS 'Year the judgement was made, as stated; null if unstated.';
+COMMENT ON COLUMN fct_visit.rating_month IS 'Month (1-12) the judgement was made, as stated; null if unstated.';
+COMMENT ON COLUMN fct_visit.progress_phrase IS 'A short phrase the article uses for progress ("modest but fragile"), when it gives one.';
+COMMENT ON COLUMN fct_visit.evidence_text IS 'The sentence that best shows the visit.';
+COMMENT ON COLUMN fct_visit.evidence_start IS 'Offset of the evidence sentence in staging.stg_article.clean_text.';
+COMMENT ON COLUMN fct_visit.evidence_end IS 'Offset just past the evidence sentence.';
+
+CREATE TABLE IF NOT EXISTS fct_visit_focus (
+    visit_key VARCHAR NOT NULL,
+    focus_area VARCHAR NOT NULL,
+    article_key VARCHAR NOT NULL,
+    evidence_start INTEGER NOT NULL,
+    evidence_end INTEGER NOT NULL
+);
+COMMENT ON TABLE fct_visit_focus IS 'What each visit looked at; a visit with no rows here had no stated focus.';
+COMMENT ON COLUMN fct_visit_focus.visit_key IS 'The visit (fct_visit).';
+COMMENT ON COLUMN fct_visit_focus.focus_area IS 'front_door, help_and_protection, children_in_care, care_leavers, disabled_children or pre_proceedings.';
+COMMENT ON COLUMN fct_visit_focus.article_key IS 'The article the evidence is in (dim_article).';
+COMMENT ON COLUMN fct_visit_focus.evidence_start IS 'Offset of the sentence naming the focus in staging.stg_article.clean_text.';
+COMMENT ON COLUMN fct_visit_focus.evidence_end IS 'Offset just past that sentence.';
+
+CREATE TABLE IF NOT EXISTS fct_person_mention (
+    person_mention_key VARCHAR NOT NULL,
+    article_key VARCHAR NOT NULL,
+    person_key VARCHAR NOT NULL,
+    la_key VARCHAR,
+    person_name VARCHAR NOT NULL,
+    role VARCHAR,
+    speaker_type VARCHAR NOT NULL,
+    is_quoted BOOLEAN NOT NULL,
+    evidence_start INTEGER NOT NULL,
+    evidence_end INTEGER NOT NULL
+);
+COMMENT ON TABLE fct_person_mention IS 'A named person in an article, with the role and authority the article gives them.';
+COMMENT ON COLUMN fct_person_mention.person_mention_key IS 'Surrogate key: hash of (article_key, person_key).';
+COMMENT ON COLUMN fct_person_mention.article_key IS 'The article (dim_article).';
+COMMENT ON COLUMN fct_person_mention.person_key IS 'The person (dim_person).';
+COMMENT ON COLUMN fct_person_mention.la_key IS 'The authority the person speaks or acts for (dim_local_authority); null if unknown.';
+COMMENT ON COLUMN fct_person_mention.person_name IS 'The name as written in this article.';
+COMMENT ON COLUMN fct_person_mention.role IS 'Role as the article gives it ("cabinet member for children and families").';
+COMMENT ON COLUMN fct_person_mention.speaker_type IS 'council, inspectorate or other, from the role.';
+COMMENT ON COLUMN fct_person_mention.is_quoted IS 'True when the article quotes the person directly.';
+COMMENT ON COLUMN fct_person_mention.evidence_start IS 'Offset of the first mention of the name in staging.stg_article.clean_text.';
+COMMENT ON COLUMN fct_person_mention.evidence_end IS 'Offset just past that mention.';
+
+CREATE TABLE IF NOT EXISTS fct_quote (
+    quote_key VARCHAR NOT NULL,
+    article_key VARCHAR NOT NULL,
+    la_key VARCHAR,
+    speaker_person_key VARCHAR,
+    speaker_name VARCHAR,
+    speaker_role VARCHAR,
+    speaker_type VARCHAR NOT NULL,
+    quote_text VARCHAR NOT NULL,
+    evidence_start INTEGER NOT NULL,
+    evidence_end INTEGER NOT NULL
+);
+COMMENT ON TABLE fct_quote IS 'Direct quotes of three words or more, with who said them.';
+COMMENT ON COLUMN fct_quote.quote_key IS 'Surrogate key: hash of (article_key, evidence_start).';
+COMMENT ON COLUMN fct_quote.article_key IS 'The article (dim_article).';
+COMMENT ON COLUMN fct_quote.la_key IS 'The authority the speaker speaks for, or the quote is about (dim_local_authority).';
+COMMENT ON COLUMN fct_quote.speaker_person_key IS 'The named speaker (dim_person); null for unnamed speakers such as "a council spokesman" or the report.';
+COMMENT ON COLUMN fct_quote.speaker_name IS 'The speaker''s name as written; null when unnamed.';
+COMMENT ON COLUMN fct_quote.speaker_role IS 'The speaker''s role ("spokesperson", "cabinet member for ...", "inspectorate", "report").';
+COMMENT ON COLUMN fct_quote.speaker_type IS 'council, inspectorate or other.';
+COMMENT ON COLUMN fct_quote.quote_text IS 'The quote, quotation marks included.';
+COMMENT ON COLUMN fct_quote.evidence_start IS 'Offset of the opening quotation mark in staging.stg_article.clean_text.';
+COMMENT ON COLUMN fct_quote.evidence_end IS 'Offset just past the closing quotation mark.';
+
+CREATE TABLE IF NOT EXISTS fct_finding (
+    finding_key VARCHAR NOT NULL,
+    article_key VARCHAR NOT NULL,
+    la_key VARCHAR,
+    theme VARCHAR NOT NULL,
+    polarity VARCHAR NOT NULL,
+    asserted_by VARCHAR NOT NULL,
+    is_previous_inspection BOOLEAN NOT NULL,
+    is_inspection_finding BOOLEAN NOT NULL,
+    theme_cue VARCHAR,
+    polarity_cue VARCHAR,
+    evidence_text VARCHAR NOT NULL,
+    evidence_start INTEGER NOT NULL,
+    evidence_end INTEGER NOT NULL
+);
+COMMENT ON TABLE fct_finding IS 'What a sentence says was praised or criticised, as (authority, theme, polarity); count is_inspection_finding rows for what inspectors found.';
+COMMENT ON COLUMN fct_finding.finding_key IS 'Surrogate key: hash of (article_key, sentence number, theme, polarity).';
+COMMENT ON COLUMN fct_finding.article_key IS 'The article (dim_article).';
+COMMENT ON COLUMN fct_finding.la_key IS 'The authority the sentence is about (dim_local_authority); null when unknown.';
+COMMENT ON COLUMN fct_finding.theme IS 'Theme key (dim_theme.theme).';
+COMMENT ON COLUMN fct_finding.polarity IS 'positive (praise) or negative (criticism).';
+COMMENT ON COLUMN fct_finding.asserted_by IS 'Who asserts it: inspectorate, council (its own words) or other.';
+COMMENT ON COLUMN fct_finding.is_previous_inspection IS 'True when the sentence only recounts the earlier inspection or visit.';
+COMMENT ON COLUMN fct_finding.is_inspection_finding IS 'True when the inspectorate asserts it about this visit and the authority is known: the rows to count.';
+COMMENT ON COLUMN fct_finding.theme_cue IS 'The words that set the theme.';
+COMMENT ON COLUMN fct_finding.polarity_cue IS 'The words that set the polarity.';
+COMMENT ON COLUMN fct_finding.evidence_text IS 'The sentence.';
+COMMENT ON COLUMN fct_finding.evidence_start IS 'Offset of the sentence in staging.stg_article.clean_text.';
+COMMENT ON COLUMN fct_finding.evidence_end IS 'Offset just past the sentence.';
+
+CREATE TABLE IF NOT EXISTS fct_inspection (
+    inspection_key VARCHAR NOT NULL,
+    la_key VARCHAR,
+    ofsted_urn VARCHAR NOT NULL,
+    la_name VARCHAR,
+    framework VARCHAR,
+    publication_date DATE,
+    inspection_start_date DATE,
+    inspection_end_date DATE,
+    inspection_end_date_key INTEGER,
+    overall_effectiveness VARCHAR,
+    help_and_protection VARCHAR,
+    children_in_care VARCHAR,
+    care_leavers VARCHAR,
+    leadership VARCHAR,
+    lead_inspector VARCHAR,
+    report_url VARCHAR,
+    grade_source VARCHAR
+);
+COMMENT ON TABLE fct_inspection IS 'Ofsted''s published full inspections of children''s services 2012-2026 (register in seeds/reference; grades are Crown copyright, OGL v3.0).';
+COMMENT ON COLUMN fct_inspection.inspection_key IS 'Surrogate key: hash of (ofsted_urn, publication_date, framework, report_url).';
+COMMENT ON COLUMN fct_inspection.la_key IS 'The inspected authority (dim_local_authority), joined on ofsted_urn.';
+COMMENT ON COLUMN fct_inspection.ofsted_urn IS 'Ofsted''s provider reference.';
+COMMENT ON COLUMN fct_inspection.la_name IS 'Canonical authority name.';
+COMMENT ON COLUMN fct_inspection.framework IS 'SIF, ILACS standard, ILACS short, or another framework.';
+COMMENT ON COLUMN fct_inspection.publication_date IS 'Date the report was published.';
+COMMENT ON COLUMN fct_inspection.inspection_start_date IS 'First day of the inspection.';
+COMMENT ON COLUMN fct_inspection.inspection_end_date IS 'Last day of the inspection.';
+COMMENT ON COLUMN fct_inspection.inspection_end_date_key IS 'dim_date.date_key of inspection_end_date.';
+COMMENT ON COLUMN fct_inspection.overall_effectiveness IS 'Overall judgement as a rating key; null where the report gives none.';
+COMMENT ON COLUMN fct_inspection.help_and_protection IS 'Sub-judgement for help and protection, as a rating key.';
+COMMENT ON COLUMN fct_inspection.children_in_care IS 'Sub-judgement for children in care, as a rating key.';
+COMMENT ON COLUMN fct_inspection.care_leavers IS 'Sub-judgement for care leavers, as a rating key.';
+COMMENT ON COLUMN fct_inspection.leadership IS 'Sub-judgement for leadership, as a rating key.';
+COMMENT ON COLUMN fct_inspection.lead_inspector IS 'Lead inspector named by the report.';
+COMMENT ON COLUMN fct_inspection.report_url IS 'Address of the report.';
+COMMENT ON COLUMN fct_inspection.grade_source IS 'How the grade was read (derived data).';
+
+CREATE TABLE IF NOT EXISTS rejected_rows (
+    run_id VARCHAR NOT NULL,
+    rejected_at TIMESTAMP NOT NULL,
+    table_name VARCHAR NOT NULL,
+    source_file VARCHAR,
+    reason VARCHAR NOT NULL,
+    row_json VARCHAR
+);
+COMMENT ON TABLE rejected_rows IS 'Rows and files that failed validation or could not be read, with the reason; the rest of the run loads.';
+COMMENT ON COLUMN rejected_rows.run_id IS 'The run that rejected it (etl_run.run_id).';
+COMMENT ON COLUMN rejected_rows.rejected_at IS 'When (UTC).';
+COMMENT ON COLUMN rejected_rows.table_name IS 'The table the row was meant for; raw_file for a file that could not be read.';
+COMMENT ON COLUMN rejected_rows.source_file IS 'The input file the row came from.';
+COMMENT ON COLUMN rejected_rows.reason IS 'What failed, in words (the column, the check and the value).';
+COMMENT ON COLUMN rejected_rows.row_json IS 'The rejected row as JSON.';
+
+CREATE TABLE IF NOT EXISTS etl_run (
+    run_id VARCHAR NOT NULL,
+    flow_run_id VARCHAR,
+    started_at TIMESTAMP NOT NULL,
+    finished_at TIMESTAMP,
+    status VARCHAR NOT NULL,
+    input_dir VARCHAR,
+    files_seen INTEGER,
+    files_new INTEGER,
+    files_changed INTEGER,
+    files_unchanged INTEGER,
+    files_rejected INTEGER,
+    files_missing INTEGER,
+    rows_written VARCHAR,
+    stage_seconds VARCHAR
+);
+COMMENT ON TABLE etl_run IS 'One row per ingest run: what it saw and wrote, and how long each stage took.';
+COMMENT ON COLUMN etl_run.run_id IS 'Run identifier (UUID).';
+COMMENT ON COLUMN etl_run.flow_run_id IS 'Prefect flow run id, when run as a flow.';
+COMMENT ON COLUMN etl_run.started_at IS 'Start (UTC).';
+COMMENT ON COLUMN etl_run.finished_at IS 'End (UTC).';
+COMMENT ON COLUMN etl_run.status IS 'success, or failed (a failed run commits nothing but this row is not written either: see the logs).';
+COMMENT ON COLUMN etl_run.input_dir IS 'The folder read.';
+COMMENT ON COLUMN etl_run.files_seen IS 'Files found.';
+COMMENT ON COLUMN etl_run.files_new IS 'Paths never read before.';
+COMMENT ON COLUMN etl_run.files_changed IS 'Known paths whose content changed (their article is replaced).';
+COMMENT ON COLUMN etl_run.files_unchanged IS 'Known paths with the same content (skipped without extraction).';
+COMMENT ON COLUMN etl_run.files_rejected IS 'Files that could not be loaded (see rejected_rows).';
+COMMENT ON COLUMN etl_run.files_missing IS 'Known paths no longer present (their facts are kept).';
+COMMENT ON COLUMN etl_run.rows_written IS 'JSON object: rows inserted per table.';
+COMMENT ON COLUMN etl_run.stage_seconds IS 'JSON object: seconds per stage (read, clean, segment, extract, validate, load).';

@@ -1,0 +1,135 @@
+"""Opens the warehouse, applies the DDL, and loads one run in one transaction."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from flows.settings import DDL_DIR
+
+REFERENCE_TABLES = ["dim_local_authority", "dim_date", "dim_theme", "fct_inspection"]
+ARTICLE_TABLES = {
+    "dim_article": "main",
+    "fct_visit": "main",
+    "fct_visit_focus": "main",
+    "fct_person_mention": "main",
+    "fct_quote": "main",
+    "fct_finding": "main",
+    "stg_article": "staging",
+    "stg_sentence": "staging",
+    "stg_authority_mention": "staging",
+}
+LOCK_RETRY_SECONDS = 30.0
+
+
+class WarehouseLocked(RuntimeError):
+    """Another process holds the warehouse file."""
+
+
+def connect(db_path: Path, read_only: bool = False, wait_seconds: float = LOCK_RETRY_SECONDS) -> duckdb.DuckDBPyConnection:
+    """Opens the file, retrying while another process holds its lock, then fails with a clear message."""
+    db_path = Path(db_path)
+    if not read_only:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            return duckdb.connect(str(db_path), read_only=read_only)
+        except duckdb.IOException as err:
+            if "lock" not in str(err).lower() or time.monotonic() >= deadline:
+                raise WarehouseLocked(
+                    f"the warehouse {db_path} is held by another process (waited {wait_seconds:.0f}s): {err}"
+                ) from err
+            time.sleep(0.5)
+
+
+def scalar(con: duckdb.DuckDBPyConnection, query: str):
+    """The single value of a query (DuckDB 2.0 relations have no fetchone())."""
+    return con.sql(query).fetchall()[0][0]
+
+
+def apply_ddl(con: duckdb.DuckDBPyConnection, ddl_dir: Path = DDL_DIR) -> None:
+    for sql_file in sorted(ddl_dir.glob("*.sql")):
+        con.execute(sql_file.read_text(encoding="utf-8"))
+
+
+def qualified(table: str) -> str:
+    schema = ARTICLE_TABLES.get(table) or {"raw_file": "raw", "raw_text": "raw"}.get(table, "main")
+    return f"{schema}.{table}"
+
+
+@dataclass
+class LoadBatch:
+    run_row: dict
+    raw_files: pl.DataFrame
+    raw_texts: pl.DataFrame
+    article_tables: dict[str, pl.DataFrame]
+    reference_tables: dict[str, pl.DataFrame]
+    dim_person: pl.DataFrame
+    rejected: pl.DataFrame
+    replace_article_keys: list[str] = field(default_factory=list)
+
+
+def read_previous(con: duckdb.DuckDBPyConnection) -> tuple[pl.DataFrame, pl.DataFrame]:
+    previous = con.sql("SELECT path, content_sha256, status, article_key FROM raw.raw_file").pl()
+    stored = con.sql("SELECT article_key FROM dim_article").pl()
+    return previous, stored
+
+
+def load(con: duckdb.DuckDBPyConnection, batch: LoadBatch) -> dict[str, int]:
+    """Writes the batch atomically: all of it or, on any error, none of it."""
+    written: dict[str, int] = {}
+    keys = pl.DataFrame({"article_key": batch.replace_article_keys}, schema={"article_key": pl.String})
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.register("replace_keys", keys)
+        for name, frame in batch.reference_tables.items():
+            con.execute(f"DELETE FROM {qualified(name)}")
+            written[name] = _insert(con, name, frame)
+        for name in ARTICLE_TABLES:
+            con.execute(f"DELETE FROM {qualified(name)} WHERE article_key IN (SELECT article_key FROM replace_keys)")
+            frame = batch.article_tables.get(name)
+            written[name] = _insert(con, name, frame) if frame is not None else 0
+        con.register("new_person", batch.dim_person)
+        before = scalar(con, "SELECT count(*) FROM dim_person")
+        con.execute("INSERT INTO dim_person BY NAME SELECT * FROM new_person WHERE person_key NOT IN (SELECT person_key FROM dim_person)")
+        written["dim_person"] = scalar(con, "SELECT count(*) FROM dim_person") - before
+        con.register("new_text", batch.raw_texts)
+        con.execute(
+            "INSERT INTO raw.raw_text BY NAME SELECT * FROM new_text WHERE content_sha256 NOT IN (SELECT content_sha256 FROM raw.raw_text)"
+        )
+        con.register("seen_files", batch.raw_files.select("path"))
+        con.execute("DELETE FROM raw.raw_file WHERE path IN (SELECT path FROM seen_files)")
+        written["raw_file"] = _insert(con, "raw_file", batch.raw_files)
+        written["rejected_rows"] = _insert(con, "rejected_rows", batch.rejected)
+        run = pl.DataFrame([batch.run_row])
+        _insert(con, "etl_run", run)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        for view in ("replace_keys", "new_person", "new_text", "seen_files", "frame_to_insert"):
+            try:
+                con.unregister(view)
+            except Exception:  # noqa: BLE001 - a view never registered is fine
+                pass
+    return written
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> int:
+    if frame is None or frame.height == 0:
+        return 0
+    con.register("frame_to_insert", frame)
+    con.execute(f"INSERT INTO {qualified(table)} BY NAME SELECT * FROM frame_to_insert")
+    con.unregister("frame_to_insert")
+    return frame.height
+
+
+def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    names = ["raw_file", "raw_text", *ARTICLE_TABLES, "dim_person", *REFERENCE_TABLES, "rejected_rows", "etl_run"]
+    return {n: scalar(con, f"SELECT count(*) FROM {qualified(n)}") for n in names}

@@ -1,0 +1,56 @@
+"""Reads the warehouse back into the gold format, per input file name, for evaluation."""
+
+from __future__ import annotations
+
+import duckdb
+
+
+def predictions_by_file(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
+    files = con.sql(
+        """
+        SELECT f.source_file, a.article_key, a.title, a.publisher, CAST(a.published_date AS VARCHAR) AS published_date
+        FROM raw.raw_file f JOIN dim_article a USING (article_key)
+        WHERE f.status IN ('loaded', 'unchanged', 'duplicate')
+        """
+    ).fetchall()
+    out: dict[str, dict] = {}
+    by_article: dict[str, list[str]] = {}
+    for source_file, article_key, title, publisher, published in files:
+        out[source_file] = {"title": title, "publisher": publisher, "published_date": published, "visits": [], "people": [], "findings": []}
+        by_article.setdefault(article_key, []).append(source_file)
+
+    visits = con.sql(
+        """
+        SELECT v.article_key, la.la_name, v.visit_type, v.visit_ordinal, v.rating, v.rating_year, v.rating_month,
+               list(fo.focus_area ORDER BY fo.focus_area) FILTER (WHERE fo.focus_area IS NOT NULL) AS focus
+        FROM fct_visit v JOIN dim_local_authority la USING (la_key)
+        LEFT JOIN fct_visit_focus fo USING (visit_key)
+        GROUP BY ALL
+        """
+    ).fetchall()
+    for article_key, la, vtype, ordinal, rating, year, month, focus in visits:
+        for f in by_article.get(article_key, []):
+            out[f]["visits"].append({"local_authority": la, "visit_type": vtype, "ordinal": ordinal, "focus": focus or [],
+                                     "rating": rating, "rating_year": year, "rating_month": month})
+    people = con.sql(
+        """
+        SELECT m.article_key, m.person_name, m.role, la.la_name, m.is_quoted
+        FROM fct_person_mention m LEFT JOIN dim_local_authority la USING (la_key)
+        """
+    ).fetchall()
+    for article_key, name, role, la, quoted in people:
+        for f in by_article.get(article_key, []):
+            out[f]["people"].append({"name": name, "role": role, "local_authority": la, "quoted": quoted})
+    findings = con.sql(
+        """
+        SELECT DISTINCT ON (f.article_key, la.la_name, f.theme, f.polarity)
+               f.article_key, la.la_name, f.theme, f.polarity, f.evidence_text
+        FROM fct_finding f JOIN dim_local_authority la USING (la_key)
+        WHERE f.is_inspection_finding
+        ORDER BY f.article_key, la.la_name, f.theme, f.polarity, f.evidence_start
+        """
+    ).fetchall()
+    for article_key, la, theme, polarity, evidence in findings:
+        for f in by_article.get(article_key, []):
+            out[f]["findings"].append({"local_authority": la, "theme": theme, "polarity": polarity, "evidence": evidence})
+    return out
