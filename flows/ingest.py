@@ -20,7 +20,7 @@ from prefect.context import get_run_context
 from flows import settings
 from schemas.validate import validate_table
 from transforms import incremental, marts
-from transforms.decode import decode_frame, sha256_hex
+from transforms.decode import decode_frame, sha256_file, sha256_hex
 from transforms.pipeline import Cleaned, Extracted, clean_stage, extract_stage, segment_stage
 from transforms.rules import Rules, load_rules
 from warehouse import loader
@@ -47,6 +47,7 @@ def read_files(input_dir: Path, file_glob: str, max_file_bytes: int) -> pl.DataF
                "content": None, "content_sha256": None, "read_error": None}
         if size > max_file_bytes:
             row["read_error"] = f"file is {size:,} bytes, above the size limit of {max_file_bytes:,} bytes (max_file_bytes)"
+            row["content_sha256"] = sha256_file(path)
         else:
             try:
                 data = path.read_bytes()
@@ -117,14 +118,13 @@ def load_warehouse(db_path: Path, batch: loader.LoadBatch) -> tuple[dict[str, in
 
 
 def _raw_file_rows(planned: pl.DataFrame, previous: pl.DataFrame, run_id: str) -> pl.DataFrame:
-    prev = previous.select("path", pl.col("encoding").alias("prev_encoding"), pl.col("is_encoding_fallback").alias("prev_fallback"))
-    seen = planned.join(prev, on="path", how="left").select(
+    seen = incremental.files_to_record(planned).select(
         "path",
         "source_file",
         "content_sha256",
         "size_bytes",
-        pl.when(pl.col("status") == "unchanged").then(pl.col("prev_encoding")).otherwise(pl.col("encoding")).alias("encoding"),
-        pl.when(pl.col("status") == "unchanged").then(pl.col("prev_fallback")).otherwise(pl.col("is_encoding_fallback")).fill_null(False).alias("is_encoding_fallback"),
+        "encoding",
+        pl.col("is_encoding_fallback").fill_null(False),
         "read_at",
         "status",
         "reject_reason",
@@ -157,7 +157,7 @@ def ingest_flow(
 
     t = time.perf_counter()
     planned = decode_and_plan(files, previous, stored)
-    to_extract = planned.filter(pl.col("status") == "loaded")
+    to_extract = planned.filter(pl.col("change").is_in(["new", "changed"]) & (pl.col("status") == "loaded"))
     docs = to_extract.select("article_key", "text")
     cleaned = clean(docs, rules)
     stages["clean"] = time.perf_counter() - t
@@ -177,7 +177,7 @@ def ingest_flow(
     valid, rejected = validate({**tables, **reference}, source_files.select("article_key", "source_file"))
     stages["validate"] = time.perf_counter() - t
 
-    file_rejects = planned.filter(pl.col("status") == "rejected").select(
+    file_rejects = planned.filter(pl.col("change") == "rejected").select(
         pl.lit("raw_file").alias("table_name"), "source_file", pl.col("reject_reason").alias("reason"), pl.lit(None, dtype=pl.String).alias("row_json")
     )
     now = datetime.now(timezone.utc).replace(tzinfo=None)
@@ -228,9 +228,10 @@ def ingest_flow(
         "files_new": count.get("new", 0),
         "files_changed": count.get("changed", 0),
         "files_unchanged": count.get("unchanged", 0),
-        "files_duplicate": planned.filter(pl.col("status") == "duplicate").height,
+        "files_duplicate": planned.filter((pl.col("status") == "duplicate") & (pl.col("change") != "unchanged")).height,
         "files_rejected": count.get("rejected", 0),
         "files_missing": missing,
+        "articles_extracted": to_extract.height,
         "rejected": [{"file": r["source_file"], "table": r["table_name"], "reason": r["reason"]} for r in all_rejected.iter_rows(named=True)],
         "rows_written": written,
         "table_rows": totals,

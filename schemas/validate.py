@@ -31,13 +31,17 @@ def validate_table(table: str, frame: pl.DataFrame, source_files: pl.DataFrame |
     bad = indexed.join(reasons, on="index", how="inner")
     good = indexed.join(reasons, on="index", how="anti").drop("index")
     rows_json = [json.dumps(r, default=str, ensure_ascii=False) for r in bad.drop("index", "reason").to_dicts()]
-    rejects = bad.select(pl.lit(table).alias("table_name"), pl.col("reason"), *(["article_key"] if "article_key" in bad.columns else [])).with_columns(
-        pl.Series("row_json", rows_json, dtype=pl.String)
-    )
-    if "article_key" in rejects.columns and source_files is not None:
-        rejects = rejects.join(source_files, on="article_key", how="left").drop("article_key")
+    rejects = bad.select(
+        pl.lit(table).alias("table_name"),
+        pl.col("reason"),
+        (pl.col("source_file").cast(pl.String) if "source_file" in bad.columns else pl.lit(None, dtype=pl.String)).alias("own_file"),
+        (pl.col("article_key").cast(pl.String) if "article_key" in bad.columns else pl.lit(None, dtype=pl.String)).alias("article_key"),
+    ).with_columns(pl.Series("row_json", rows_json, dtype=pl.String))
+    if source_files is not None:
+        rejects = rejects.join(source_files.select("article_key", "source_file"), on="article_key", how="left")
     else:
-        rejects = rejects.drop("article_key", strict=False).with_columns(pl.lit(None, dtype=pl.String).alias("source_file"))
+        rejects = rejects.with_columns(pl.lit(None, dtype=pl.String).alias("source_file"))
+    rejects = rejects.with_columns(pl.coalesce("own_file", "source_file").alias("source_file"))
     good = model.validate(good, lazy=True) if good.height else model.validate(good.clear(), lazy=True)
     return good, rejects.select("table_name", "source_file", "reason", "row_json")
 

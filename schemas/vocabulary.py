@@ -17,5 +17,5 @@ def keys(vocabulary: str) -> list[str]:
 
 
 BLOCK_KINDS = ["title", "standfirst", "heading", "body"]
-FILE_STATUSES = ["loaded", "unchanged", "duplicate", "rejected", "missing"]
+FILE_STATUSES = ["loaded", "duplicate", "rejected", "missing"]
 ENCODINGS = ["utf-8", "utf-8-sig", "windows-1252"]

@@ -23,7 +23,20 @@ class AliasMatcher:
     ambiguous_kind: dict[str, str]
 
 
+_MATCHERS: dict[int, tuple[Rules, AliasMatcher]] = {}
+
+
 def build_matcher(rules: Rules) -> AliasMatcher:
+    """The compiled alias pattern for these rules, built once per rules object."""
+    cached = _MATCHERS.get(id(rules))
+    if cached is not None and cached[0] is rules:
+        return cached[1]
+    matcher = _build_matcher(rules)
+    _MATCHERS[id(rules)] = (rules, matcher)
+    return matcher
+
+
+def _build_matcher(rules: Rules) -> AliasMatcher:
     aliases = rules.aliases
     parts: list[tuple[int, str]] = []
     literals: set[str] = set()

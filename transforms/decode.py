@@ -39,6 +39,15 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def sha256_file(path, chunk_bytes: int = 1 << 20) -> str:
+    """Hash of a file too large to load: read in chunks, never held whole."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(chunk_bytes):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def decode_frame(raw: pl.DataFrame) -> pl.DataFrame:
     """Adds ``text``, ``encoding``, ``is_encoding_fallback`` and ``reject_reason`` to a frame with a ``content`` column."""
     decoded = [decode_bytes(b) for b in raw["content"]]

@@ -6,8 +6,8 @@ import polars as pl
 
 from transforms.keys import key_expr
 
-PREVIOUS_SCHEMA = {"path": pl.String, "content_sha256": pl.String, "status": pl.String, "article_key": pl.String}
-LIVE_STATUSES = ["loaded", "unchanged", "duplicate"]
+PREVIOUS_SCHEMA = {"path": pl.String, "content_sha256": pl.String, "status": pl.String, "article_key": pl.String, "reject_reason": pl.String}
+LIVE_STATUSES = ["loaded", "duplicate"]
 
 
 def article_key_expr() -> pl.Expr:
@@ -15,7 +15,8 @@ def article_key_expr() -> pl.Expr:
 
 
 def plan_files(files: pl.DataFrame, previous: pl.DataFrame, stored_articles: pl.DataFrame) -> pl.DataFrame:
-    """Adds ``change`` (new, changed, unchanged, rejected) and ``status``/``article_key`` to the files read.
+    """Adds ``change`` (what happened this run: new, changed, unchanged, rejected), ``status`` (the
+    file's state: loaded, duplicate, rejected) and ``article_key`` to the files read.
 
     files: path, source_file, content_sha256 (null when unread), reject_reason, ...
     previous: raw_file rows of earlier runs (path, content_sha256, status, article_key).
@@ -29,13 +30,22 @@ def plan_files(files: pl.DataFrame, previous: pl.DataFrame, stored_articles: pl.
         pl.col("content_sha256").alias("prev_sha"),
         pl.col("status").alias("prev_status"),
         pl.col("article_key").alias("prev_article_key"),
+        pl.col("reject_reason").alias("prev_reject_reason"),
     )
     stored = stored_articles.select("article_key").with_columns(pl.lit(True).alias("is_stored"))
     f = files.join(prev, on="path", how="left").with_columns(article_key_expr().alias("article_key"))
     f = f.join(stored, on="article_key", how="left").with_columns(pl.col("is_stored").fill_null(False))
-    is_same = (pl.col("prev_sha") == pl.col("content_sha256")) & pl.col("prev_status").is_in(LIVE_STATUSES) & pl.col("is_stored")
+    is_same = (pl.col("prev_sha") == pl.col("content_sha256")) & pl.col("prev_status").is_in([*LIVE_STATUSES, "missing"]) & pl.col("is_stored")
+    # The same rejected content for the same reason is old news: no second rejection is recorded.
+    same_rejection = (
+        (pl.col("prev_sha") == pl.col("content_sha256"))
+        & (pl.col("prev_status") == "rejected")
+        & (pl.col("prev_reject_reason") == pl.col("reject_reason"))
+    ).fill_null(False)
     change = (
-        pl.when(pl.col("reject_reason").is_not_null())
+        pl.when(same_rejection)
+        .then(pl.lit("unchanged"))
+        .when(pl.col("reject_reason").is_not_null())
         .then(pl.lit("rejected"))
         .when(is_same.fill_null(False))
         .then(pl.lit("unchanged"))
@@ -46,17 +56,17 @@ def plan_files(files: pl.DataFrame, previous: pl.DataFrame, stored_articles: pl.
     f = f.sort("path").with_columns(change.alias("change"))
     first_of_content = pl.int_range(pl.len()).over("content_sha256") == 0
     status = (
-        pl.when(pl.col("change") == "rejected")
+        pl.when((pl.col("change") == "rejected") | same_rejection)
         .then(pl.lit("rejected"))
         .when(pl.col("change") == "unchanged")
-        .then(pl.lit("unchanged"))
+        .then(pl.when(pl.col("prev_status") == "missing").then(pl.lit("loaded")).otherwise(pl.col("prev_status")))
         .when(pl.col("is_stored") | ~first_of_content)
         .then(pl.lit("duplicate"))
         .otherwise(pl.lit("loaded"))
     )
     return f.with_columns(
         status.alias("status"),
-        pl.when(pl.col("change") == "rejected").then(pl.lit(None, dtype=pl.String)).otherwise(pl.col("article_key")).alias("article_key"),
+        pl.when(pl.col("reject_reason").is_not_null()).then(pl.lit(None, dtype=pl.String)).otherwise(pl.col("article_key")).alias("article_key"),
     )
 
 
@@ -69,6 +79,12 @@ def retired_articles(planned: pl.DataFrame, previous: pl.DataFrame) -> list[str]
     """Articles whose only file now holds other content: their facts are replaced, so they go."""
     now = planned.filter(pl.col("article_key").is_not_null()).select("path", "article_key")
     kept_elsewhere = previous.join(planned.select("path"), on="path", how="anti").filter(pl.col("status").is_in(LIVE_STATUSES + ["missing"]))
-    still = set(now["article_key"].to_list()) | set(kept_elsewhere["article_key"].drop_nulls().to_list())
+    still = set(now["article_key"].drop_nulls().to_list()) | set(kept_elsewhere["article_key"].drop_nulls().to_list())
     changed_old = planned.filter(pl.col("change") == "changed")["prev_article_key"].drop_nulls().to_list()
     return sorted(set(changed_old) - still)
+
+
+def files_to_record(planned: pl.DataFrame) -> pl.DataFrame:
+    """raw_file rows to write: everything but unchanged files, which stay exactly as they were
+    (a file back from missing is written again, as loaded)."""
+    return planned.filter((pl.col("change") != "unchanged") | (pl.col("prev_status") == "missing"))

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from transforms.people import NAME, TOKEN
+from transforms.people import NAME, TOKEN, clean_name
 from transforms.rules import Rules
 from transforms.textmatch import fold
 
 QUOTE_SPAN = re.compile(r"“[^”]*(?:”|$)|\"[^\"]*(?:\"|$)")
 MIN_QUOTE_WORDS = 3
-SPOKES = r"(?:a|an|the) (?:[\w’']+ ){0,3}?spokes(?:man|woman|person)(?: for (?:the )?[\w’']+(?: [\w’']+){0,3}?)?"
+SPOKES = r"(?:[Aa]n?|[Tt]he) (?:[\w’']+ ){0,3}?spokes(?:man|woman|person)(?: for (?:the )?[\w’']+(?: [\w’']+){0,3}?)?"
 INSPECTORATE_WORDS = r"(?i)^(?:it|they|inspectors?|ofsted|the inspectorate|the watchdog|the (?:\w+ )?(?:report|letter)|ofsted['’]s (?:report|letter))$"
 
 
@@ -43,7 +43,8 @@ def _attribution_patterns(verbs: list[str]) -> tuple[re.Pattern[str], re.Pattern
 CONNECTIVES = r"^(?:(?:But|And|So|Yet|However|Meanwhile|Also|Then|Despite|Although|While|Instead|Now),? )+"
 
 
-def _resolve(subj: str, at: int, people: list[dict], sentence_la: str | None, last: tuple[int, Speaker] | None = None) -> Speaker:
+def _resolve(subj: str, at: int, people: list[dict], sentence_la: str | None, last: tuple[int, Speaker] | None = None,
+             stopwords: frozenset[str] = frozenset()) -> Speaker:
     s = re.sub(CONNECTIVES, "", subj.strip())
     if re.search(r"(?i)spokes(man|woman|person)", s):
         kind = "inspectorate" if re.search(r"(?i)ofsted", s) else "council"
@@ -61,6 +62,8 @@ def _resolve(subj: str, at: int, people: list[dict], sentence_la: str | None, la
             p = before[-1]
             return Speaker(p["person_name"], p["role"], p["speaker_type"], p["la_name"])
         return Speaker(None, None, "other", sentence_la)
+    if " " in s:
+        s = clean_name(s, stopwords) or s
     folded = fold(s)
     for p in reversed(people):
         pname = fold(p["person_name"])
@@ -69,7 +72,7 @@ def _resolve(subj: str, at: int, people: list[dict], sentence_la: str | None, la
     return Speaker(s if " " in s else None, None, "other", sentence_la)
 
 
-def _article_quotes(blocks: list[dict], people: list[dict], sentence_la, patterns) -> list[dict]:
+def _article_quotes(blocks: list[dict], people: list[dict], sentence_la, patterns, stopwords: frozenset[str]) -> list[dict]:
     after_pat, before_pat = patterns
     out: list[dict] = []
     previous_block_speaker: Speaker | None = None
@@ -96,7 +99,7 @@ def _article_quotes(blocks: list[dict], people: list[dict], sentence_la, pattern
             la = sentence_la(base + s)
             if attributions:
                 a = min(attributions, key=lambda a: min(abs(a[0] - e), abs(s - a[1])))
-                speaker = _resolve(a[2], base + a[0], people, la, last)
+                speaker = _resolve(a[2], base + a[0], people, la, last, stopwords)
             elif s == 0 and previous_block_speaker is not None:
                 speaker = previous_block_speaker
             elif s == 0:
@@ -143,7 +146,7 @@ def find_quotes(blocks: pl.DataFrame, sentences: pl.DataFrame, people: pl.DataFr
                     return la
             return None
 
-        for q in _article_quotes(g.sort("block_no").to_dicts(), people_by.get(article_key, []), sentence_la, patterns):
+        for q in _article_quotes(g.sort("block_no").to_dicts(), people_by.get(article_key, []), sentence_la, patterns, rules.name_stopwords):
             rows.append({"article_key": article_key, **q})
     schema = {"article_key": pl.String, "start": pl.Int64, "end": pl.Int64, "quote_text": pl.String, "speaker_name": pl.String,
               "speaker_role": pl.String, "speaker_type": pl.String, "la_name": pl.String}
@@ -181,7 +184,7 @@ def sentence_assertions(sentences: pl.DataFrame, quotes: pl.DataFrame, people: p
             m = after_pat.match(m2.group("rest")) if m2 else None
         if not m:
             return None
-        return _resolve(m.group("subj"), start, people_by.get(article_key, []), la).speaker_type
+        return _resolve(m.group("subj"), start, people_by.get(article_key, []), la, stopwords=rules.name_stopwords).speaker_type
 
     s = sentences.join(overlap, on=["article_key", "sentence_no"], how="left")
     reported = [

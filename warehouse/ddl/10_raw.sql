@@ -11,18 +11,18 @@ CREATE TABLE IF NOT EXISTS raw.raw_file (
     article_key VARCHAR,
     run_id VARCHAR NOT NULL
 );
-COMMENT ON TABLE raw.raw_file IS 'One row per input file path as last read: its content hash, size, encoding and what the last run did with it.';
+COMMENT ON TABLE raw.raw_file IS 'One row per input file path: its content hash, size, encoding and state. A rerun leaves unchanged files'' rows untouched (etl_run counts them).';
 COMMENT ON COLUMN raw.raw_file.path IS 'Absolute path of the file when it was read (natural key).';
 COMMENT ON COLUMN raw.raw_file.source_file IS 'The file name without folders.';
 COMMENT ON COLUMN raw.raw_file.content_sha256 IS 'SHA-256 of the raw bytes; files are recognised by it, so an unchanged file is not extracted again.';
 COMMENT ON COLUMN raw.raw_file.size_bytes IS 'Size of the file in bytes.';
 COMMENT ON COLUMN raw.raw_file.encoding IS 'Encoding the text was decoded with: utf-8, utf-8-sig (UTF-8 with BOM) or windows-1252.';
 COMMENT ON COLUMN raw.raw_file.is_encoding_fallback IS 'True when the bytes were not valid UTF-8 and Windows-1252 was used instead.';
-COMMENT ON COLUMN raw.raw_file.read_at IS 'When the file was read (UTC).';
-COMMENT ON COLUMN raw.raw_file.status IS 'loaded (extracted this run), unchanged (same hash as before, skipped), duplicate (same content as another file: one article), rejected (see reject_reason), missing (no longer in the input folder; its facts are kept).';
+COMMENT ON COLUMN raw.raw_file.read_at IS 'When this content was read at this path (UTC).';
+COMMENT ON COLUMN raw.raw_file.status IS 'The file''s state: loaded (its article is extracted), duplicate (same content as another file: one article), rejected (see reject_reason), missing (no longer in the input folder; its facts are kept).';
 COMMENT ON COLUMN raw.raw_file.reject_reason IS 'Why the file was not loaded, in words; null when it was.';
 COMMENT ON COLUMN raw.raw_file.article_key IS 'The article the file holds (dim_article.article_key); several files with the same content share one.';
-COMMENT ON COLUMN raw.raw_file.run_id IS 'The run that last read the file (etl_run.run_id).';
+COMMENT ON COLUMN raw.raw_file.run_id IS 'The run that read this content at this path (etl_run.run_id).';
 
 CREATE TABLE IF NOT EXISTS raw.raw_text (
     content_sha256 VARCHAR NOT NULL,

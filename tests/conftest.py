@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from flows import settings
+
+settings.configure_prefect_environment()
+
+from transforms.pipeline import Extracted, run_all  # noqa: E402
+from transforms.rules import Rules, load_rules  # noqa: E402
+
+PROJECT = Path(__file__).resolve().parents[1]
+SHARED_GOLD = PROJECT.parent / "shared" / "gold"
+SEED_ARTICLES = PROJECT / "seeds" / "articles"
+
+
+@pytest.fixture(scope="session")
+def rules() -> Rules:
+    return load_rules(PROJECT / "seeds")
+
+
+@pytest.fixture(scope="session")
+def extract(rules):
+    """Run every extraction stage on hand-written texts: extract("text", "text2", ...) -> Extracted."""
+
+    def run(*texts: str) -> Extracted:
+        docs = pl.DataFrame({"article_key": [f"{i:016x}" for i in range(len(texts))], "text": list(texts)})
+        return run_all(docs, rules)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """One temporary Prefect API for every flow test of the session (starting one costs 10-30 s)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=180):
+        yield
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "prefect_harness" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.flow)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "flow: runs a Prefect flow against a temporary API")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")

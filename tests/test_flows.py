@@ -1,0 +1,160 @@
+"""The ingest and eval flows end to end, against a temporary Prefect API."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from flows.evaluate import eval_flow
+from flows.ingest import ingest_flow
+from tests.conftest import PROJECT, SEED_ARTICLES
+from warehouse import loader
+
+GOLD = PROJECT / "tests" / "gold"
+DATA_TABLES = [
+    "raw.raw_file", "raw.raw_text", "staging.stg_article", "staging.stg_sentence", "staging.stg_authority_mention",
+    "dim_article", "dim_local_authority", "dim_person", "dim_date", "dim_theme",
+    "fct_visit", "fct_visit_focus", "fct_person_mention", "fct_quote", "fct_finding", "fct_inspection", "rejected_rows",
+]
+
+
+def snapshot(db: Path) -> dict[str, pl.DataFrame]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {t: con.sql(f"SELECT * FROM {t} ORDER BY ALL").pl() for t in DATA_TABLES}
+    finally:
+        con.close()
+
+
+def query(db: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.sql(sql).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def corpus(tmp_path) -> Path:
+    d = tmp_path / "inbox"
+    shutil.copytree(SEED_ARTICLES, d)
+    return d
+
+
+def test_eval_on_the_sample_meets_the_bar(prefect_harness):
+    result = eval_flow(gold_dir=GOLD, input_dir=SEED_ARTICLES)
+    assert result["visits"]["f1"] == 1.0
+    assert all(v >= 0.95 for v in result["visits"]["fields"].values() if v is not None)
+    assert result["people"]["f1"] >= 0.95
+    assert result["articles"]["title"] == 1.0
+    assert result["articles"]["publisher"] == 1.0
+    assert result["articles"]["published_date"] == 1.0
+    assert result["visits"]["other_authority_false_positives"] == []
+
+
+def test_reload_is_idempotent_and_skips_unchanged_files(prefect_harness, corpus, tmp_path):
+    db = tmp_path / "w.duckdb"
+    first = ingest_flow(input_dir=corpus, db_path=db)
+    assert first["files_new"] == 5 and first["files_rejected"] == 0
+    before = snapshot(db)
+    second = ingest_flow(input_dir=corpus, db_path=db)
+    assert second["files_unchanged"] == 5 and second["files_new"] == 0
+    assert first["articles_extracted"] == 5 and second["articles_extracted"] == 0
+    assert second["rows_written"]["fct_visit"] == 0 and second["rows_written"]["fct_finding"] == 0
+    after = snapshot(db)
+    for table in DATA_TABLES:
+        assert before[table].equals(after[table]), table
+    assert query(db, "SELECT count(*) FROM etl_run")[0][0] == 2
+
+
+def test_changed_file_replaces_its_facts_and_a_copy_is_one_article(prefect_harness, corpus, tmp_path):
+    db = tmp_path / "w.duckdb"
+    ingest_flow(input_dir=corpus, db_path=db)
+    target = sorted(corpus.glob("001_*.txt"))[0]
+    target.write_text(target.read_text(encoding="utf-8").replace("Surrey", "Hampshire"), encoding="utf-8")
+    shutil.copy(sorted(corpus.glob("004_*.txt"))[0], corpus / "copy_of_trust_story.txt")
+    summary = ingest_flow(input_dir=corpus, db_path=db)
+    assert (summary["files_changed"], summary["files_new"], summary["files_duplicate"]) == (1, 1, 1)
+    visits = query(db, f"""
+        SELECT la.la_name FROM fct_visit v JOIN dim_local_authority la USING (la_key)
+        JOIN raw.raw_file f USING (article_key) WHERE f.source_file = '{target.name}'""")
+    assert visits == [("Hampshire",)]
+    assert query(db, "SELECT count(*) FROM dim_article")[0][0] == 5
+    assert query(db, "SELECT count(DISTINCT article_key), count(*) FROM raw.raw_file WHERE source_file LIKE '004_%' OR source_file LIKE 'copy_%'")[0] == (1, 2)
+    orphans = query(db, "SELECT count(*) FROM fct_finding WHERE article_key NOT IN (SELECT article_key FROM dim_article)")[0][0]
+    assert orphans == 0
+
+
+def test_bad_files_are_rejected_with_reasons_and_nothing_is_lost(prefect_harness, corpus, tmp_path):
+    db = tmp_path / "w.duckdb"
+    ingest_flow(input_dir=corpus, db_path=db)
+    before = query(db, "SELECT count(*) FROM fct_visit")[0][0]
+    (corpus / "empty.txt").write_bytes(b"")
+    (corpus / "blank.txt").write_text("  \n\n\t ")
+    (corpus / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 10)
+    (corpus / "huge.txt").write_bytes(b"Ofsted visited Surrey council. " * 40000)
+    (corpus / "legacy.txt").write_bytes("Headline\n\nOfsted’s monitoring visit to Croydon council found “drift”.\n".encode("cp1252"))
+    summary = ingest_flow(input_dir=corpus, db_path=db, max_file_bytes=1_000_000)
+    reasons = {r["file"]: r["reason"] for r in summary["rejected"]}
+    assert set(reasons) == {"empty.txt", "blank.txt", "image.txt", "huge.txt"}
+    assert "empty" in reasons["empty.txt"] and "whitespace" in reasons["blank.txt"] and "binary" in reasons["image.txt"]
+    assert "1,000,000" in reasons["huge.txt"]
+    assert query(db, "SELECT count(*) FROM fct_visit")[0][0] == before + 1
+    assert query(db, "SELECT encoding, is_encoding_fallback FROM raw.raw_file WHERE source_file = 'legacy.txt'") == [("windows-1252", True)]
+    assert query(db, "SELECT count(*) FROM rejected_rows WHERE table_name = 'raw_file'")[0][0] == 4
+    again = ingest_flow(input_dir=corpus, db_path=db, max_file_bytes=1_000_000)
+    assert again["rejected"] == [] and query(db, "SELECT count(*) FROM rejected_rows")[0][0] == 4
+
+
+def test_a_failed_load_leaves_the_previous_warehouse_intact(prefect_harness, corpus, tmp_path, monkeypatch):
+    db = tmp_path / "w.duckdb"
+    ingest_flow(input_dir=corpus, db_path=db)
+    before = snapshot(db)
+    target = sorted(corpus.glob("000_*.txt"))[0]
+    target.write_text(target.read_text(encoding="utf-8") + "\n\nOfsted visited Kent County Council too.\n", encoding="utf-8")
+    real_insert = loader._insert
+
+    def failing_insert(con, table, frame):
+        if table == "fct_finding":
+            raise RuntimeError("disk full (simulated)")
+        return real_insert(con, table, frame)
+
+    monkeypatch.setattr(loader, "_insert", failing_insert)
+    with pytest.raises(RuntimeError, match="simulated"):
+        ingest_flow(input_dir=corpus, db_path=db)
+    after = snapshot(db)
+    for table in DATA_TABLES:
+        assert before[table].equals(after[table]), table
+
+
+def test_cli_ingest_prints_a_summary(prefect_harness, corpus, tmp_path, capsys):
+    from flows.cli import main
+
+    assert main(["ingest", "--input", str(corpus), "--db", str(tmp_path / "cli.duckdb")]) == 0
+    out = capsys.readouterr().out
+    assert "files: 5 read, 5 new, 0 changed, 0 unchanged" in out
+    assert "fct_visit" in out and "seconds per stage" in out
+
+
+def test_marts_are_reachable_by_plain_names_and_fully_commented(prefect_harness, corpus, tmp_path):
+    db = tmp_path / "w.duckdb"
+    ingest_flow(input_dir=corpus, db_path=db)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        for t in ["dim_article", "dim_local_authority", "dim_person", "dim_date", "dim_theme", "fct_visit", "fct_visit_focus",
+                  "fct_person_mention", "fct_quote", "fct_finding", "fct_inspection", "v_theme_summary"]:
+            con.sql(f"SELECT * FROM {t} LIMIT 1").fetchall()
+        uncommented_tables = con.sql(
+            "SELECT schema_name, table_name FROM duckdb_tables() WHERE comment IS NULL AND database_name = current_database()"
+        ).fetchall()
+        uncommented_columns = con.sql(
+            "SELECT table_name, column_name FROM duckdb_columns() WHERE comment IS NULL AND database_name = current_database()"
+        ).fetchall()
+    finally:
+        con.close()
+    assert uncommented_tables == []
+    assert uncommented_columns == []

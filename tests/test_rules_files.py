@@ -1,0 +1,57 @@
+"""The analyst-editable rule files parse, and every pattern compiles where it is used."""
+
+import csv
+import re
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+RULES = Path(__file__).resolve().parents[1] / "seeds" / "rules"
+VOCAB = Path(__file__).resolve().parents[1] / "seeds" / "vocabulary"
+
+
+@pytest.mark.parametrize("path", sorted(RULES.glob("*.csv")) + sorted(VOCAB.glob("*.csv")), ids=lambda p: p.name)
+def test_rule_file_is_rectangular(path):
+    rows = list(csv.reader(path.open(encoding="utf-8")))
+    assert len(rows) >= 2
+    assert all(len(r) == len(rows[0]) for r in rows), [r for r in rows if len(r) != len(rows[0])]
+
+
+def _patterns():
+    for path in sorted(RULES.glob("*.csv")):
+        for row in csv.DictReader(path.open(encoding="utf-8")):
+            for col in ("pattern", "unless"):
+                if row.get(col):
+                    yield path.name, row[col].replace("{ORD}", "(?:first|second)")
+
+
+@pytest.mark.parametrize("name, pattern", list(_patterns()))
+def test_pattern_compiles_in_polars(name, pattern):
+    pl.Series(["probe text"]).str.contains(pattern)
+
+
+def test_vocabulary_keys_match_the_shared_vocabulary(rules):
+    expected = {
+        "ratings": ["outstanding", "good", "requires_improvement", "inadequate"],
+        "visit_types": ["monitoring_visit", "focused_visit", "focused_assurance_visit", "inspection"],
+        "focus_areas": ["front_door", "help_and_protection", "children_in_care", "care_leavers", "disabled_children", "pre_proceedings"],
+        "polarities": ["positive", "negative"],
+    }
+    for name, keys in expected.items():
+        assert rules.vocab[name][rules.vocab[name].columns[0]].to_list() == keys
+    assert len(rules.vocab["themes"]) == 17
+
+
+def test_cue_files_only_use_vocabulary_keys(rules):
+    themes = set(rules.vocab["themes"]["theme"])
+    assert set(rules.theme_cues["theme"]) <= themes
+    assert set(rules.focus_cues["focus_area"]) <= set(rules.vocab["focus_areas"]["focus_area"])
+    assert set(rules.rating_cues["rating"]) <= set(rules.vocab["ratings"]["rating"])
+    assert set(rules.visit_type_cues["visit_type"]) <= set(rules.vocab["visit_types"]["visit_type"])
+    assert set(rules.polarity_cues["polarity"]) <= {"positive", "negative"}
+
+
+def test_rules_hold_no_sample_file_names():
+    text = "\n".join(p.read_text(encoding="utf-8") for p in RULES.glob("*.csv"))
+    assert not re.search(r"[0-9]{3}_[0-9a-f]{16}", text)

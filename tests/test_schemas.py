@@ -1,0 +1,86 @@
+"""Every table model rejects bad rows; validate_table splits them out with a reason."""
+
+import json
+
+import polars as pl
+import pytest
+
+from schemas import MODELS
+from schemas.validate import validate_table
+from transforms.marts import build_marts, reference_marts
+
+K = "0123456789abcdef"
+
+
+@pytest.fixture(scope="module")
+def good_tables(extract, rules):
+    ex = extract(
+        "Headline\n\nIn their fourth monitoring visit to Surrey council, rated inadequate in 2018, inspectors focused on care leavers. "
+        "Caseloads were manageable.\n\nClare Curran, the council’s cabinet member, said: “We are pleased with this.”"
+    )
+    files = pl.DataFrame({"article_key": ex.articles["article_key"], "source_file": ["a.txt"], "content_sha256": ["a" * 64]})
+    tables = build_marts(ex, files) | reference_marts(rules)
+    return tables
+
+
+# (table, column, bad value): one breakage per table, each against a declared check.
+BREAKAGES = [
+    ("dim_article", "article_key", "not-a-key"),
+    ("dim_local_authority", "ons_code", "X123"),
+    ("dim_person", "person_name", "A"),
+    ("dim_date", "month", 13),
+    ("dim_theme", "theme", "weather"),
+    ("fct_visit", "visit_type", "drive_by"),
+    ("fct_visit_focus", "focus_area", "everything"),
+    ("fct_person_mention", "speaker_type", "alien"),
+    ("fct_quote", "evidence_start", -1),
+    ("fct_finding", "polarity", "neutral"),
+    ("fct_inspection", "overall_effectiveness", "requires improvement"),
+    ("stg_article", "clean_text", ""),
+    ("stg_sentence", "block_kind", "sidebar"),
+    ("stg_authority_mention", "char_start", -5),
+]
+
+
+def test_every_table_has_a_breakage_case():
+    assert {t for t, _, _ in BREAKAGES} | {"raw_file", "raw_text"} == set(MODELS)
+
+
+@pytest.mark.parametrize("table, column, bad", BREAKAGES)
+def test_model_rejects_a_bad_row_and_keeps_the_rest(good_tables, table, column, bad):
+    frame = good_tables[table]
+    assert frame.height >= 1
+    valid, _ = validate_table(table, frame)
+    assert valid.height == frame.height
+    broken = frame.with_columns(pl.when(pl.int_range(pl.len()) == 0).then(pl.lit(bad)).otherwise(pl.col(column)).alias(column))
+    valid, rejected = validate_table(table, broken, pl.DataFrame({"article_key": [frame["article_key"][0]] if "article_key" in frame.columns else [K], "source_file": ["a.txt"]}))
+    assert valid.height == frame.height - 1
+    assert rejected.height == 1
+    r = rejected.row(0, named=True)
+    assert r["table_name"] == table and column in r["reason"]
+    assert json.loads(r["row_json"])[column] == bad
+    if "article_key" in frame.columns:
+        assert r["source_file"] == "a.txt"
+
+
+def test_duplicate_keys_are_rejected(good_tables):
+    frame = good_tables["fct_visit"]
+    valid, rejected = validate_table("fct_visit", pl.concat([frame, frame]))
+    assert valid.height == 0 and rejected.height == 2 and "uniqueness" in rejected["reason"][0]
+
+
+def test_models_are_strict(good_tables):
+    frame = good_tables["dim_person"].with_columns(pl.lit(1).alias("surprise"))
+    with pytest.raises(ValueError, match="surprise"):
+        validate_table("dim_person", frame)
+
+
+def test_raw_file_and_raw_text_checks():
+    row = {"path": "/x/a.txt", "source_file": "a.txt", "content_sha256": "f" * 64, "size_bytes": 3, "encoding": "utf-8",
+           "is_encoding_fallback": False, "read_at": __import__("datetime").datetime(2026, 1, 1), "status": "loaded",
+           "reject_reason": None, "article_key": K, "run_id": "r"}
+    good = pl.DataFrame([row])
+    assert validate_table("raw_file", good)[0].height == 1
+    bad = pl.DataFrame([row | {"path": "/x/b.txt", "status": "eaten"}, row | {"path": "/x/c.txt", "encoding": "ebcdic"}])
+    assert validate_table("raw_file", bad)[1].height == 2
+    assert validate_table("raw_text", pl.DataFrame({"content_sha256": ["nothex"], "raw_text": ["x"]}))[1].height == 1

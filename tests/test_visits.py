@@ -1,0 +1,121 @@
+import pytest
+
+from tests.helpers import focus, visits
+
+H = "Headline\n\n"
+
+
+@pytest.mark.parametrize(
+    "text, visit_type",
+    [
+        ("Ofsted’s monitoring visit to Surrey council found progress.", "monitoring_visit"),
+        ("A focused visit to Bromley council looked at children in care.", "focused_visit"),
+        ("A focused assurance visit to Leeds council in 2020 found strengths.", "focused_assurance_visit"),
+        ("Ofsted’s re-inspection of Croydon council found improvement.", "inspection"),
+        # No stated type: an inadequate authority's visit is a monitoring visit...
+        ("Ofsted visited Medway council, rated inadequate in 2019.", "monitoring_visit"),
+        # ...anyone else's a focused visit.
+        ("Ofsted visited good-rated Gateshead council.", "focused_visit"),
+        # A look back at an earlier kind of visit does not set the type.
+        ("Ofsted visited West Sussex council, rated inadequate in 2019, since a focused assurance visit in 2020.", "monitoring_visit"),
+    ],
+)
+def test_visit_type(extract, text, visit_type):
+    (v,) = visits(extract(H + text)).values()
+    assert v["visit_type"] == visit_type
+
+
+@pytest.mark.parametrize(
+    "text, ordinal",
+    [
+        ("In their first return to Surrey since the inspection, inspectors found progress.", 1),
+        ("In their fourth monitoring visit to Gloucestershire council, inspectors focused on help.", 4),
+        ("Ofsted visited Bradford council for the sixth time since it judged it inadequate.", 6),
+        ("In another monitoring visit, also the authority’s fourth since an inadequate verdict, Croydon improved.", 4),
+        ("Ofsted’s 3rd monitoring visit to Sunderland found change.", 3),
+        ("Ofsted visited Sunderland. Posts were fully staffed for the first time since 2015.", None),
+        ("Ofsted visited Sunderland, judged inadequate for the second time in 2018.", None),
+    ],
+)
+def test_visit_ordinal(extract, text, ordinal):
+    (v,) = visits(extract(H + text)).values()
+    assert v["visit_ordinal"] == ordinal
+
+
+@pytest.mark.parametrize(
+    "text, rating, year, month",
+    [
+        ("Ofsted visited a council judged ‘inadequate’ in May 2018. It was Surrey.", "inadequate", 2018, 5),
+        ("Ofsted commended Surrey council, rated inadequate in 2018, for its work.", "inadequate", 2018, None),
+        ("It said Bromley council, rated good in 2018, was improving after an Ofsted visit.", "good", 2018, None),
+        ("Ofsted praised good-rated Gateshead council after a visit.", "good", None, None),
+        ("Ofsted visited Hampshire council, rated outstanding in March 2019.", "outstanding", 2019, 3),
+        ("Ofsted visited Slough, which requires improvement to be good.", "requires_improvement", None, None),
+        ("Ofsted visited Croydon council since an ‘inadequate’ verdict.", "inadequate", None, None),
+        ("Ofsted found good practice at Bromley council.", None, None, None),
+    ],
+)
+def test_rating_and_when_it_was_given(extract, text, rating, year, month):
+    (v,) = visits(extract(H + text)).values()
+    assert (v["rating"], v["rating_year"], v["rating_month"]) == (rating, year, month)
+
+
+def test_a_dated_rating_is_preferred_to_an_undated_mention(extract):
+    ex = extract("First return to ‘inadequate’ council\n\nOfsted visited Surrey council, judged inadequate in February 2017.")
+    v = visits(ex)["Surrey"]
+    assert (v["rating"], v["rating_year"], v["rating_month"]) == ("inadequate", 2017, 2)
+
+
+def test_focus_comes_from_what_inspectors_focused_on(extract):
+    ex = extract(
+        H + "Ofsted praised Gateshead council, after a visit that focused on services at the front door. "
+        "Inspectors saw child-centred help and protection for children in need."
+    )
+    assert focus(ex, "Gateshead") == {"front_door"}
+
+
+def test_focus_falls_back_to_what_the_section_is_about(extract):
+    ex = extract(H + "At Newham council, Ofsted noted that services for children in care and care leavers were improving.")
+    assert focus(ex, "Newham") == {"children_in_care", "care_leavers"}
+
+
+@pytest.mark.parametrize(
+    "text, area",
+    [
+        ("Ofsted’s visit to Sunderland focused on children considered for court action.", "pre_proceedings"),
+        ("Ofsted’s visit to Surrey evaluated the experiences of looked-after children.", "children_in_care"),
+        ("Ofsted’s visit to Surrey looked at support for disabled children.", "disabled_children"),
+        ("Ofsted’s visit to Surrey focused on the multi-agency safeguarding hub.", "front_door"),
+        ("Ofsted’s visit to Surrey focused on pathway plans for care leavers.", "care_leavers"),
+        ("Ofsted’s visit to Surrey focused on child protection plans.", "help_and_protection"),
+    ],
+)
+def test_each_focus_area(extract, text, area):
+    assert focus(extract(H + text), "Surrey" if "Surrey" in text else "Sunderland") == {area}
+
+
+def test_a_councils_own_focus_is_not_the_visits_focus(extract):
+    ex = extract(H + "Ofsted visited Medway council.\n\nJosie Iles, portfolio holder, said: “We will be focusing on care leavers.”")
+    assert focus(ex, "Medway") == set()
+
+
+def test_progress_phrase(extract):
+    ex = extract(H + "Ofsted reported that Medway council had made “modest but fragile progress” since then.")
+    assert visits(ex)["Medway"]["progress_phrase"] == "modest but fragile"
+    ex = extract(H + "At Bradford council, Ofsted found ’a slow pace of change’ after its visit.")
+    assert visits(ex)["Bradford"]["progress_phrase"] == "slow pace of change"
+
+
+def test_several_authorities_each_get_their_own_facts(extract):
+    text = (
+        "Two visits\n\n"
+        "In their fourth monitoring visit since finding Gloucestershire council inadequate in February 2017, inspectors focused on help and protection services.\n\n"
+        "‘More urgency’ needed at Croydon\n\n"
+        "In another monitoring visit, Croydon council was found to be improving. The visit focused on children in care."
+    )
+    v = visits(extract(text))
+    assert set(v) == {"Gloucestershire", "Croydon"}
+    assert (v["Gloucestershire"]["visit_ordinal"], v["Gloucestershire"]["rating_year"]) == (4, 2017)
+    assert v["Croydon"]["visit_ordinal"] is None and v["Croydon"]["rating"] is None
+    ex = extract(text)
+    assert focus(ex, "Croydon") == {"children_in_care"} and focus(ex, "Gloucestershire") == {"help_and_protection"}
