@@ -14,16 +14,29 @@ def _inner(pattern: str) -> str:
     return pattern[4:] if pattern.startswith("(?i)") else pattern
 
 
+def _preceded(text: pl.Expr, modifiers: list[str], cue: str) -> pl.Expr:
+    """How many times the cue follows one of the modifiers."""
+    if not modifiers:
+        return pl.lit(0, dtype=pl.UInt32)
+    return pl.sum_horizontal([text.str.count_matches(f"(?i){_inner(m)}(?:{_inner(cue)})") for m in modifiers])
+
+
 def _polarity_counts(text: pl.Expr, rules: Rules) -> tuple[pl.Expr, pl.Expr]:
-    """(positive, negative) cue counts; a negated cue ("no longer drifting") counts for the other side."""
+    """Weighted (positive, negative) cue scores.
+
+    A negated cue ("no longer drifting") counts for the other side; a cue inside a purpose ("to
+    deliver effective practice") counts for neither. A phrase that holds a praise word but is
+    criticism ("improvements needed") carries a weight that outvotes the word inside it.
+    """
     pos, neg = [], []
     for r in rules.polarity_cues.rows(named=True):
-        p = r["pattern"]
-        hits = text.str.count_matches(p)
-        negated = pl.sum_horizontal([text.str.count_matches(f"(?i){_inner(n)}(?:{_inner(p)})") for n in rules.negators])
+        p, weight = r["pattern"], int(r["weight"] or 1)
+        hits = text.str.count_matches(p).cast(pl.Int32)
+        negated = _preceded(text, rules.negators, p).cast(pl.Int32)
+        neutral = _preceded(text, rules.neutralisers, p).cast(pl.Int32)
         same, other = (pos, neg) if r["polarity"] == "positive" else (neg, pos)
-        same.append((hits - negated).clip(lower_bound=0))
-        other.append(negated)
+        same.append((hits - negated - neutral).clip(lower_bound=0) * weight)
+        other.append(negated * weight)
     return pl.sum_horizontal(pos), pl.sum_horizontal(neg)
 
 

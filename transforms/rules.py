@@ -37,6 +37,7 @@ class Rules:
     polarity_cues: pl.DataFrame
     clause_splitters: list[str]
     negators: list[str]
+    neutralisers: list[str]
     inspectorate_subjects: list[str]
     vocab: dict[str, pl.DataFrame]
     inspections: pl.DataFrame
@@ -145,6 +146,7 @@ def load_rules(seeds_dir: Path) -> Rules:
         polarity_cues=_csv(rules_dir / "polarity_cues.csv"),
         clause_splitters=_csv(rules_dir / "clause_splitters.csv")["pattern"].to_list(),
         negators=_csv(rules_dir / "polarity_modifiers.csv").filter(pl.col("kind") == "negator")["pattern"].to_list(),
+        neutralisers=_csv(rules_dir / "polarity_modifiers.csv").filter(pl.col("kind") == "neutraliser")["pattern"].to_list(),
         inspectorate_subjects=_csv(rules_dir / "inspectorate_subjects.csv")["pattern"].to_list(),
         vocab=vocab,
         inspections=_csv(seeds_dir / "reference" / "ofsted_la_childrens_services_inspections.csv"),

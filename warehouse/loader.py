@@ -99,15 +99,16 @@ def load(con: duckdb.DuckDBPyConnection, batch: LoadBatch) -> dict[str, int]:
         con.execute("INSERT INTO dim_person BY NAME SELECT * FROM new_person WHERE person_key NOT IN (SELECT person_key FROM dim_person)")
         written["dim_person"] = scalar(con, "SELECT count(*) FROM dim_person") - before
         con.register("new_text", batch.raw_texts)
+        before = scalar(con, "SELECT count(*) FROM raw.raw_text")
         con.execute(
             "INSERT INTO raw.raw_text BY NAME SELECT * FROM new_text WHERE content_sha256 NOT IN (SELECT content_sha256 FROM raw.raw_text)"
         )
+        written["raw_text"] = scalar(con, "SELECT count(*) FROM raw.raw_text") - before
         con.register("seen_files", batch.raw_files.select("path"))
         con.execute("DELETE FROM raw.raw_file WHERE path IN (SELECT path FROM seen_files)")
         written["raw_file"] = _insert(con, "raw_file", batch.raw_files)
         written["rejected_rows"] = _insert(con, "rejected_rows", batch.rejected)
-        run = pl.DataFrame([batch.run_row])
-        _insert(con, "etl_run", run)
+        written["etl_run"] = _insert(con, "etl_run", pl.DataFrame([batch.run_row]))
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
