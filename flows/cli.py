@@ -10,7 +10,8 @@ from pathlib import Path
 from flows import settings
 
 
-def print_ingest_summary(summary: dict, out=sys.stdout) -> None:
+def print_ingest_summary(summary: dict, out=None) -> None:
+    out = out or sys.stdout
     print(f"warehouse: {summary['db_path']}", file=out)
     print(f"input:     {summary['input_dir']}", file=out)
     print(
@@ -26,6 +27,14 @@ def print_ingest_summary(summary: dict, out=sys.stdout) -> None:
     print("seconds per stage: " + ", ".join(f"{k} {v}" for k, v in summary["stage_seconds"].items()), file=out)
 
 
+def print_quality_summary(dq: dict, out=None) -> None:
+    out = out or sys.stdout
+    print(f"quality: {dq['expectations']} expectations, {dq['failed']} failed; report: {dq['report_path']}", file=out)
+    for f in dq["failures"]:
+        column = f".{f['column_name']}" if f["column_name"] else ""
+        print(f"  FAILED {f['suite']}: {f['expectation']} on {f['table_name']}{column} ({f['unexpected_count'] or 0} rows)", file=out)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ofsted-watch", description="News about Ofsted visits of children's services, as a DuckDB warehouse.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -34,7 +43,14 @@ def main(argv: list[str] | None = None) -> int:
     ing.add_argument("--input", type=Path, default=settings.ARTICLES_DIR, help="folder of raw article files (default: seeds/articles)")
     ing.add_argument("--db", type=Path, default=settings.DEFAULT_DB_PATH, help="warehouse file (default: warehouse/ofsted.duckdb)")
     ing.add_argument("--max-file-bytes", type=int, default=settings.MAX_FILE_BYTES, help="files larger than this are rejected unread")
+    ing.add_argument("--report", type=Path, default=settings.DEFAULT_REPORT_DIR, help="folder for the data-quality report (default: report/)")
+    ing.add_argument("--no-quality", action="store_true", help="skip the quality flow after the ingest")
     ing.add_argument("--json", action="store_true", help="print the summary as JSON")
+
+    qa = sub.add_parser("quality", help="run the data-quality checks and write the HTML report")
+    qa.add_argument("--db", type=Path, default=settings.DEFAULT_DB_PATH, help="warehouse file (default: warehouse/ofsted.duckdb)")
+    qa.add_argument("--report", type=Path, default=settings.DEFAULT_REPORT_DIR, help="folder for the report (default: report/)")
+    qa.add_argument("--max-row-drop", type=float, default=settings.MAX_ROW_DROP, help="fail a table that lost more than this share of its rows")
 
     ev = sub.add_parser("eval", help="ingest into a temporary warehouse and score against gold files")
     ev.add_argument("--gold", type=Path, required=True, help="folder of gold JSON files")
@@ -43,13 +59,25 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings.configure_prefect_environment()
     if args.command == "ingest":
-        from flows.ingest import ingest_flow
+        if args.no_quality:
+            from flows.ingest import ingest_flow
 
-        summary = ingest_flow(input_dir=args.input, db_path=args.db, max_file_bytes=args.max_file_bytes)
-        if args.json:
-            print(json.dumps(summary, indent=2, default=str))
+            result = {"ingest": ingest_flow(input_dir=args.input, db_path=args.db, max_file_bytes=args.max_file_bytes)}
         else:
-            print_ingest_summary(summary)
+            from flows.pipeline import ingest_and_quality_flow
+
+            result = ingest_and_quality_flow(input_dir=args.input, db_path=args.db, report_dir=args.report, max_file_bytes=args.max_file_bytes)
+        if args.json:
+            print(json.dumps(result, indent=2, default=str))
+        else:
+            print_ingest_summary(result["ingest"])
+            if "quality" in result:
+                print_quality_summary(result["quality"])
+        return 0
+    if args.command == "quality":
+        from flows.quality import quality_flow
+
+        print_quality_summary(quality_flow(db_path=args.db, report_dir=args.report, max_row_drop=args.max_row_drop))
         return 0
     if args.command == "eval":
         from flows.evaluate import eval_flow

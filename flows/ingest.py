@@ -170,8 +170,8 @@ def ingest_flow(
 
     t = time.perf_counter()
     source_files = to_extract.select("article_key", "source_file", "content_sha256")
-    tables = marts.build_marts(extracted, source_files)
     reference = marts.reference_marts(rules)
+    tables = marts.build_marts(extracted, source_files, reference["fct_inspection"])
     raw_files = _raw_file_rows(planned, previous, run_id)
     tables |= {"raw_file": raw_files, "raw_text": to_extract.select("content_sha256", pl.col("text").alias("raw_text"))}
     valid, rejected = validate({**tables, **reference}, source_files.select("article_key", "source_file"))

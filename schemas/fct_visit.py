@@ -5,6 +5,7 @@ import polars as pl
 
 from schemas.common import TableModel, key, offset
 from schemas.vocabulary import keys
+from transforms.reconcile import RATING_CHECKS
 
 
 class FctVisit(TableModel):
@@ -16,6 +17,7 @@ class FctVisit(TableModel):
     rating: Optional[str] = pa.Field(nullable=True, isin=keys("ratings"))
     rating_year: Optional[pl.Int32] = pa.Field(nullable=True, in_range={"min_value": 2005, "max_value": 2035})
     rating_month: Optional[pl.Int32] = pa.Field(nullable=True, in_range={"min_value": 1, "max_value": 12})
+    rating_check: Optional[str] = pa.Field(nullable=True, isin=RATING_CHECKS)
     progress_phrase: Optional[str] = pa.Field(nullable=True)
     evidence_text: str
     evidence_start: pl.Int32 = offset()

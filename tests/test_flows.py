@@ -89,24 +89,34 @@ def test_changed_file_replaces_its_facts_and_a_copy_is_one_article(prefect_harne
     assert orphans == 0
 
 
-def test_bad_files_are_rejected_with_reasons_and_nothing_is_lost(prefect_harness, corpus, tmp_path):
+def test_bad_files_are_rejected_with_reasons_and_nothing_is_lost(prefect_harness, corpus, tmp_path, capsys):
+    from flows.cli import main
+
     db = tmp_path / "w.duckdb"
     ingest_flow(input_dir=corpus, db_path=db)
     before = query(db, "SELECT count(*) FROM fct_visit")[0][0]
     (corpus / "empty.txt").write_bytes(b"")
     (corpus / "blank.txt").write_text("  \n\n\t ")
     (corpus / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 10)
-    (corpus / "huge.txt").write_bytes(b"Ofsted visited Surrey council. " * 40000)
+    with open(corpus / "huge.txt", "wb") as f:  # 20 MB, above the default 5 MB limit
+        for _ in range(20):
+            f.write(b"Ofsted visited Surrey council. " * 33_000 + b"\n")
     (corpus / "legacy.txt").write_bytes("Headline\n\nOfsted’s monitoring visit to Croydon council found “drift”.\n".encode("cp1252"))
-    summary = ingest_flow(input_dir=corpus, db_path=db, max_file_bytes=1_000_000)
-    reasons = {r["file"]: r["reason"] for r in summary["rejected"]}
+    (corpus / "bom.txt").write_bytes(b"\xef\xbb\xbf" + "Headline\n\nOfsted’s focused visit to Bromley council was positive.\n".encode("utf-8"))
+    assert main(["ingest", "--input", str(corpus), "--db", str(db), "--no-quality"]) == 0
+    out = capsys.readouterr().out
+    for name in ("empty.txt", "blank.txt", "image.txt", "huge.txt"):
+        assert f"rejected {name}" in out
+    reasons = dict(query(db, "SELECT source_file, reject_reason FROM raw.raw_file WHERE status = 'rejected'"))
     assert set(reasons) == {"empty.txt", "blank.txt", "image.txt", "huge.txt"}
     assert "empty" in reasons["empty.txt"] and "whitespace" in reasons["blank.txt"] and "binary" in reasons["image.txt"]
-    assert "1,000,000" in reasons["huge.txt"]
-    assert query(db, "SELECT count(*) FROM fct_visit")[0][0] == before + 1
-    assert query(db, "SELECT encoding, is_encoding_fallback FROM raw.raw_file WHERE source_file = 'legacy.txt'") == [("windows-1252", True)]
+    assert "size limit of 5,242,880 bytes" in reasons["huge.txt"]
+    assert query(db, "SELECT count(*) FROM fct_visit")[0][0] == before + 2
+    encodings = dict(query(db, "SELECT source_file, encoding FROM raw.raw_file WHERE source_file IN ('legacy.txt', 'bom.txt')"))
+    assert encodings == {"legacy.txt": "windows-1252", "bom.txt": "utf-8-sig"}
+    assert query(db, "SELECT title FROM dim_article WHERE source_file = 'bom.txt'") == [("Headline",)]
     assert query(db, "SELECT count(*) FROM rejected_rows WHERE table_name = 'raw_file'")[0][0] == 4
-    again = ingest_flow(input_dir=corpus, db_path=db, max_file_bytes=1_000_000)
+    again = ingest_flow(input_dir=corpus, db_path=db)
     assert again["rejected"] == [] and query(db, "SELECT count(*) FROM rejected_rows")[0][0] == 4
 
 

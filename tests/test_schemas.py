@@ -19,7 +19,8 @@ def good_tables(extract, rules):
         "Caseloads were manageable.\n\nClare Curran, the council’s cabinet member, said: “We are pleased with this.”"
     )
     files = pl.DataFrame({"article_key": ex.articles["article_key"], "source_file": ["a.txt"], "content_sha256": ["a" * 64]})
-    tables = build_marts(ex, files) | reference_marts(rules)
+    reference = reference_marts(rules)
+    tables = build_marts(ex, files, reference["fct_inspection"]) | reference
     return tables
 
 

@@ -8,6 +8,7 @@ import polars as pl
 
 from transforms.keys import key_expr
 from transforms.pipeline import Extracted
+from transforms.reconcile import rating_checks
 from transforms.rules import Rules
 from transforms.textmatch import fold
 
@@ -90,8 +91,9 @@ def person_key(col: str = "person_name") -> pl.Expr:
     return key_expr(pl.lit("person"), pl.col(col).map_elements(fold, return_dtype=pl.String))
 
 
-def build_marts(ex: Extracted, files: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    """The article-level tables. ``files``: article_key, source_file, content_sha256 (one per article)."""
+def build_marts(ex: Extracted, files: pl.DataFrame, inspections: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """The article-level tables. ``files``: article_key, source_file, content_sha256 (one per article);
+    ``inspections``: fct_inspection, to check the ratings articles state."""
     article_la = ex.mentions.filter(pl.col("is_valid")).group_by("article_key").agg(pl.col("la_name").n_unique().alias("n_authorities"))
     dim_article = (
         ex.articles.join(files, on="article_key", how="left")
@@ -124,7 +126,8 @@ def build_marts(ex: Extracted, files: pl.DataFrame) -> dict[str, pl.DataFrame]:
         pl.col("end").alias("evidence_end"),
     )
     dim_person = ex.people.select(person_key().alias("person_key"), "person_name").unique("person_key", keep="first", maintain_order=True)
-    fct_visit = ex.visits.select(
+    checked = rating_checks(ex.visits, inspections, ex.articles)
+    fct_visit = checked.select(
         key_expr(pl.lit("visit"), "article_key", la_key()).alias("visit_key"),
         "article_key",
         la_key().alias("la_key"),
@@ -133,6 +136,7 @@ def build_marts(ex: Extracted, files: pl.DataFrame) -> dict[str, pl.DataFrame]:
         "rating",
         "rating_year",
         "rating_month",
+        "rating_check",
         "progress_phrase",
         "evidence_text",
         "evidence_start",

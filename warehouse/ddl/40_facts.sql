@@ -7,6 +7,7 @@ CREATE TABLE IF NOT EXISTS fct_visit (
     rating VARCHAR,
     rating_year INTEGER,
     rating_month INTEGER,
+    rating_check VARCHAR,
     progress_phrase VARCHAR,
     evidence_text VARCHAR NOT NULL,
     evidence_start INTEGER NOT NULL,
@@ -21,6 +22,7 @@ COMMENT ON COLUMN fct_visit.visit_ordinal IS 'Which visit of its kind ("fourth m
 COMMENT ON COLUMN fct_visit.rating IS 'The authority''s overall judgement as the article states it: outstanding, good, requires_improvement, inadequate; null if unstated.';
 COMMENT ON COLUMN fct_visit.rating_year IS 'Year the judgement was made, as stated; null if unstated.';
 COMMENT ON COLUMN fct_visit.rating_month IS 'Month (1-12) the judgement was made, as stated; null if unstated.';
+COMMENT ON COLUMN fct_visit.rating_check IS 'The stated rating against the register of full inspections (fct_inspection): consistent (an inspection in the stated month or year, or before the article when undated, has that judgement), contradicts (inspections in that window judged otherwise), not_in_register (none in that window); null when no rating is stated.';
 COMMENT ON COLUMN fct_visit.progress_phrase IS 'A short phrase the article uses for progress ("modest but fragile"), when it gives one.';
 COMMENT ON COLUMN fct_visit.evidence_text IS 'The sentence that best shows the visit.';
 COMMENT ON COLUMN fct_visit.evidence_start IS 'Offset of the evidence sentence in staging.stg_article.clean_text.';

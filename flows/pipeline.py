@@ -1,0 +1,24 @@
+"""Ingest then check: the flow `make run` and the scheduled deployment run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect import flow
+
+from flows import settings
+from flows.ingest import ingest_flow
+from flows.quality import quality_flow
+
+
+@flow(name="ofsted-watch-ingest-and-quality")
+def ingest_and_quality_flow(
+    input_dir: Path = settings.ARTICLES_DIR,
+    db_path: Path = settings.DEFAULT_DB_PATH,
+    report_dir: Path = settings.DEFAULT_REPORT_DIR,
+    max_file_bytes: int = settings.MAX_FILE_BYTES,
+    max_row_drop: float = settings.MAX_ROW_DROP,
+) -> dict:
+    ingest = ingest_flow(input_dir=input_dir, db_path=db_path, max_file_bytes=max_file_bytes)
+    dq = quality_flow(db_path=db_path, report_dir=report_dir, max_row_drop=max_row_drop)
+    return {"ingest": ingest, "quality": dq}

@@ -1,0 +1,77 @@
+"""The quality flow: Great Expectations over the warehouse, results stored in DuckDB, an offline HTML report."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from flows import settings
+from schemas.vocabulary import keys
+from warehouse import loader, quality
+from warehouse.report import render_report
+
+VOCABULARIES = ["ratings", "visit_types", "focus_areas", "themes", "polarities", "speaker_types"]
+
+
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
+def read_warehouse(db_path: Path, suites: list[dict], max_row_drop: float):
+    con = loader.connect(db_path)
+    try:
+        loader.apply_ddl(con)
+        return quality.read_sources(con, suites), quality.row_count_checks(con, max_row_drop)
+    finally:
+        con.close()
+
+
+@task(cache_policy=NO_CACHE)
+def validate(frames, suites) -> list[dict]:
+    return quality.run_suites(frames, suites)
+
+
+@task(cache_policy=NO_CACHE)
+def store_and_report(db_path: Path, run: dict, results: list[dict], report_dir: Path) -> Path:
+    report_dir.mkdir(parents=True, exist_ok=True)
+    path = report_dir / "index.html"
+    con = loader.connect(db_path)
+    try:
+        quality.store(con, run | {"report_path": str(path)}, results)
+        html = render_report(quality.report_data(con, run["dq_run_id"]))
+    finally:
+        con.close()
+    tmp = path.with_suffix(".html.tmp")
+    tmp.write_text(html, encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+@flow(name="ofsted-watch-quality")
+def quality_flow(
+    db_path: Path = settings.DEFAULT_DB_PATH,
+    report_dir: Path = settings.DEFAULT_REPORT_DIR,
+    max_row_drop: float = settings.MAX_ROW_DROP,
+) -> dict:
+    """Validate the warehouse, store the results (dq_run, dq_result) and write report_dir/index.html."""
+    logger = get_run_logger()
+    db_path, report_dir = Path(db_path).resolve(), Path(report_dir).resolve()
+    started = datetime.now(timezone.utc).replace(tzinfo=None)
+    suites = quality.load_suites({v: keys(v) for v in VOCABULARIES})
+    frames, row_counts = read_warehouse(db_path, suites, max_row_drop)
+    results = validate(frames, suites) + row_counts
+    failed = [r for r in results if not r["is_success"]]
+    run = {
+        "dq_run_id": str(uuid.uuid4()),
+        "started_at": started,
+        "finished_at": datetime.now(timezone.utc).replace(tzinfo=None),
+        "expectations": len(results),
+        "failed": len(failed),
+        "is_success": not failed,
+    }
+    path = store_and_report(db_path, run, results, report_dir)
+    logger.info("quality: %d expectations, %d failed; report %s", len(results), len(failed), path)
+    return {**run, "report_path": str(path), "failures": [
+        {k: r[k] for k in ("suite", "table_name", "expectation", "column_name", "unexpected_count", "failing_examples")} for r in failed
+    ]}
