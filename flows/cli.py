@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -35,6 +36,40 @@ def print_quality_summary(dq: dict, out=None) -> None:
         print(f"  FAILED {f['suite']}: {f['expectation']} on {f['table_name']}{column} ({f['unexpected_count'] or 0} rows)", file=out)
 
 
+def run_server(port: int) -> int:
+    """Replaces this process with `prefect server start` bound to 127.0.0.1."""
+    prefect = Path(sys.executable).with_name("prefect")
+    cmd = [str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port)]
+    print(f"Prefect server: http://127.0.0.1:{port} (state in {os.environ['PREFECT_HOME']})", flush=True)
+    os.execv(cmd[0], cmd)
+    return 0  # not reached
+
+
+def serve(args) -> int:
+    """Registers the deployment and runs its scheduled flow runs until interrupted."""
+    import urllib.request
+
+    api = os.environ.setdefault("PREFECT_API_URL", f"http://127.0.0.1:{settings.PREFECT_PORT}/api")
+    try:
+        urllib.request.urlopen(f"{api}/health", timeout=5).read()
+    except OSError as err:
+        print(f"no Prefect server answers at {api} ({err}); start one with `ofsted-watch server` "
+              "or set PREFECT_API_URL", file=sys.stderr)
+        return 2
+    from flows.pipeline import ingest_and_quality_flow
+
+    args.inbox.mkdir(parents=True, exist_ok=True)
+    schedule = {"cron": args.cron} if args.cron else {"interval": args.interval}
+    print(f"serving '{ingest_and_quality_flow.name}/{args.name}' on {api}: inbox {args.inbox.resolve()}, "
+          f"{'cron ' + args.cron if args.cron else f'every {args.interval:g}s'}", flush=True)
+    ingest_and_quality_flow.serve(
+        name=args.name,
+        parameters={"input_dir": str(args.inbox.resolve()), "db_path": str(args.db.resolve()), "report_dir": str(args.report.resolve())},
+        **schedule,
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ofsted-watch", description="News about Ofsted visits of children's services, as a DuckDB warehouse.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -55,6 +90,18 @@ def main(argv: list[str] | None = None) -> int:
     ev = sub.add_parser("eval", help="ingest into a temporary warehouse and score against gold files")
     ev.add_argument("--gold", type=Path, required=True, help="folder of gold JSON files")
     ev.add_argument("--input", type=Path, default=settings.ARTICLES_DIR, help="folder of raw article files (default: seeds/articles)")
+
+    srv = sub.add_parser("server", help="start a local Prefect server (API and UI) on 127.0.0.1, state under .state/")
+    srv.add_argument("--port", type=int, default=settings.PREFECT_PORT)
+
+    sv = sub.add_parser("serve", help="serve the ingest-and-quality flow on a schedule against a Prefect server")
+    sv.add_argument("--inbox", type=Path, required=True, help="folder new articles are dropped into")
+    sv.add_argument("--db", type=Path, default=settings.DEFAULT_DB_PATH)
+    sv.add_argument("--report", type=Path, default=settings.DEFAULT_REPORT_DIR)
+    when = sv.add_mutually_exclusive_group(required=True)
+    when.add_argument("--cron", help='cron schedule, e.g. "0 6 * * *" (06:00 every day)')
+    when.add_argument("--interval", type=float, help="run every N seconds")
+    sv.add_argument("--name", default="inbox", help="deployment name (default: inbox)")
 
     args = parser.parse_args(argv)
     settings.configure_prefect_environment()
@@ -79,6 +126,10 @@ def main(argv: list[str] | None = None) -> int:
 
         print_quality_summary(quality_flow(db_path=args.db, report_dir=args.report, max_row_drop=args.max_row_drop))
         return 0
+    if args.command == "server":
+        return run_server(args.port)
+    if args.command == "serve":
+        return serve(args)
     if args.command == "eval":
         from flows.evaluate import eval_flow
 

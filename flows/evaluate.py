@@ -1,6 +1,5 @@
 """The eval flow: ingest raw texts into a temporary warehouse and score it against the gold files."""
 
-from __future__ import annotations
 
 import tempfile
 from pathlib import Path

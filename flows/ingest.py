@@ -4,7 +4,6 @@ Reads like a table of contents: each task is a thin wrapper around a pure functi
 Articles are handled in batches (one task run per stage, not per article): a task run costs ~10 ms.
 """
 
-from __future__ import annotations
 
 import json
 import time
@@ -18,12 +17,13 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import get_run_context
 
 from flows import settings
+from flows.progress import Progress
 from schemas.validate import validate_table
 from transforms import incremental, marts
 from transforms.decode import decode_frame, sha256_file, sha256_hex
 from transforms.pipeline import Cleaned, Extracted, clean_stage, extract_stage, segment_stage
 from transforms.rules import Rules, load_rules
-from warehouse import loader
+from warehouse import loader, session
 
 TASK = dict(cache_policy=NO_CACHE)
 IO_TASK = dict(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
@@ -40,8 +40,11 @@ def read_files(input_dir: Path, file_glob: str, max_file_bytes: int) -> pl.DataF
     if not input_dir.is_dir():
         raise FileNotFoundError(f"input folder {input_dir} does not exist")
     rows = []
-    for path in sorted(p for p in input_dir.rglob(file_glob) if p.is_file()):
+    paths = sorted(p for p in input_dir.rglob(file_glob) if p.is_file())
+    progress = Progress("read", len(paths), get_run_logger())
+    for path in paths:
         size = path.stat().st_size
+        progress.advance(1, size)
         read_at = datetime.now(timezone.utc).replace(tzinfo=None)
         row = {"path": str(path.resolve()), "source_file": path.name, "size_bytes": size, "read_at": read_at,
                "content": None, "content_sha256": None, "read_error": None}
@@ -55,6 +58,7 @@ def read_files(input_dir: Path, file_glob: str, max_file_bytes: int) -> pl.DataF
             except OSError as err:
                 row["read_error"] = f"could not read the file: {err}"
         rows.append(row)
+    progress.finish()
     schema = {"path": pl.String, "source_file": pl.String, "size_bytes": pl.Int64, "read_at": pl.Datetime("us"),
               "content": pl.Binary, "content_sha256": pl.String, "read_error": pl.String}
     return pl.DataFrame(rows, schema=schema)
@@ -107,14 +111,24 @@ def validate(tables: dict[str, pl.DataFrame], source_files: pl.DataFrame) -> tup
 
 
 @task(**TASK)
-def load_warehouse(db_path: Path, batch: loader.LoadBatch) -> tuple[dict[str, int], dict[str, int]]:
-    con = loader.connect(db_path)
+def load_warehouse(work_path: Path, batch: loader.LoadBatch) -> tuple[dict[str, int], dict[str, int]]:
+    con = loader.connect(work_path)
     try:
         loader.apply_ddl(con)
         written = loader.load(con, batch)
         return written, loader.table_counts(con)
     finally:
         con.close()
+
+
+@task(**IO_TASK)
+def begin_run(db_path: Path) -> Path:
+    return session.begin(db_path)
+
+
+@task(**TASK)
+def publish_warehouse(db_path: Path, work_path: Path) -> None:
+    session.publish(db_path, work_path)
 
 
 def _raw_file_rows(planned: pl.DataFrame, previous: pl.DataFrame, run_id: str) -> pl.DataFrame:
@@ -142,17 +156,33 @@ def ingest_flow(
     seeds_dir: Path = settings.SEEDS_DIR,
     max_file_bytes: int = settings.MAX_FILE_BYTES,
     file_glob: str = settings.FILE_GLOB,
+    lock_wait_seconds: float = settings.LOCK_WAIT_SECONDS,
 ) -> dict:
-    """Ingest every file under ``input_dir`` into the warehouse at ``db_path``; returns a run summary."""
-    logger = get_run_logger()
+    """Ingest every file under ``input_dir`` into the warehouse at ``db_path``; returns a run summary.
+
+    The run holds the warehouse's run lock, works on a copy and publishes it atomically at the end
+    (see warehouse/session.py): readers are never blocked and never see half a load.
+    """
     input_dir, db_path = Path(input_dir).resolve(), Path(db_path).resolve()
+    with session.exclusive_run(db_path, lock_wait_seconds):
+        work = begin_run(db_path)
+        try:
+            summary = _ingest(input_dir, db_path, work, Path(seeds_dir), max_file_bytes, file_glob)
+        except BaseException:
+            session.discard(db_path)
+            raise
+    return summary
+
+
+def _ingest(input_dir: Path, db_path: Path, work: Path, seeds_dir: Path, max_file_bytes: int, file_glob: str) -> dict:
+    logger = get_run_logger()
     run_id, started = str(uuid.uuid4()), datetime.now(timezone.utc).replace(tzinfo=None)
     stages: dict[str, float] = {}
 
     t = time.perf_counter()
-    rules = read_rules(Path(seeds_dir))
+    rules = read_rules(seeds_dir)
     files = read_files(input_dir, file_glob, max_file_bytes)
-    previous, stored = read_warehouse_state(db_path)
+    previous, stored = read_warehouse_state(work)
     stages["read"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -218,7 +248,9 @@ def ingest_flow(
         rejected=all_rejected.select("run_id", "rejected_at", "table_name", "source_file", "reason", "row_json"),
         replace_article_keys=sorted(set(to_extract["article_key"].to_list()) | set(retired)),
     )
-    written, totals = load_warehouse(db_path, batch)
+    session.fault_point("before_load")
+    written, totals = load_warehouse(work, batch)
+    publish_warehouse(db_path, work)
     stages["load"] = time.perf_counter() - t
     summary = {
         "run_id": run_id,

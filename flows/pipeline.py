@@ -1,6 +1,5 @@
 """Ingest then check: the flow `make run` and the scheduled deployment run."""
 
-from __future__ import annotations
 
 from pathlib import Path
 

@@ -1,6 +1,5 @@
 """The quality flow: Great Expectations over the warehouse, results stored in DuckDB, an offline HTML report."""
 
-from __future__ import annotations
 
 import uuid
 from datetime import datetime, timezone
@@ -11,7 +10,7 @@ from prefect.cache_policies import NO_CACHE
 
 from flows import settings
 from schemas.vocabulary import keys
-from warehouse import loader, quality
+from warehouse import loader, quality, session
 from warehouse.report import render_report
 
 VOCABULARIES = ["ratings", "visit_types", "focus_areas", "themes", "polarities", "speaker_types"]
@@ -53,13 +52,28 @@ def quality_flow(
     db_path: Path = settings.DEFAULT_DB_PATH,
     report_dir: Path = settings.DEFAULT_REPORT_DIR,
     max_row_drop: float = settings.MAX_ROW_DROP,
+    lock_wait_seconds: float = settings.LOCK_WAIT_SECONDS,
 ) -> dict:
-    """Validate the warehouse, store the results (dq_run, dq_result) and write report_dir/index.html."""
-    logger = get_run_logger()
+    """Validate the warehouse, store the results (dq_run, dq_result) and write report_dir/index.html.
+
+    Like an ingest, it writes under the run lock to a copy published atomically.
+    """
     db_path, report_dir = Path(db_path).resolve(), Path(report_dir).resolve()
+    with session.exclusive_run(db_path, lock_wait_seconds):
+        work = session.begin(db_path)
+        try:
+            result = _quality(db_path, work, report_dir, max_row_drop)
+        except BaseException:
+            session.discard(db_path)
+            raise
+    return result
+
+
+def _quality(db_path: Path, work: Path, report_dir: Path, max_row_drop: float) -> dict:
+    logger = get_run_logger()
     started = datetime.now(timezone.utc).replace(tzinfo=None)
     suites = quality.load_suites({v: keys(v) for v in VOCABULARIES})
-    frames, row_counts = read_warehouse(db_path, suites, max_row_drop)
+    frames, row_counts = read_warehouse(work, suites, max_row_drop)
     results = validate(frames, suites) + row_counts
     failed = [r for r in results if not r["is_success"]]
     run = {
@@ -70,7 +84,8 @@ def quality_flow(
         "failed": len(failed),
         "is_success": not failed,
     }
-    path = store_and_report(db_path, run, results, report_dir)
+    path = store_and_report(work, run, results, report_dir)
+    session.publish(db_path, work)
     logger.info("quality: %d expectations, %d failed; report %s", len(results), len(failed), path)
     return {**run, "report_path": str(path), "failures": [
         {k: r[k] for k in ("suite", "table_name", "expectation", "column_name", "unexpected_count", "failing_examples")} for r in failed

@@ -42,3 +42,9 @@ def configure_prefect_environment() -> None:
 
 # The quality flow fails a table whose row count drops by more than this share since the last run.
 MAX_ROW_DROP = 0.5
+
+# A run that finds another run writing the same warehouse waits this long, then exits with a message.
+LOCK_WAIT_SECONDS = 600.0
+
+# The local Prefect server (`ofsted-watch server`) listens on 127.0.0.1 only.
+PREFECT_PORT = int(os.environ.get("OFSTED_WATCH_PREFECT_PORT", 4200))

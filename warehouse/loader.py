@@ -10,6 +10,7 @@ import duckdb
 import polars as pl
 
 from flows.settings import DDL_DIR
+from warehouse.session import fault_point
 
 REFERENCE_TABLES = ["dim_local_authority", "dim_date", "dim_theme", "fct_inspection"]
 ARTICLE_TABLES = {
@@ -109,6 +110,7 @@ def load(con: duckdb.DuckDBPyConnection, batch: LoadBatch) -> dict[str, int]:
         written["raw_file"] = _insert(con, "raw_file", batch.raw_files)
         written["rejected_rows"] = _insert(con, "rejected_rows", batch.rejected)
         written["etl_run"] = _insert(con, "etl_run", pl.DataFrame([batch.run_row]))
+        fault_point("during_load")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
