@@ -159,12 +159,14 @@ def _wait_for(predicate, timeout: float, every: float = 1.0):
 
 def test_a_served_deployment_loads_a_file_dropped_into_the_inbox(tmp_path):
     port = _free_port()
-    env = {**os.environ, "OFSTED_WATCH_STATE": str(tmp_path / "state"), "OFSTED_WATCH_PREFECT_PORT": str(port),
-           "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "2", "PREFECT_RUNNER_POLL_FREQUENCY": "2"}
-    env.pop("PREFECT_API_URL", None)
+    # A clean Prefect environment: nothing from this test process (its harness, its PREFECT_HOME).
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env |= {"OFSTED_WATCH_STATE": str(tmp_path / "state"), "OFSTED_WATCH_PREFECT_PORT": str(port),
+            "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "2", "PREFECT_RUNNER_POLL_FREQUENCY": "2"}
+    logs = {"server": tmp_path / "server.log", "serve": tmp_path / "serve.log"}
     inbox, db = tmp_path / "inbox", tmp_path / "w.duckdb"
-    server = subprocess.Popen([str(VENV_BIN / "ofsted-watch"), "server"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              start_new_session=True)
+    server = subprocess.Popen([str(VENV_BIN / "ofsted-watch"), "server"], env=env, stdout=logs["server"].open("w"),
+                              stderr=subprocess.STDOUT, start_new_session=True)
     served = None
     try:
         health = f"http://127.0.0.1:{port}/api/health"
@@ -179,8 +181,8 @@ def test_a_served_deployment_loads_a_file_dropped_into_the_inbox(tmp_path):
         served = subprocess.Popen(
             [str(VENV_BIN / "ofsted-watch"), "serve", "--inbox", str(inbox), "--db", str(db), "--report", str(tmp_path / "report"),
              "--interval", "3"],
-            env={**env, "PREFECT_API_URL": f"http://127.0.0.1:{port}/api"}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            start_new_session=True,
+            env={**env, "PREFECT_API_URL": f"http://127.0.0.1:{port}/api"}, stdout=logs["serve"].open("w"),
+            stderr=subprocess.STDOUT, start_new_session=True,
         )
         assert _wait_for(inbox.exists, 60)
         shutil.copy(sorted(SEED_ARTICLES.glob("003_*.txt"))[0], inbox / "dropped.txt")
@@ -194,7 +196,7 @@ def test_a_served_deployment_loads_a_file_dropped_into_the_inbox(tmp_path):
             finally:
                 con.close()
 
-        assert _wait_for(loaded, 180, every=2), "the scheduled run did not load the dropped file"
+        assert _wait_for(loaded, 180, every=2), "the scheduled run did not load the dropped file:\n" + logs["serve"].read_text()[-3000:]
         assert _wait_for(lambda: (tmp_path / "report" / "index.html").exists(), 60)
     finally:
         for proc in (served, server):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from transforms.rules import Rules
-from transforms.textmatch import flexible_literal, fold
+from transforms.textmatch import fold
 
 MULTI = "\x00multi"
 CONTEXT_WORDS = r"(?i)^\s*(['’]s\b|council|borough|city|county|children|social|local|metropolitan)"
@@ -17,8 +17,8 @@ CONTEXT_BEFORE = r"(?i)\b(in|at|to|of|for|from|visited|visit to|praised|criticis
 
 @dataclass(frozen=True)
 class AliasMatcher:
-    pattern: re.Pattern[str]
-    literals: list[str]
+    patterns: list[str]  # folded aliases ("'" for either apostrophe), longest first
+    is_case_insensitive: dict[str, bool]
     by_key: dict[str, list[str]]
     ambiguous_kind: dict[str, str]
 
@@ -27,35 +27,20 @@ _MATCHERS: dict[int, tuple[Rules, AliasMatcher]] = {}
 
 
 def build_matcher(rules: Rules) -> AliasMatcher:
-    """The compiled alias pattern for these rules, built once per rules object."""
+    """The alias automaton's inputs for these rules, built once per rules object."""
     cached = _MATCHERS.get(id(rules))
     if cached is not None and cached[0] is rules:
         return cached[1]
-    matcher = _build_matcher(rules)
-    _MATCHERS[id(rules)] = (rules, matcher)
-    return matcher
-
-
-def _build_matcher(rules: Rules) -> AliasMatcher:
-    aliases = rules.aliases
-    parts: list[tuple[int, str]] = []
-    literals: set[str] = set()
-    for r in aliases.unique("alias_key").iter_rows(named=True):
-        alias = r["alias"]
-        if r["is_case_insensitive"]:
-            parts.append((len(alias), f"(?i:{flexible_literal(alias)})"))
-            literals.add(alias.split()[0].lower())
-        else:
-            cased = alias[0].upper() + alias[1:]
-            parts.append((len(alias), flexible_literal(cased)))
-            literals.add(cased.split()[0])
-    parts.sort(key=lambda x: -x[0])
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(p for _, p in parts) + r")(?!\w)")
+    aliases = rules.aliases.unique("alias_key")
+    keys = sorted(aliases["alias_key"].to_list(), key=lambda k: (-len(k), k))
+    case = dict(zip(aliases["alias_key"], aliases["is_case_insensitive"]))
     by_key: dict[str, list[str]] = {}
-    for r in aliases.iter_rows(named=True):
+    for r in rules.aliases.iter_rows(named=True):
         by_key.setdefault(r["alias_key"], []).append(r["la_name"])
     kinds = {fold(r["la_name"]): r["kind"] for r in rules.ambiguous_names.iter_rows(named=True)}
-    return AliasMatcher(pattern, sorted(literals), by_key, kinds)
+    matcher = AliasMatcher(keys, case, by_key, kinds)
+    _MATCHERS[id(rules)] = (rules, matcher)
+    return matcher
 
 
 def _looks_like_given_name(before: str, stopwords: frozenset[str]) -> bool:
@@ -63,92 +48,88 @@ def _looks_like_given_name(before: str, stopwords: frozenset[str]) -> bool:
     return bool(m) and m.group(1) not in stopwords
 
 
-def _mention_rows(sentence: str, matcher: AliasMatcher, rules: Rules) -> list[dict]:
-    rows = []
-    exclusions = rules.mention_exclusions
-    before_pats = exclusions.filter(pl.col("side") == "before").rows(named=True)
-    after_pats = exclusions.filter(pl.col("side") == "after").rows(named=True)
-    for m in matcher.pattern.finditer(sentence):
-        key = fold(m.group(0))
-        before, after = sentence[: m.start()], sentence[m.end() :]
-        reason = None
-        for r in before_pats:
-            if re.search(r["pattern"], before):
-                reason = r["reason"]
-                break
-        if reason is None:
-            for r in after_pats:
-                if re.search(r["pattern"], after):
-                    reason = r["reason"]
-                    break
-        kind = matcher.ambiguous_kind.get(key)
-        if reason is None and kind == "word":
-            if not (re.search(CONTEXT_WORDS, after) or re.search(CONTEXT_BEFORE, before)):
-                reason = f"'{m.group(0)}' is also an ordinary word and has no council context here"
-        if reason is None and kind == "name" and _looks_like_given_name(before, rules.name_stopwords):
-            reason = f"'{m.group(0)}' follows a given name: a person, not the authority"
-        rows.append({"m_start": m.start(), "m_end": m.end(), "surface": m.group(0), "alias_key": key, "exclusion_reason": reason})
-    return rows
+def _check_mention(sentence: str, start: int, end: int, key: str, matcher: AliasMatcher, rules: Rules,
+                   before_pats: list[tuple[str, str]], after_pats: list[tuple[str, str]]) -> str | None | bool:
+    """False when the hit is not a mention at all (inside a word, wrong case); else the reason it is
+    set aside, or None when it stands."""
+    if (start > 0 and (sentence[start - 1].isalnum() or sentence[start - 1] in "_-")) or (
+        end < len(sentence) and (sentence[end].isalnum() or sentence[end] in "_")
+    ):
+        return False
+    surface = sentence[start:end]
+    if not matcher.is_case_insensitive[key] and not surface[:1].isupper():
+        return False
+    before, after = sentence[max(0, start - 120) : start], sentence[end : end + 120]
+    for pattern, reason in before_pats:
+        if re.search(pattern, before):
+            return reason
+    for pattern, reason in after_pats:
+        if re.search(pattern, after):
+            return reason
+    kind = matcher.ambiguous_kind.get(key)
+    if kind == "word" and not (re.search(CONTEXT_WORDS, after) or re.search(CONTEXT_BEFORE, before)):
+        return f"'{surface}' is also an ordinary word and has no council context here"
+    if kind == "name" and _looks_like_given_name(before, rules.name_stopwords):
+        return f"'{surface}' follows a given name: a person, not the authority"
+    return None
 
 
 def find_mentions(sentences: pl.DataFrame, rules: Rules, matcher: AliasMatcher | None = None) -> pl.DataFrame:
     """Every authority name in every sentence, resolved to canonical names, with why a mention is set aside.
 
+    Candidates come from one Aho-Corasick pass in polars (leftmost, longest alias first, ASCII case
+    folded); Python then checks word boundaries, case and context for those few hits only.
+
     Columns: article_key, sentence_no, start, end (offsets into the cleaned text), surface, la_name,
     is_valid, exclusion_reason.
     """
     matcher = matcher or build_matcher(rules)
-    candidates = sentences.filter(pl.col("text").str.contains_any(matcher.literals, ascii_case_insensitive=True))
-    out = candidates.select(
-        "article_key",
-        "sentence_no",
-        pl.col("start").alias("sentence_start"),
-        pl.col("text")
-        .map_elements(
-            lambda s: _mention_rows(s, matcher, rules),
-            return_dtype=pl.List(
-                pl.Struct({"m_start": pl.Int64, "m_end": pl.Int64, "surface": pl.String, "alias_key": pl.String, "exclusion_reason": pl.String})
-            ),
+    exclusions = rules.mention_exclusions
+    before_pats = [(r["pattern"], r["reason"]) for r in exclusions.filter(pl.col("side") == "before").iter_rows(named=True)]
+    after_pats = [(r["pattern"], r["reason"]) for r in exclusions.filter(pl.col("side") == "after").iter_rows(named=True)]
+    folded = pl.col("text").str.replace_all("’", "'").str.replace_all("‘", "'")
+    hits = (
+        sentences.select(
+            "article_key",
+            "sentence_no",
+            pl.col("start").alias("sentence_start"),
+            "text",
+            folded.str.extract_many(matcher.patterns, ascii_case_insensitive=True, leftmost=True).alias("alias_key"),
+            folded.str.find_many(matcher.patterns, ascii_case_insensitive=True, leftmost=True).alias("byte_start"),
         )
-        .alias("m"),
-    ).explode("m").drop_nulls("m").unnest("m")
-    if out.is_empty():
-        return pl.DataFrame(
-            schema={"article_key": pl.String, "sentence_no": pl.Int64, "start": pl.Int64, "end": pl.Int64, "surface": pl.String,
-                    "la_name": pl.String, "is_valid": pl.Boolean, "exclusion_reason": pl.String}
-        )
-    alias_map = pl.DataFrame(
-        [(k, v) for k, vs in matcher.by_key.items() for v in vs], schema=["alias_key", "la_name"], orient="row"
+        .filter(pl.col("alias_key").list.len() > 0)
+        .explode("alias_key", "byte_start")
     )
-    out = out.join(alias_map, on="alias_key", how="inner").with_columns(
-        pl.col("la_name").n_unique().over("article_key", "sentence_no", "m_start").alias("n_candidates")
-    )
+    rows = []
+    for article_key, sentence_no, sentence_start, text, found, byte_start in hits.iter_rows():
+        key = found.lower()
+        # Folding changed no character counts, so the prefix of the folded text gives the offset.
+        start = len(text.replace("’", "'").replace("‘", "'").encode("utf-8")[:byte_start].decode("utf-8"))
+        end = start + len(found)
+        verdict = _check_mention(text, start, end, key, matcher, rules, before_pats, after_pats)
+        if verdict is False:
+            continue
+        for la in matcher.by_key.get(key, []):
+            rows.append((article_key, sentence_no, sentence_start + start, sentence_start + end, text[start:end], la, verdict,
+                         len(matcher.by_key[key])))
+    schema = {"article_key": pl.String, "sentence_no": pl.Int64, "start": pl.Int64, "end": pl.Int64, "surface": pl.String,
+              "la_name": pl.String, "exclusion_reason": pl.String, "n_candidates": pl.Int64}
+    out = pl.DataFrame(rows, schema=schema, orient="row")
     # An alias shared by several authorities (a trust serving three boroughs) counts only where the
     # article names exactly one of them on its own.
     plain = out.filter((pl.col("n_candidates") == 1) & pl.col("exclusion_reason").is_null()).select("article_key", "la_name").unique()
-    plain = plain.with_columns(pl.lit(True).alias("named_alone"))
-    out = out.join(plain, on=["article_key", "la_name"], how="left").with_columns(
-        pl.when(pl.col("n_candidates") == 1)
-        .then(pl.lit(True))
-        .otherwise(pl.col("named_alone").fill_null(False))
-        .alias("keep_candidate")
+    out = out.join(plain.with_columns(pl.lit(True).alias("named_alone")), on=["article_key", "la_name"], how="left").with_columns(
+        ((pl.col("n_candidates") == 1) | pl.col("named_alone").fill_null(False)).alias("keep_candidate")
     )
-    out = out.filter(pl.col("keep_candidate") | (pl.int_range(pl.len()).over("article_key", "sentence_no", "m_start") == 0))
-    out = out.with_columns(
+    out = out.filter(pl.col("keep_candidate") | (pl.int_range(pl.len()).over("article_key", "start") == 0)).with_columns(
         pl.when(~pl.col("keep_candidate"))
         .then(pl.lit("a name shared by several authorities, none of them named alone in the article"))
         .otherwise(pl.col("exclusion_reason"))
         .alias("exclusion_reason")
     )
     return out.select(
-        "article_key",
-        "sentence_no",
-        (pl.col("sentence_start") + pl.col("m_start")).alias("start"),
-        (pl.col("sentence_start") + pl.col("m_end")).alias("end"),
-        "surface",
-        "la_name",
-        pl.col("exclusion_reason").is_null().alias("is_valid"),
-        "exclusion_reason",
+        "article_key", "sentence_no", "start", "end", "surface", "la_name",
+        pl.col("exclusion_reason").is_null().alias("is_valid"), "exclusion_reason",
     ).sort("article_key", "start")
 
 

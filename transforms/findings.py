@@ -14,11 +14,20 @@ def _inner(pattern: str) -> str:
     return pattern[4:] if pattern.startswith("(?i)") else pattern
 
 
-def _preceded(text: pl.Expr, modifiers: list[str], cue: str) -> pl.Expr:
-    """How many times the cue follows one of the modifiers."""
+def _group(pattern: str) -> str:
+    """A cue as a self-contained group that keeps its own case rule inside an alternation."""
+    return f"(?i:{_inner(pattern)})" if pattern.startswith("(?i)") else f"(?:{pattern})"
+
+
+def _alternation(patterns: list[str]) -> str:
+    return "(?:" + "|".join(_group(p) for p in patterns) + ")"
+
+
+def _preceded(text: pl.Expr, modifiers: list[str], cues: str) -> pl.Expr:
+    """How many cue matches follow one of the modifiers."""
     if not modifiers:
-        return pl.lit(0, dtype=pl.UInt32)
-    return pl.sum_horizontal([text.str.count_matches(f"(?i){_inner(m)}(?:{_inner(cue)})") for m in modifiers])
+        return pl.lit(0, dtype=pl.Int32)
+    return pl.sum_horizontal([text.str.count_matches(f"{_group(m)}{cues}").cast(pl.Int32) for m in modifiers])
 
 
 def _polarity_counts(text: pl.Expr, rules: Rules) -> tuple[pl.Expr, pl.Expr]:
@@ -26,15 +35,17 @@ def _polarity_counts(text: pl.Expr, rules: Rules) -> tuple[pl.Expr, pl.Expr]:
 
     A negated cue ("no longer drifting") counts for the other side; a cue inside a purpose ("to
     deliver effective practice") counts for neither. A phrase that holds a praise word but is
-    criticism ("improvements needed") carries a weight that outvotes the word inside it.
+    criticism ("improvements needed") carries a weight that outvotes the word inside it. Cues of
+    the same polarity and weight are matched as one alternation: one pass each, not one per cue.
     """
     pos, neg = [], []
-    for r in rules.polarity_cues.rows(named=True):
-        p, weight = r["pattern"], int(r["weight"] or 1)
-        hits = text.str.count_matches(p).cast(pl.Int32)
-        negated = _preceded(text, rules.negators, p).cast(pl.Int32)
-        neutral = _preceded(text, rules.neutralisers, p).cast(pl.Int32)
-        same, other = (pos, neg) if r["polarity"] == "positive" else (neg, pos)
+    classes = rules.polarity_cues.with_columns(pl.col("weight").fill_null("1").cast(pl.Int32)).group_by("polarity", "weight", maintain_order=True).agg("pattern")
+    for polarity, weight, patterns in classes.iter_rows():
+        cues = _alternation(patterns)
+        hits = text.str.count_matches(cues).cast(pl.Int32)
+        negated = _preceded(text, rules.negators, cues)
+        neutral = _preceded(text, rules.neutralisers, cues)
+        same, other = (pos, neg) if polarity == "positive" else (neg, pos)
         same.append((hits - negated - neutral).clip(lower_bound=0) * weight)
         other.append(negated * weight)
     return pl.sum_horizontal(pos), pl.sum_horizontal(neg)
@@ -42,7 +53,7 @@ def _polarity_counts(text: pl.Expr, rules: Rules) -> tuple[pl.Expr, pl.Expr]:
 
 def _first_cue(text: pl.Expr, rules: Rules, polarity: str) -> pl.Expr:
     pats = rules.polarity_cues.filter(pl.col("polarity") == polarity)["pattern"].to_list()
-    return pl.coalesce([text.str.extract(f"({_inner(p)})" if not p.startswith("(?i)") else f"(?i)({_inner(p)})", 1) for p in pats])
+    return text.str.extract(f"({_alternation(pats)})", 1)
 
 
 def split_clauses(sentences: pl.DataFrame, rules: Rules) -> pl.DataFrame:
@@ -60,14 +71,17 @@ def split_clauses(sentences: pl.DataFrame, rules: Rules) -> pl.DataFrame:
 def tag_clauses(clauses: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     text = pl.col("clause")
     theme_hits = []
-    for r in rules.theme_cues.rows(named=True):
-        hit = text.str.contains(r["pattern"])
-        if r["unless"]:
-            hit = hit & ~text.str.contains(r["unless"])
-        theme_hits.append(pl.when(hit).then(pl.struct(theme=pl.lit(r["theme"]), theme_cue=text.str.extract(f"({_inner(r['pattern'])})" if not r["pattern"].startswith("(?i)") else f"(?i)({_inner(r['pattern'])})", 1))))
+    plain = rules.theme_cues.filter(pl.col("unless").is_null() | (pl.col("unless") == ""))
+    for theme, patterns in plain.group_by("theme", maintain_order=True).agg("pattern").iter_rows():
+        cues = _alternation(patterns)
+        theme_hits.append(pl.when(text.str.contains(cues)).then(pl.struct(theme=pl.lit(theme), theme_cue=text.str.extract(f"({cues})", 1))))
+    for r in rules.theme_cues.filter(pl.col("unless").is_not_null() & (pl.col("unless") != "")).iter_rows(named=True):
+        cue = _group(r["pattern"])
+        hit = text.str.contains(cue) & ~text.str.contains(r["unless"])
+        theme_hits.append(pl.when(hit).then(pl.struct(theme=pl.lit(r["theme"]), theme_cue=text.str.extract(f"({cue})", 1))))
     n_pos, n_neg = _polarity_counts(text, rules)
     tagged = clauses.with_columns(
-        pl.concat_list(theme_hits).list.drop_nulls().alias("themes"),
+        pl.concat_list(theme_hits).list.drop_nulls().list.unique(maintain_order=True).alias("themes"),
         n_pos.alias("n_pos"),
         n_neg.alias("n_neg"),
         _first_cue(text, rules, "positive").alias("pos_cue"),
