@@ -78,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     ing.add_argument("--input", type=Path, default=settings.ARTICLES_DIR, help="folder of raw article files (default: seeds/articles)")
     ing.add_argument("--db", type=Path, default=settings.DEFAULT_DB_PATH, help="warehouse file (default: warehouse/ofsted.duckdb)")
     ing.add_argument("--max-file-bytes", type=int, default=settings.MAX_FILE_BYTES, help="files larger than this are rejected unread")
+    ing.add_argument("--batch-size", type=int, default=settings.BATCH_SIZE, help="articles per batch: memory follows this, not the corpus")
     ing.add_argument("--report", type=Path, default=settings.DEFAULT_REPORT_DIR, help="folder for the data-quality report (default: report/)")
     ing.add_argument("--no-quality", action="store_true", help="skip the quality flow after the ingest")
     ing.add_argument("--json", action="store_true", help="print the summary as JSON")
@@ -109,11 +110,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.no_quality:
             from flows.ingest import ingest_flow
 
-            result = {"ingest": ingest_flow(input_dir=args.input, db_path=args.db, max_file_bytes=args.max_file_bytes)}
+            result = {"ingest": ingest_flow(input_dir=args.input, db_path=args.db, max_file_bytes=args.max_file_bytes, batch_size=args.batch_size)}
         else:
             from flows.pipeline import ingest_and_quality_flow
 
-            result = ingest_and_quality_flow(input_dir=args.input, db_path=args.db, report_dir=args.report, max_file_bytes=args.max_file_bytes)
+            result = ingest_and_quality_flow(input_dir=args.input, db_path=args.db, report_dir=args.report,
+                                             max_file_bytes=args.max_file_bytes, batch_size=args.batch_size)
         if args.json:
             print(json.dumps(result, indent=2, default=str))
         else:

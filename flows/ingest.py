@@ -35,13 +35,16 @@ def read_rules(seeds_dir: Path) -> Rules:
 
 
 @task(**IO_TASK)
-def read_files(input_dir: Path, file_glob: str, max_file_bytes: int) -> pl.DataFrame:
-    """Every matching file as bytes with its hash; files over the size limit are recorded, not read."""
+def list_files(input_dir: Path, file_glob: str) -> list[Path]:
     if not input_dir.is_dir():
         raise FileNotFoundError(f"input folder {input_dir} does not exist")
+    return sorted(p for p in input_dir.rglob(file_glob) if p.is_file())
+
+
+@task(**IO_TASK)
+def read_files(paths: list[Path], max_file_bytes: int, progress: Progress) -> pl.DataFrame:
+    """The files as bytes with their hashes; files over the size limit are hashed and recorded, not loaded."""
     rows = []
-    paths = sorted(p for p in input_dir.rglob(file_glob) if p.is_file())
-    progress = Progress("read", len(paths), get_run_logger())
     for path in paths:
         size = path.stat().st_size
         progress.advance(1, size)
@@ -58,15 +61,15 @@ def read_files(input_dir: Path, file_glob: str, max_file_bytes: int) -> pl.DataF
             except OSError as err:
                 row["read_error"] = f"could not read the file: {err}"
         rows.append(row)
-    progress.finish()
     schema = {"path": pl.String, "source_file": pl.String, "size_bytes": pl.Int64, "read_at": pl.Datetime("us"),
               "content": pl.Binary, "content_sha256": pl.String, "read_error": pl.String}
     return pl.DataFrame(rows, schema=schema)
 
 
 @task(**IO_TASK)
-def read_warehouse_state(db_path: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
-    con = loader.connect(db_path)
+def read_warehouse_state(work_path: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """raw_file rows and stored article keys, as the working copy holds them now."""
+    con = loader.connect(work_path)
     try:
         loader.apply_ddl(con)
         previous = con.sql("SELECT * FROM raw.raw_file").pl()
@@ -78,12 +81,22 @@ def read_warehouse_state(db_path: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
 
 @task(**TASK)
 def decode_and_plan(files: pl.DataFrame, previous: pl.DataFrame, stored: pl.DataFrame) -> pl.DataFrame:
-    decoded = decode_frame(files.with_columns(pl.col("content").fill_null(b"")))
+    # A file with the hash it had last time, still loaded, costs no decoding.
+    prev = previous.select("path", pl.col("content_sha256").alias("_prev_sha"), pl.col("status").alias("_prev_status"))
+    same = files.join(prev, on="path", how="left").select(
+        ((pl.col("_prev_sha") == pl.col("content_sha256")) & pl.col("_prev_status").is_in(incremental.LIVE_STATUSES + ["missing"])).fill_null(False)
+    ).to_series()
+    unchanged = files.filter(same).drop("content").with_columns(
+        pl.lit(None, dtype=pl.String).alias("text"), pl.lit(None, dtype=pl.String).alias("encoding"),
+        pl.lit(None, dtype=pl.String).alias("reject_reason"), pl.lit(False).alias("is_encoding_fallback"),
+    )
+    decoded = decode_frame(files.filter(~same).with_columns(pl.col("content").fill_null(b""))).drop("content")
     decoded = decoded.with_columns(
         pl.coalesce("read_error", "reject_reason").alias("reject_reason"),
         pl.when(pl.col("read_error").is_not_null()).then(pl.lit(None, dtype=pl.String)).otherwise(pl.col("encoding")).alias("encoding"),
     )
-    return incremental.plan_files(decoded, previous.select(incremental.PREVIOUS_SCHEMA.keys()), stored)
+    both = pl.concat([decoded, unchanged.select(decoded.columns)])
+    return incremental.plan_files(both, previous.select(incremental.PREVIOUS_SCHEMA.keys()), stored)
 
 
 @task(**TASK)
@@ -131,8 +144,8 @@ def publish_warehouse(db_path: Path, work_path: Path) -> None:
     session.publish(db_path, work_path)
 
 
-def _raw_file_rows(planned: pl.DataFrame, previous: pl.DataFrame, run_id: str) -> pl.DataFrame:
-    seen = incremental.files_to_record(planned).select(
+def _raw_file_rows(planned: pl.DataFrame, run_id: str) -> pl.DataFrame:
+    return incremental.files_to_record(planned).select(
         "path",
         "source_file",
         "content_sha256",
@@ -145,8 +158,6 @@ def _raw_file_rows(planned: pl.DataFrame, previous: pl.DataFrame, run_id: str) -
         "article_key",
         pl.lit(run_id).alias("run_id"),
     )
-    gone = incremental.missing_files(planned, previous).with_columns(pl.lit("missing").alias("status"), pl.lit(run_id).alias("run_id"))
-    return pl.concat([seen, gone.select(seen.columns)], how="vertical_relaxed")
 
 
 @flow(name="ofsted-watch-ingest", log_prints=False)
@@ -157,6 +168,7 @@ def ingest_flow(
     max_file_bytes: int = settings.MAX_FILE_BYTES,
     file_glob: str = settings.FILE_GLOB,
     lock_wait_seconds: float = settings.LOCK_WAIT_SECONDS,
+    batch_size: int = settings.BATCH_SIZE,
 ) -> dict:
     """Ingest every file under ``input_dir`` into the warehouse at ``db_path``; returns a run summary.
 
@@ -167,108 +179,146 @@ def ingest_flow(
     with session.exclusive_run(db_path, lock_wait_seconds):
         work = begin_run(db_path)
         try:
-            summary = _ingest(input_dir, db_path, work, Path(seeds_dir), max_file_bytes, file_glob)
+            summary = _ingest(input_dir, db_path, work, Path(seeds_dir), max_file_bytes, file_glob, batch_size)
         except BaseException:
             session.discard(db_path)
             raise
     return summary
 
 
-def _ingest(input_dir: Path, db_path: Path, work: Path, seeds_dir: Path, max_file_bytes: int, file_glob: str) -> dict:
+def _ingest(input_dir: Path, db_path: Path, work: Path, seeds_dir: Path, max_file_bytes: int, file_glob: str,
+            batch_size: int) -> dict:
+    """Streams the corpus in batches: memory follows the batch size, not the corpus. Each batch commits
+    into the working copy; the run is published (atomically) only once every batch is in."""
     logger = get_run_logger()
     run_id, started = str(uuid.uuid4()), datetime.now(timezone.utc).replace(tzinfo=None)
-    stages: dict[str, float] = {}
-
+    stages: dict[str, float] = {k: 0.0 for k in ("read", "clean", "segment", "extract", "validate", "load")}
     t = time.perf_counter()
     rules = read_rules(seeds_dir)
-    files = read_files(input_dir, file_glob, max_file_bytes)
+    paths = list_files(input_dir, file_glob)
+    at_start, _ = read_warehouse_state(work)
+    stages["read"] += time.perf_counter() - t
+    progress = Progress("ingest", len(paths), logger)
+    reference = marts.reference_marts(rules)
+    totals = _Totals()
+    for first in range(0, max(len(paths), 1), batch_size):
+        _ingest_batch(paths[first : first + batch_size], work, rules, reference, max_file_bytes, run_id, progress, stages, totals,
+                      with_reference=first == 0)
+    progress.finish()
+
+    t = time.perf_counter()
+    seen = pl.DataFrame({"path": [str(p.resolve()) for p in paths]}, schema={"path": pl.String})
+    gone = incremental.missing_files(seen, at_start).with_columns(pl.lit("missing").alias("status"), pl.lit(run_id).alias("run_id"))
+    run_row = {
+        "run_id": run_id,
+        "flow_run_id": str(ctx.flow_run.id) if getattr(ctx := get_run_context(), "flow_run", None) else None,
+        "started_at": started,
+        "finished_at": datetime.now(timezone.utc).replace(tzinfo=None),
+        "status": "success",
+        "input_dir": str(input_dir),
+        "files_seen": len(paths),
+        "files_new": totals.change.get("new", 0),
+        "files_changed": totals.change.get("changed", 0),
+        "files_unchanged": totals.change.get("unchanged", 0),
+        "files_rejected": totals.change.get("rejected", 0),
+        "files_missing": gone.height,
+        "rows_written": json.dumps(totals.rows),
+        "stage_seconds": json.dumps({k: round(v, 4) for k, v in stages.items()}),
+    }
+    closing = loader.LoadBatch(run_row=run_row, raw_files=gone.select(at_start.columns) if gone.height else None,
+                               raw_texts=None, article_tables={}, reference_tables={}, dim_person=None, rejected=None)
+    session.fault_point("before_load")
+    written, table_rows = load_warehouse(work, closing)
+    totals.add_rows(written)
+    publish_warehouse(db_path, work)
+    stages["load"] += time.perf_counter() - t
+    summary = {
+        "run_id": run_id,
+        "db_path": str(db_path),
+        "input_dir": str(input_dir),
+        "files_seen": len(paths),
+        "files_new": totals.change.get("new", 0),
+        "files_changed": totals.change.get("changed", 0),
+        "files_unchanged": totals.change.get("unchanged", 0),
+        "files_duplicate": totals.duplicates,
+        "files_rejected": totals.change.get("rejected", 0),
+        "files_missing": gone.height,
+        "articles_extracted": totals.extracted,
+        "batches": totals.batches,
+        "rejected": totals.rejected,
+        "rows_written": totals.rows,
+        "table_rows": table_rows,
+        "stage_seconds": {k: round(v, 3) for k, v in stages.items()},
+    }
+    logger.info("ingest %s: %d files, %d new, %d changed, %d unchanged, %d rejected", run_id, len(paths),
+                summary["files_new"], summary["files_changed"], summary["files_unchanged"], summary["files_rejected"])
+    return summary
+
+
+class _Totals:
+    def __init__(self) -> None:
+        self.change: dict[str, int] = {}
+        self.rows: dict[str, int] = {}
+        self.rejected: list[dict] = []
+        self.duplicates = self.extracted = self.batches = 0
+
+    def add_rows(self, written: dict[str, int]) -> None:
+        for k, v in written.items():
+            self.rows[k] = self.rows.get(k, 0) + v
+
+
+def _ingest_batch(paths: list[Path], work: Path, rules: Rules, reference: dict[str, pl.DataFrame], max_file_bytes: int, run_id: str,
+                  progress: Progress, stages: dict[str, float], totals: _Totals, with_reference: bool) -> None:
+    t = time.perf_counter()
+    files = read_files(paths, max_file_bytes, progress)
     previous, stored = read_warehouse_state(work)
-    stages["read"] = time.perf_counter() - t
+    stages["read"] += time.perf_counter() - t
 
     t = time.perf_counter()
     planned = decode_and_plan(files, previous, stored)
+    del files
     to_extract = planned.filter(pl.col("change").is_in(["new", "changed"]) & (pl.col("status") == "loaded"))
-    docs = to_extract.select("article_key", "text")
-    cleaned = clean(docs, rules)
-    stages["clean"] = time.perf_counter() - t
+    cleaned = clean(to_extract.select("article_key", "text"), rules)
+    stages["clean"] += time.perf_counter() - t
     t = time.perf_counter()
     sentences = segment(cleaned, rules)
-    stages["segment"] = time.perf_counter() - t
+    stages["segment"] += time.perf_counter() - t
     t = time.perf_counter()
     extracted = extract(cleaned, sentences, rules)
-    stages["extract"] = time.perf_counter() - t
+    stages["extract"] += time.perf_counter() - t
 
     t = time.perf_counter()
     source_files = to_extract.select("article_key", "source_file", "content_sha256")
-    reference = marts.reference_marts(rules)
     tables = marts.build_marts(extracted, source_files, reference["fct_inspection"])
-    raw_files = _raw_file_rows(planned, previous, run_id)
-    tables |= {"raw_file": raw_files, "raw_text": to_extract.select("content_sha256", pl.col("text").alias("raw_text"))}
-    valid, rejected = validate({**tables, **reference}, source_files.select("article_key", "source_file"))
-    stages["validate"] = time.perf_counter() - t
+    tables |= {"raw_file": _raw_file_rows(planned, run_id), "raw_text": to_extract.select("content_sha256", pl.col("text").alias("raw_text"))}
+    if with_reference:
+        tables |= reference
+    valid, rejected = validate(tables, source_files.select("article_key", "source_file"))
+    stages["validate"] += time.perf_counter() - t
 
+    t = time.perf_counter()
     file_rejects = planned.filter(pl.col("change") == "rejected").select(
         pl.lit("raw_file").alias("table_name"), "source_file", pl.col("reject_reason").alias("reason"), pl.lit(None, dtype=pl.String).alias("row_json")
     )
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     all_rejected = pl.concat([file_rejects, rejected]).with_columns(pl.lit(run_id).alias("run_id"), pl.lit(now).alias("rejected_at"))
-    counts = planned.group_by("change").len()
-    count = {r["change"]: r["len"] for r in counts.iter_rows(named=True)}
-    missing = incremental.missing_files(planned, previous).height
-    retired = incremental.retired_articles(planned, previous)
-    ctx = get_run_context()
-    run_row = {
-        "run_id": run_id,
-        "flow_run_id": str(ctx.flow_run.id) if getattr(ctx, "flow_run", None) else None,
-        "started_at": started,
-        "finished_at": None,
-        "status": "success",
-        "input_dir": str(input_dir),
-        "files_seen": planned.height,
-        "files_new": count.get("new", 0),
-        "files_changed": count.get("changed", 0),
-        "files_unchanged": count.get("unchanged", 0),
-        "files_rejected": count.get("rejected", 0),
-        "files_missing": missing,
-        "rows_written": None,
-        "stage_seconds": None,
-    }
-    article_tables = {k: v for k, v in valid.items() if k in loader.ARTICLE_TABLES}
-    t = time.perf_counter()
-    run_row["stage_seconds"] = json.dumps({k: round(v, 4) for k, v in stages.items()})
-    run_row["finished_at"] = datetime.now(timezone.utc).replace(tzinfo=None)
-    run_row["rows_written"] = json.dumps({k: v.height for k, v in valid.items()})
     batch = loader.LoadBatch(
-        run_row=run_row,
+        run_row=None,
         raw_files=valid["raw_file"],
         raw_texts=valid["raw_text"],
-        article_tables=article_tables,
-        reference_tables={k: valid[k] for k in loader.REFERENCE_TABLES},
+        article_tables={k: v for k, v in valid.items() if k in loader.ARTICLE_TABLES},
+        reference_tables={k: valid[k] for k in loader.REFERENCE_TABLES if k in valid},
         dim_person=valid["dim_person"],
         rejected=all_rejected.select("run_id", "rejected_at", "table_name", "source_file", "reason", "row_json"),
-        replace_article_keys=sorted(set(to_extract["article_key"].to_list()) | set(retired)),
+        replace_article_keys=sorted(set(to_extract["article_key"].to_list()) | set(incremental.retired_articles(planned, previous))),
     )
-    session.fault_point("before_load")
-    written, totals = load_warehouse(work, batch)
-    publish_warehouse(db_path, work)
-    stages["load"] = time.perf_counter() - t
-    summary = {
-        "run_id": run_id,
-        "db_path": str(db_path),
-        "input_dir": str(input_dir),
-        "files_seen": planned.height,
-        "files_new": count.get("new", 0),
-        "files_changed": count.get("changed", 0),
-        "files_unchanged": count.get("unchanged", 0),
-        "files_duplicate": planned.filter((pl.col("status") == "duplicate") & (pl.col("change") != "unchanged")).height,
-        "files_rejected": count.get("rejected", 0),
-        "files_missing": missing,
-        "articles_extracted": to_extract.height,
-        "rejected": [{"file": r["source_file"], "table": r["table_name"], "reason": r["reason"]} for r in all_rejected.iter_rows(named=True)],
-        "rows_written": written,
-        "table_rows": totals,
-        "stage_seconds": {k: round(v, 3) for k, v in stages.items()},
-    }
-    logger.info("ingest %s: %d files, %d new, %d changed, %d unchanged, %d rejected", run_id, planned.height,
-                summary["files_new"], summary["files_changed"], summary["files_unchanged"], summary["files_rejected"])
-    return summary
+    written, _ = load_warehouse(work, batch)
+    stages["load"] += time.perf_counter() - t
+
+    for r in planned.group_by("change").len().iter_rows(named=True):
+        totals.change[r["change"]] = totals.change.get(r["change"], 0) + r["len"]
+    totals.duplicates += planned.filter((pl.col("status") == "duplicate") & (pl.col("change") != "unchanged")).height
+    totals.extracted += to_extract.height
+    totals.batches += 1
+    totals.rejected += [{"file": r["source_file"], "table": r["table_name"], "reason": r["reason"]} for r in all_rejected.iter_rows(named=True)]
+    totals.add_rows(written)

@@ -17,7 +17,8 @@ def ingest_and_quality_flow(
     report_dir: Path = settings.DEFAULT_REPORT_DIR,
     max_file_bytes: int = settings.MAX_FILE_BYTES,
     max_row_drop: float = settings.MAX_ROW_DROP,
+    batch_size: int = settings.BATCH_SIZE,
 ) -> dict:
-    ingest = ingest_flow(input_dir=input_dir, db_path=db_path, max_file_bytes=max_file_bytes)
+    ingest = ingest_flow(input_dir=input_dir, db_path=db_path, max_file_bytes=max_file_bytes, batch_size=batch_size)
     dq = quality_flow(db_path=db_path, report_dir=report_dir, max_row_drop=max_row_drop)
     return {"ingest": ingest, "quality": dq}

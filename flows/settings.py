@@ -20,7 +20,7 @@ DDL_DIR = PROJECT_ROOT / "warehouse" / "ddl"
 # Files above this size are rejected unread: a real article is a few tens of KB.
 MAX_FILE_BYTES = int(os.environ.get("OFSTED_WATCH_MAX_FILE_BYTES", 5 * 1024 * 1024))
 # Articles handed to one task run: large enough that Prefect's per-task cost vanishes.
-BATCH_SIZE = 2000
+BATCH_SIZE = 1000
 FILE_GLOB = "*.txt"
 
 # Prefect's home (its database, logs and the ephemeral server's state) stays inside the project.

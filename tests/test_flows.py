@@ -168,3 +168,16 @@ def test_marts_are_reachable_by_plain_names_and_fully_commented(prefect_harness,
         con.close()
     assert uncommented_tables == []
     assert uncommented_columns == []
+
+
+def test_batch_size_changes_memory_not_results(prefect_harness, corpus, tmp_path):
+    shutil.copy(sorted(corpus.glob("000_*.txt"))[0], corpus / "zz_copy_in_a_later_batch.txt")
+    one, many = tmp_path / "one.duckdb", tmp_path / "many.duckdb"
+    whole = ingest_flow(input_dir=corpus, db_path=one, batch_size=100)
+    split = ingest_flow(input_dir=corpus, db_path=many, batch_size=2)
+    assert (whole["batches"], split["batches"]) == (1, 3)
+    assert whole["files_duplicate"] == split["files_duplicate"] == 1
+    a, b = snapshot(one), snapshot(many)
+    for table in DATA_TABLES:
+        drop = [c for c in ("read_at", "run_id", "rejected_at") if c in a[table].columns]
+        assert a[table].drop(drop).equals(b[table].drop(drop)), table

@@ -65,13 +65,15 @@ def qualified(table: str) -> str:
 
 @dataclass
 class LoadBatch:
-    run_row: dict
-    raw_files: pl.DataFrame
-    raw_texts: pl.DataFrame
+    """One transaction's worth: a batch of articles, or a run's closing record (run_row)."""
+
+    run_row: dict | None
+    raw_files: pl.DataFrame | None
+    raw_texts: pl.DataFrame | None
     article_tables: dict[str, pl.DataFrame]
     reference_tables: dict[str, pl.DataFrame]
-    dim_person: pl.DataFrame
-    rejected: pl.DataFrame
+    dim_person: pl.DataFrame | None
+    rejected: pl.DataFrame | None
     replace_article_keys: list[str] = field(default_factory=list)
 
 
@@ -91,25 +93,32 @@ def load(con: duckdb.DuckDBPyConnection, batch: LoadBatch) -> dict[str, int]:
         for name, frame in batch.reference_tables.items():
             con.execute(f"DELETE FROM {qualified(name)}")
             written[name] = _insert(con, name, frame)
+        if batch.replace_article_keys:
+            for name in ARTICLE_TABLES:
+                con.execute(f"DELETE FROM {qualified(name)} WHERE article_key IN (SELECT article_key FROM replace_keys)")
         for name in ARTICLE_TABLES:
-            con.execute(f"DELETE FROM {qualified(name)} WHERE article_key IN (SELECT article_key FROM replace_keys)")
             frame = batch.article_tables.get(name)
             written[name] = _insert(con, name, frame) if frame is not None else 0
-        con.register("new_person", batch.dim_person)
-        before = scalar(con, "SELECT count(*) FROM dim_person")
-        con.execute("INSERT INTO dim_person BY NAME SELECT * FROM new_person WHERE person_key NOT IN (SELECT person_key FROM dim_person)")
-        written["dim_person"] = scalar(con, "SELECT count(*) FROM dim_person") - before
-        con.register("new_text", batch.raw_texts)
-        before = scalar(con, "SELECT count(*) FROM raw.raw_text")
-        con.execute(
-            "INSERT INTO raw.raw_text BY NAME SELECT * FROM new_text WHERE content_sha256 NOT IN (SELECT content_sha256 FROM raw.raw_text)"
-        )
-        written["raw_text"] = scalar(con, "SELECT count(*) FROM raw.raw_text") - before
-        con.register("seen_files", batch.raw_files.select("path"))
-        con.execute("DELETE FROM raw.raw_file WHERE path IN (SELECT path FROM seen_files)")
-        written["raw_file"] = _insert(con, "raw_file", batch.raw_files)
-        written["rejected_rows"] = _insert(con, "rejected_rows", batch.rejected)
-        written["etl_run"] = _insert(con, "etl_run", pl.DataFrame([batch.run_row]))
+        if batch.dim_person is not None:
+            con.register("new_person", batch.dim_person)
+            before = scalar(con, "SELECT count(*) FROM dim_person")
+            con.execute("INSERT INTO dim_person BY NAME SELECT * FROM new_person WHERE person_key NOT IN (SELECT person_key FROM dim_person)")
+            written["dim_person"] = scalar(con, "SELECT count(*) FROM dim_person") - before
+        if batch.raw_texts is not None:
+            con.register("new_text", batch.raw_texts)
+            before = scalar(con, "SELECT count(*) FROM raw.raw_text")
+            con.execute(
+                "INSERT INTO raw.raw_text BY NAME SELECT * FROM new_text WHERE content_sha256 NOT IN (SELECT content_sha256 FROM raw.raw_text)"
+            )
+            written["raw_text"] = scalar(con, "SELECT count(*) FROM raw.raw_text") - before
+        if batch.raw_files is not None and batch.raw_files.height:
+            con.register("seen_files", batch.raw_files.select("path"))
+            con.execute("DELETE FROM raw.raw_file WHERE path IN (SELECT path FROM seen_files)")
+            written["raw_file"] = _insert(con, "raw_file", batch.raw_files)
+        if batch.rejected is not None:
+            written["rejected_rows"] = _insert(con, "rejected_rows", batch.rejected)
+        if batch.run_row is not None:
+            written["etl_run"] = _insert(con, "etl_run", pl.DataFrame([batch.run_row]))
         fault_point("during_load")
         con.execute("COMMIT")
     except BaseException:
