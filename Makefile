@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test clean chromium
+.PHONY: install run test clean chromium bench
+N ?= 10000
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,3 +27,7 @@ test: install chromium
 
 clean:
 	rm -rf $(VENV) .state report warehouse/*.duckdb warehouse/*.duckdb.wal
+
+# make bench N=100000: generates the corpus once (benchmarks/corpus/N), writes benchmarks/results/N.json
+bench: install
+	$(BIN)/ofsted-watch bench --articles $(N)

@@ -104,6 +104,11 @@ def main(argv: list[str] | None = None) -> int:
     when.add_argument("--interval", type=float, help="run every N seconds")
     sv.add_argument("--name", default="inbox", help="deployment name (default: inbox)")
 
+    bn = sub.add_parser("bench", help="benchmark the ingest on a generated corpus (made once, cached)")
+    bn.add_argument("--articles", type=int, required=True)
+    bn.add_argument("--batch-size", type=int, default=settings.BATCH_SIZE)
+    bn.add_argument("--naive-subset", type=int, default=200, help="articles the naive baseline runs on (its time is scaled)")
+
     args = parser.parse_args(argv)
     settings.configure_prefect_environment()
     if args.command == "ingest":
@@ -132,6 +137,11 @@ def main(argv: list[str] | None = None) -> int:
         return run_server(args.port)
     if args.command == "serve":
         return serve(args)
+    if args.command == "bench":
+        from benchmarks.bench import print_table, run
+
+        print_table(run(args.articles, args.batch_size, args.naive_subset))
+        return 0
     if args.command == "eval":
         from flows.evaluate import eval_flow
 

@@ -1,0 +1,139 @@
+"""`ofsted-watch bench`: one run that measures the floor, the full ingest, its stages, an unchanged rerun,
+the naive baseline (on a subset, scaled), peak memory and Prefect's share, and writes
+benchmarks/results/<articles>.json.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import resource
+import shutil
+import tempfile
+import time
+from importlib.metadata import version
+from pathlib import Path
+
+from benchmarks import naive
+from benchmarks.make_corpus import write_corpus
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS_DIR = ROOT / "benchmarks" / "corpus"
+RESULTS_DIR = ROOT / "benchmarks" / "results"
+
+
+def corpus(articles: int, seed: int = 7) -> Path:
+    """The generated corpus, made once and reused (a marker records that it is complete)."""
+    out = CORPUS_DIR / str(articles)
+    if not (out / ".complete").exists():
+        shutil.rmtree(out, ignore_errors=True)
+        write_corpus(articles, out, seed)
+        (out / ".complete").write_text(str(seed))
+    return out
+
+
+def _machine() -> dict:
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    libs = {name: version(name) for name in ("prefect", "polars", "pandera", "duckdb", "great-expectations", "pyarrow")}
+    return {"cores": os.cpu_count(), "memory_gb": round(mem / 2**30, 1), "python": platform.python_version(),
+            "platform": platform.platform(), "libraries": libs}
+
+
+def _task_overhead_seconds(samples: int = 40) -> tuple[float, float]:
+    """Measured cost of one empty task run and of one empty flow run, on the same API."""
+    from prefect import flow, task
+    from prefect.cache_policies import NO_CACHE
+
+    @task(cache_policy=NO_CACHE)
+    def nothing() -> None:
+        return None
+
+    @flow
+    def many() -> None:
+        for _ in range(samples):
+            nothing()
+
+    @flow
+    def empty() -> None:
+        return None
+
+    empty()  # the first flow run of a process pays for the client; not counted
+    t = time.perf_counter()
+    empty()
+    flow_cost = time.perf_counter() - t
+    t = time.perf_counter()
+    many()
+    return (time.perf_counter() - t - flow_cost) / samples, flow_cost
+
+
+def run(articles: int, batch_size: int, naive_subset: int = 200) -> dict:
+    from flows.ingest import ingest_flow
+
+    src = corpus(articles)
+    paths = sorted(src.rglob("*.txt"))
+    size = sum(p.stat().st_size for p in paths)
+
+    t = time.perf_counter()
+    for p in paths:
+        hashlib.sha256(p.read_bytes()).hexdigest()
+    floor = time.perf_counter() - t
+
+    per_task, per_flow = _task_overhead_seconds()
+    with tempfile.TemporaryDirectory(prefix="ofsted-watch-bench-") as tmp:
+        db = Path(tmp) / "bench.duckdb"
+        t = time.perf_counter()
+        full = ingest_flow(input_dir=src, db_path=db, batch_size=batch_size)
+        full_s = time.perf_counter() - t
+        t = time.perf_counter()
+        rerun = ingest_flow(input_dir=src, db_path=db, batch_size=batch_size)
+        rerun_s = time.perf_counter() - t
+        subset = paths[: min(naive_subset, len(paths))]
+        t = time.perf_counter()
+        naive.run(subset, Path(tmp) / "naive.duckdb")
+        naive_s = (time.perf_counter() - t) / len(subset) * len(paths)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # Task runs per ingest: rules, listing, state and begin, then six per batch, then load and publish.
+    task_runs = 4 + 6 * full["batches"] + 2
+    result = {
+        "articles": articles,
+        "corpus_mb": round(size / 1e6, 2),
+        "batch_size": batch_size,
+        "floor_seconds": round(floor, 3),
+        "floor_mb_per_s": round(size / 1e6 / floor, 2),
+        "full_ingest_seconds": round(full_s, 2),
+        "full_ingest_mb_per_s": round(size / 1e6 / full_s, 3),
+        "full_ingest_articles_per_s": round(articles / full_s, 1),
+        "stage_seconds": full["stage_seconds"],
+        "unchanged_rerun_seconds": round(rerun_s, 2),
+        "unchanged_rerun_ratio": round(rerun_s / full_s, 4),
+        "naive_subset_articles": len(subset),
+        "naive_seconds_scaled": round(naive_s, 1),
+        "speedup_vs_naive": round(naive_s / full_s, 2),
+        "prefect_task_run_seconds": round(per_task, 4),
+        "prefect_flow_run_seconds": round(per_flow, 3),
+        "prefect_overhead_ratio": round((task_runs * per_task + per_flow) / full_s, 4),
+        "peak_rss_mb": round(peak_mb, 1),
+        "machine": _machine(),
+    }
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    (RESULTS_DIR / f"{articles}.json").write_text(json.dumps(result, indent=2))
+    return result
+
+
+def print_table(r: dict) -> None:
+    rows = [
+        ("articles", f"{r['articles']:,} ({r['corpus_mb']} MB, batches of {r['batch_size']})"),
+        ("floor: read + hash", f"{r['floor_seconds']} s = {r['floor_mb_per_s']} MB/s"),
+        ("full ingest", f"{r['full_ingest_seconds']} s = {r['full_ingest_mb_per_s']} MB/s, {r['full_ingest_articles_per_s']} articles/s"),
+        ("stages (s)", ", ".join(f"{k} {v}" for k, v in r["stage_seconds"].items())),
+        ("unchanged rerun", f"{r['unchanged_rerun_seconds']} s = {r['unchanged_rerun_ratio']:.1%} of the full ingest"),
+        ("naive baseline", f"{r['naive_seconds_scaled']} s scaled from {r['naive_subset_articles']} articles: speed-up {r['speedup_vs_naive']}x"),
+        ("Prefect overhead", f"{r['prefect_overhead_ratio']:.2%} ({r['prefect_task_run_seconds'] * 1000:.1f} ms a task run)"),
+        ("peak memory", f"{r['peak_rss_mb']} MB"),
+        ("machine", f"{r['machine']['cores']} cores, {r['machine']['memory_gb']} GB, Python {r['machine']['python']}"),
+    ]
+    width = max(len(k) for k, _ in rows)
+    for k, v in rows:
+        print(f"{k:<{width}}  {v}")
