@@ -7,6 +7,7 @@ Articles are handled in batches (one task run per stage, not per article): a tas
 
 import json
 import time
+import traceback
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
@@ -180,8 +181,10 @@ def ingest_flow(
         work = begin_run(db_path)
         try:
             summary = _ingest(input_dir, db_path, work, Path(seeds_dir), max_file_bytes, file_glob, batch_size)
-        except BaseException:
+        except BaseException as err:
             session.discard(db_path)
+            # The traceback's frames hold the run's (closed) DuckDB connections; free them now.
+            traceback.clear_frames(err.__traceback__)
             raise
     return summary
 

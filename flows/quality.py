@@ -1,6 +1,7 @@
 """The quality flow: Great Expectations over the warehouse, results stored in DuckDB, an offline HTML report."""
 
 
+import traceback
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
@@ -63,8 +64,10 @@ def quality_flow(
         work = session.begin(db_path)
         try:
             result = _quality(db_path, work, report_dir, max_row_drop)
-        except BaseException:
+        except BaseException as err:
             session.discard(db_path)
+            # The traceback's frames hold the run's (closed) DuckDB connections; free them now.
+            traceback.clear_frames(err.__traceback__)
             raise
     return result
 
