@@ -68,13 +68,33 @@ def read_files(paths: list[Path], max_file_bytes: int, progress: Progress) -> pl
 
 
 @task(**IO_TASK)
-def read_warehouse_state(work_path: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """raw_file rows and stored article keys, as the working copy holds them now."""
+def read_known_files(work_path: Path) -> pl.DataFrame:
+    """Every raw_file row at the start of the run: what a run compares its listing with for missing files."""
     con = loader.connect(work_path)
     try:
         loader.apply_ddl(con)
-        previous = con.sql("SELECT * FROM raw.raw_file").pl()
-        stored = con.sql("SELECT article_key FROM dim_article").pl()
+        return con.sql("SELECT * FROM raw.raw_file").pl()
+    finally:
+        con.close()
+
+
+@task(**IO_TASK)
+def read_batch_state(work_path: Path, files: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """What one batch needs from the working copy, and no more: the raw_file rows of its paths and of
+    every file sharing an article with them, and which of its candidate articles are stored already."""
+    batch = files.select("path", incremental.article_key_expr().alias("article_key"))
+    con = loader.connect(work_path)
+    try:
+        con.register("batch_files", batch)
+        previous = con.sql(
+            """
+            SELECT * FROM raw.raw_file
+            WHERE path IN (SELECT path FROM batch_files)
+               OR article_key IN (SELECT article_key FROM raw.raw_file WHERE path IN (SELECT path FROM batch_files))
+            """
+        ).pl()
+        stored = con.sql("SELECT article_key FROM dim_article WHERE article_key IN (SELECT article_key FROM batch_files)").pl()
+        con.unregister("batch_files")
     finally:
         con.close()
     return previous, stored
@@ -199,7 +219,7 @@ def _ingest(input_dir: Path, db_path: Path, work: Path, seeds_dir: Path, max_fil
     t = time.perf_counter()
     rules = read_rules(seeds_dir)
     paths = list_files(input_dir, file_glob)
-    at_start, _ = read_warehouse_state(work)
+    at_start = read_known_files(work)
     stages["read"] += time.perf_counter() - t
     progress = Progress("ingest", len(paths), logger)
     reference = marts.reference_marts(rules)
@@ -274,7 +294,7 @@ def _ingest_batch(paths: list[Path], work: Path, rules: Rules, reference: dict[s
                   progress: Progress, stages: dict[str, float], totals: _Totals, with_reference: bool) -> None:
     t = time.perf_counter()
     files = read_files(paths, max_file_bytes, progress)
-    previous, stored = read_warehouse_state(work)
+    previous, stored = read_batch_state(work, files)
     stages["read"] += time.perf_counter() - t
 
     t = time.perf_counter()
