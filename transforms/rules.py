@@ -8,6 +8,8 @@ from pathlib import Path
 
 import polars as pl
 
+from transforms.textmatch import ascii_word_boundaries
+
 GENERIC_ALIAS_WORDS = {"city", "of", "county", "council", "borough", "district", "the", "ua", "and"}
 
 
@@ -45,6 +47,15 @@ class Rules:
 
 def _csv(path: Path) -> pl.DataFrame:
     return pl.read_csv(path, infer_schema=False)
+
+
+def _for_polars(frame: pl.DataFrame, *columns: str) -> pl.DataFrame:
+    """Pattern columns only polars runs, with ASCII word boundaries (see ascii_word_boundaries)."""
+    return frame.with_columns(pl.col(c).map_elements(ascii_word_boundaries, return_dtype=pl.String) for c in columns)
+
+
+def _polars_patterns(patterns: list[str]) -> list[str]:
+    return [ascii_word_boundaries(p) for p in patterns]
 
 
 def _alias_key(alias: str) -> str:
@@ -122,8 +133,8 @@ def load_rules(seeds_dir: Path) -> Rules:
     ordinal_words = {r["word"]: int(r["ordinal"]) for r in _csv(rules_dir / "ordinal_words.csv").iter_rows(named=True)}
     vocab = {p.stem: _csv(p) for p in sorted(vocab_dir.glob("*.csv"))}
     return Rules(
-        boilerplate=_csv(rules_dir / "boilerplate.csv"),
-        metadata_patterns=_csv(rules_dir / "metadata_patterns.csv"),
+        boilerplate=_for_polars(_csv(rules_dir / "boilerplate.csv"), "pattern"),
+        metadata_patterns=_for_polars(_csv(rules_dir / "metadata_patterns.csv"), "pattern"),
         publishers=publishers,
         abbreviations=_csv(rules_dir / "abbreviations.csv")["abbreviation"].to_list(),
         authorities=authorities.drop("alt_names"),
@@ -134,19 +145,19 @@ def load_rules(seeds_dir: Path) -> Rules:
         person_roles=_csv(rules_dir / "person_roles.csv"),
         speech_verbs=_csv(rules_dir / "speech_verbs.csv")["verb"].to_list(),
         ordinal_words=ordinal_words,
-        ordinal_patterns=_csv(rules_dir / "ordinal_patterns.csv")["pattern"].to_list(),
-        visit_type_cues=_csv(rules_dir / "visit_type_cues.csv"),
-        past_context=_csv(rules_dir / "past_context.csv"),
-        visit_evidence=_csv(rules_dir / "visit_evidence.csv")["pattern"].to_list(),
-        rating_cues=_csv(rules_dir / "rating_cues.csv"),
-        focus_cues=_csv(rules_dir / "focus_cues.csv"),
-        focus_indicators=_csv(rules_dir / "focus_indicators.csv")["pattern"].to_list(),
-        progress_patterns=_csv(rules_dir / "progress_patterns.csv")["pattern"].to_list(),
-        theme_cues=_csv(rules_dir / "theme_cues.csv"),
-        polarity_cues=_csv(rules_dir / "polarity_cues.csv"),
-        clause_splitters=_csv(rules_dir / "clause_splitters.csv")["pattern"].to_list(),
-        negators=_csv(rules_dir / "polarity_modifiers.csv").filter(pl.col("kind") == "negator")["pattern"].to_list(),
-        neutralisers=_csv(rules_dir / "polarity_modifiers.csv").filter(pl.col("kind") == "neutraliser")["pattern"].to_list(),
+        ordinal_patterns=_polars_patterns(_csv(rules_dir / "ordinal_patterns.csv")["pattern"].to_list()),
+        visit_type_cues=_for_polars(_csv(rules_dir / "visit_type_cues.csv"), "pattern"),
+        past_context=_for_polars(_csv(rules_dir / "past_context.csv"), "pattern"),
+        visit_evidence=_polars_patterns(_csv(rules_dir / "visit_evidence.csv")["pattern"].to_list()),
+        rating_cues=_for_polars(_csv(rules_dir / "rating_cues.csv"), "pattern"),
+        focus_cues=_for_polars(_csv(rules_dir / "focus_cues.csv"), "pattern"),
+        focus_indicators=_polars_patterns(_csv(rules_dir / "focus_indicators.csv")["pattern"].to_list()),
+        progress_patterns=_polars_patterns(_csv(rules_dir / "progress_patterns.csv")["pattern"].to_list()),
+        theme_cues=_for_polars(_csv(rules_dir / "theme_cues.csv"), "pattern", "unless"),
+        polarity_cues=_for_polars(_csv(rules_dir / "polarity_cues.csv"), "pattern"),
+        clause_splitters=_polars_patterns(_csv(rules_dir / "clause_splitters.csv")["pattern"].to_list()),
+        negators=_polars_patterns(_csv(rules_dir / "polarity_modifiers.csv").filter(pl.col("kind") == "negator")["pattern"].to_list()),
+        neutralisers=_polars_patterns(_csv(rules_dir / "polarity_modifiers.csv").filter(pl.col("kind") == "neutraliser")["pattern"].to_list()),
         inspectorate_subjects=_csv(rules_dir / "inspectorate_subjects.csv")["pattern"].to_list(),
         vocab=vocab,
         inspections=_csv(seeds_dir / "reference" / "ofsted_la_childrens_services_inspections.csv"),

@@ -1,10 +1,45 @@
-"""Text folding shared by the extractors and the keys."""
+"""Text folding shared by the extractors and the keys, and the one rewrite polars' regex engine needs."""
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 
 def fold(text: str) -> str:
     """Lower case, one apostrophe style, single spaces: how names and aliases are compared."""
     return re.sub(r"\s+", " ", text.replace("’", "'").replace("‘", "'")).strip().lower()
+
+
+@lru_cache(maxsize=4096)
+def ascii_word_boundaries(pattern: str) -> str:
+    """The pattern with each ``\\b`` outside a character class written ``(?-u:\\b)``.
+
+    Rules are written in the syntax Python's ``re`` and polars' (Rust) engine share. Rust's fast
+    engine (a lazy DFA) cannot run a Unicode word boundary over text holding any non-ASCII byte, and
+    news text always does (curly quotes, dashes), so it falls back to a slower engine: measured on
+    35,000 clauses, one theme alternation took 3.06 s with ``\\b`` and 0.02 s with ``(?-u:\\b)``. The
+    ASCII boundary differs only next to a non-ASCII letter ("café"), which English rules never
+    border. Python's ``re`` does not know ``(?-u:...)``: use this only for patterns polars runs.
+    """
+    out, i, in_class = [], 0, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < len(pattern):
+            pair = pattern[i : i + 2]
+            out.append("(?-u:\\b)" if pair == "\\b" and not in_class else pair)
+            i += 2
+            continue
+        if ch == "[" and not in_class:
+            in_class = True
+            # A "]" straight after "[" or "[^" is a literal, not the end of the class.
+            j = i + 1 + (pattern[i + 1 : i + 2] == "^")
+            if pattern[j : j + 1] == "]":
+                out.append(pattern[i : j + 1])
+                i = j + 1
+                continue
+        elif ch == "]" and in_class:
+            in_class = False
+        out.append(ch)
+        i += 1
+    return "".join(out)
