@@ -30,13 +30,21 @@ class Speaker:
     la_name: str | None
 
 
+INVERTED_VERBS = ["said", "says", "added", "adds", "wrote", "told"]
+
+
+def _verb_hint(verbs: list[str]) -> str:
+    """A pattern every attribution contains (a speech verb, boundaries left out): a cheap first test."""
+    return "(?:" + "|".join([*verbs, *INVERTED_VERBS]) + ")"
+
+
 def _attribution_patterns(verbs: list[str]) -> tuple[re.Pattern[str], re.Pattern[str]]:
     verb_alt = "|".join(verbs)
     subj = rf"{SPOKES}|{NAME}|{TOKEN}|[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ii]nspectors|the (?:inspectorate|watchdog|council|trust|(?:\w+ )?report|letter)"
     after = re.compile(rf"(?P<subj>{subj})(?:, [^\x01]{{0,160}}?,)? (?P<verb>{verb_alt})\b")
     # Inverted attribution ("..., said the report") only with plain speech verbs: "described the
     # report as ..." names what was described, not who spoke.
-    before = re.compile(rf"\b(?P<verb>said|says|added|adds|wrote|told) (?P<subj>{NAME}|Ofsted|inspectors|the (?:inspectorate|report|letter))")
+    before = re.compile(rf"\b(?P<verb>{'|'.join(INVERTED_VERBS)}) (?P<subj>{NAME}|Ofsted|inspectors|the (?:inspectorate|report|letter))")
     return after, before
 
 
@@ -73,7 +81,7 @@ def _resolve(subj: str, at: int, people: list[dict], sentence_la: str | None, la
 
 
 def _article_quotes(blocks: list[dict], people: list[dict], sentence_la, patterns, stopwords: frozenset[str]) -> list[dict]:
-    after_pat, before_pat = patterns
+    after_pat, before_pat, hint = patterns
     out: list[dict] = []
     previous_block_speaker: Speaker | None = None
     last: tuple[int, Speaker] | None = None
@@ -88,7 +96,7 @@ def _article_quotes(blocks: list[dict], people: list[dict], sentence_la, pattern
             frame[s:e] = "\x01" * (e - s)
         frame_text = "".join(frame)
         attributions = []
-        for pat in (after_pat, before_pat):
+        for pat in (after_pat, before_pat) if hint.search(frame_text) else ():
             for m in pat.finditer(frame_text):
                 attributions.append((m.start(), m.end(), m.group("subj")))
         block_speaker: Speaker | None = None
@@ -130,15 +138,24 @@ def _article_quotes(blocks: list[dict], people: list[dict], sentence_la, pattern
     return out
 
 
+def _by_article(frame: pl.DataFrame) -> dict[str, list[dict]]:
+    """Rows as dicts grouped by article, in the frame's order: one pass, no frame per article."""
+    out: dict[str, list[dict]] = {}
+    for row in frame.iter_rows(named=True):
+        out.setdefault(row["article_key"], []).append(row)
+    return out
+
+
 def find_quotes(blocks: pl.DataFrame, sentences: pl.DataFrame, people: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     """fct_quote rows: article_key, start, end, quote_text, speaker_name, speaker_role, speaker_type, la_name."""
-    patterns = _attribution_patterns(rules.speech_verbs)
+    patterns = (*_attribution_patterns(rules.speech_verbs), re.compile(_verb_hint(rules.speech_verbs)))
     rows: list[dict] = []
-    people_by = {k[0]: g.sort("start").to_dicts() for k, g in people.group_by("article_key")}
-    sent_by = {k[0]: g.sort("start").select("start", "end", "la_name").rows() for k, g in sentences.group_by("article_key")}
-    quoted_articles = blocks.filter(pl.col("text").str.contains("[“\"]"))["article_key"].unique()
-    for (article_key,), g in blocks.filter(pl.col("article_key").is_in(quoted_articles.implode())).group_by("article_key"):
-        sents = sent_by.get(article_key, [])
+    quoted_articles = blocks.filter(pl.col("text").str.contains("[“\"]"))["article_key"].unique().implode()
+    people_by = _by_article(people.filter(pl.col("article_key").is_in(quoted_articles)).sort("article_key", "start"))
+    sent_by = _by_article(sentences.filter(pl.col("article_key").is_in(quoted_articles)).select("article_key", "start", "end", "la_name").sort("article_key", "start"))
+    quoted_blocks = blocks.filter(pl.col("article_key").is_in(quoted_articles)).sort("article_key", "block_no")
+    for article_key, article_blocks in _by_article(quoted_blocks).items():
+        sents = [(s["start"], s["end"], s["la_name"]) for s in sent_by.get(article_key, [])]
 
         def sentence_la(pos: int, sents=sents):
             for s, e, la in sents:
@@ -146,7 +163,7 @@ def find_quotes(blocks: pl.DataFrame, sentences: pl.DataFrame, people: pl.DataFr
                     return la
             return None
 
-        for q in _article_quotes(g.sort("block_no").to_dicts(), people_by.get(article_key, []), sentence_la, patterns, rules.name_stopwords):
+        for q in _article_quotes(article_blocks, people_by.get(article_key, []), sentence_la, patterns, rules.name_stopwords):
             rows.append({"article_key": article_key, **q})
     schema = {"article_key": pl.String, "start": pl.Int64, "end": pl.Int64, "quote_text": pl.String, "speaker_name": pl.String,
               "speaker_role": pl.String, "speaker_type": pl.String, "la_name": pl.String}
@@ -175,7 +192,7 @@ def sentence_assertions(sentences: pl.DataFrame, quotes: pl.DataFrame, people: p
             pl.col("speaker_type").sort_by("overlap", descending=True).first().alias("quote_speaker_type"),
         )
     )
-    people_by = {k[0]: g.sort("start").to_dicts() for k, g in people.group_by("article_key")}
+    people_by = _by_article(people.sort("article_key", "start"))
 
     def reported_speaker(article_key: str, start: int, text: str, la: str | None) -> str | None:
         m = after_pat.match(text)
@@ -187,9 +204,11 @@ def sentence_assertions(sentences: pl.DataFrame, quotes: pl.DataFrame, people: p
         return _resolve(m.group("subj"), start, people_by.get(article_key, []), la, stopwords=rules.name_stopwords).speaker_type
 
     s = sentences.join(overlap, on=["article_key", "sentence_no"], how="left")
+    # Only a sentence holding a speech verb can report speech: Python looks at those alone.
+    has_verb = s.select(pl.col("text").str.contains(_verb_hint(rules.speech_verbs))).to_series()
     reported = [
-        reported_speaker(a, st, t, la)
-        for a, st, t, la in s.select("article_key", "start", "text", "la_name").iter_rows()
+        reported_speaker(a, st, t, la) if verb else None
+        for (a, st, t, la), verb in zip(s.select("article_key", "start", "text", "la_name").iter_rows(), has_verb)
     ]
     return s.with_columns(pl.Series("reported_type", reported, dtype=pl.String)).with_columns(
         pl.when(pl.col("quoted_share") >= 0.5)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import polars as pl
 
 from transforms.rules import Rules
+from transforms.textmatch import ascii_word_boundaries
 
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
 MONTH_ALT = "|".join(m.capitalize() for m in MONTHS)
 # A year stated just after the rating: "rated inadequate in 2019", "judged 'inadequate' in May 2018".
-RATING_DATE_TAIL = rf"[^.;]{{0,60}}?\b(?:in|since|from)\s+(?:(?P<month>{MONTH_ALT})\s+)?(?P<year>(?:19|20)[0-9]{{2}})\b"
+RATING_DATE_TAIL = ascii_word_boundaries(rf"[^.;]{{0,60}}?\b(?:in|since|from)\s+(?:(?P<month>{MONTH_ALT})\s+)?(?P<year>(?:19|20)[0-9]{{2}})\b")
 
 
 def _inner(pattern: str) -> tuple[str, str]:
@@ -67,15 +68,10 @@ def extract_visits(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules
     rating_rows = rules.rating_cues.rows(named=True)
     cue_cols = []
     for i, r in enumerate(rating_rows):
-        cue_cols.append(
-            pl.struct(
-                pos=text.str.find(r["pattern"]),
-                rating=pl.lit(r["rating"]),
-                # Named groups: a cue pattern may have capture groups of its own.
-                month=text.str.extract_groups(r["pattern"] + RATING_DATE_TAIL).struct.field("month"),
-                year=text.str.extract_groups(r["pattern"] + RATING_DATE_TAIL).struct.field("year"),
-            ).alias(f"cue{i}")
-        )
+        # Named groups: a cue pattern may have capture groups of its own.
+        dated = text.str.extract_groups(r["pattern"] + RATING_DATE_TAIL)
+        cue_cols += [text.str.find(r["pattern"]).alias(f"cue{i}_pos"), dated.struct.field("month").alias(f"cue{i}_month"),
+                     dated.struct.field("year").alias(f"cue{i}_year")]
     progress = pl.coalesce([text.str.extract(p, 1) for p in rules.progress_patterns]) if rules.progress_patterns else pl.lit(None)
 
     s = s.with_columns(
@@ -85,13 +81,14 @@ def extract_visits(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules
         pl.any_horizontal([text.str.contains(p) for p in rules.visit_evidence]).alias("is_visit_evidence"),
         *cue_cols,
     ).with_columns(pl.col("type_cue").replace_strict(type_rank, default=99, return_dtype=pl.Int32).alias("type_rank"))
-    cues = (
-        s.select("article_key", "la_name", "start", pl.concat_list([f"cue{i}" for i in range(len(rating_rows))]).alias("cue"))
-        .explode("cue")
-        .unnest("cue")
-        .filter(pl.col("pos").is_not_null())
-        .sort("article_key", "la_name", "start", "pos")
-    )
+    # Long, one small frame per cue: a list of structs over every sentence costs more than the regexes.
+    cues = pl.concat(
+        [
+            s.select("article_key", "la_name", "start", pl.col(f"cue{i}_pos").alias("pos"), pl.lit(r["rating"]).alias("rating"),
+                     pl.col(f"cue{i}_month").alias("month"), pl.col(f"cue{i}_year").alias("year")).filter(pl.col("pos").is_not_null())
+            for i, r in enumerate(rating_rows)
+        ]
+    ).sort("article_key", "la_name", "start", "pos", maintain_order=True)
     rating = cues.group_by("article_key", "la_name").agg(
         # Prefer a statement that dates the rating; else the first one.
         pl.struct("rating", "year", "month").filter(pl.col("year").is_not_null()).first().alias("dated"),
