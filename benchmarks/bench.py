@@ -68,7 +68,8 @@ def _task_overhead_seconds(samples: int = 40) -> tuple[float, float]:
     return (time.perf_counter() - t - flow_cost) / samples, flow_cost
 
 
-def run(articles: int, batch_size: int, naive_subset: int = 200) -> dict:
+def run(articles: int, batch_size: int, naive_subset: int = 200, runner: str = "sequential", dask_address: str | None = None,
+        dask_workers: int = 1) -> dict:
     from flows.ingest import ingest_flow
 
     src = corpus(articles)
@@ -84,10 +85,11 @@ def run(articles: int, batch_size: int, naive_subset: int = 200) -> dict:
     with tempfile.TemporaryDirectory(prefix="ofsted-watch-bench-") as tmp:
         db = Path(tmp) / "bench.duckdb"
         t = time.perf_counter()
-        full = ingest_flow(input_dir=src, db_path=db, batch_size=batch_size)
+        options = {"batch_size": batch_size, "runner": runner, "dask_address": dask_address, "dask_workers": dask_workers}
+        full = ingest_flow(input_dir=src, db_path=db, **options)
         full_s = time.perf_counter() - t
         t = time.perf_counter()
-        rerun = ingest_flow(input_dir=src, db_path=db, batch_size=batch_size)
+        rerun = ingest_flow(input_dir=src, db_path=db, **options)
         rerun_s = time.perf_counter() - t
         subset = paths[: min(naive_subset, len(paths))]
         t = time.perf_counter()
@@ -100,6 +102,7 @@ def run(articles: int, batch_size: int, naive_subset: int = 200) -> dict:
         "articles": articles,
         "corpus_mb": round(size / 1e6, 2),
         "batch_size": batch_size,
+        "runner": runner if runner != "dask" else f"dask ({dask_address or f'{dask_workers} local workers'})",
         "floor_seconds": round(floor, 3),
         "floor_mb_per_s": round(size / 1e6 / floor, 2),
         "full_ingest_seconds": round(full_s, 2),

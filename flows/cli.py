@@ -65,9 +65,25 @@ def serve(args) -> int:
     ingest_and_quality_flow.serve(
         name=args.name,
         parameters={"input_dir": str(args.inbox.resolve()), "db_path": str(args.db.resolve()), "report_dir": str(args.report.resolve())},
+        # One run at a time: a schedule shorter than a run would otherwise stack runs up behind the
+        # warehouse's run lock, and the quality step of the first could wait behind all the others.
+        limit=1,
         **schedule,
     )
     return 0
+
+
+def add_runner_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--runner", choices=settings.RUNNERS, default=settings.RUNNER,
+                        help="where each batch is cleaned and extracted: sequential (this process) or dask (a dask.distributed cluster)")
+    parser.add_argument("--dask-address", help="scheduler of an existing Dask cluster, e.g. tcp://10.0.0.5:8786 (default: start a local one)")
+    parser.add_argument("--dask-workers", type=int, default=settings.DASK_WORKERS, help="worker processes of the local Dask cluster (default: cores)")
+
+
+def runner_parameters(args) -> dict:
+    if args.dask_address and args.runner != "dask":
+        raise SystemExit("--dask-address needs --runner dask")
+    return {"runner": args.runner, "dask_address": args.dask_address, "dask_workers": args.dask_workers}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -80,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     ing.add_argument("--max-file-bytes", type=int, default=settings.MAX_FILE_BYTES, help="files larger than this are rejected unread")
     ing.add_argument("--batch-size", type=int, default=settings.BATCH_SIZE, help="articles per batch: memory follows this, not the corpus")
     ing.add_argument("--report", type=Path, default=settings.DEFAULT_REPORT_DIR, help="folder for the data-quality report (default: report/)")
+    add_runner_arguments(ing)
     ing.add_argument("--no-quality", action="store_true", help="skip the quality flow after the ingest")
     ing.add_argument("--json", action="store_true", help="print the summary as JSON")
 
@@ -108,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     bn.add_argument("--articles", type=int, required=True)
     bn.add_argument("--batch-size", type=int, default=settings.BATCH_SIZE)
     bn.add_argument("--naive-subset", type=int, default=200, help="articles the naive baseline runs on (its time is scaled)")
+    add_runner_arguments(bn)
 
     args = parser.parse_args(argv)
     settings.configure_prefect_environment()
@@ -115,12 +133,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.no_quality:
             from flows.ingest import ingest_flow
 
-            result = {"ingest": ingest_flow(input_dir=args.input, db_path=args.db, max_file_bytes=args.max_file_bytes, batch_size=args.batch_size)}
+            result = {"ingest": ingest_flow(input_dir=args.input, db_path=args.db, max_file_bytes=args.max_file_bytes, batch_size=args.batch_size,
+                                            **runner_parameters(args))}
         else:
             from flows.pipeline import ingest_and_quality_flow
 
             result = ingest_and_quality_flow(input_dir=args.input, db_path=args.db, report_dir=args.report,
-                                             max_file_bytes=args.max_file_bytes, batch_size=args.batch_size)
+                                             max_file_bytes=args.max_file_bytes, batch_size=args.batch_size, **runner_parameters(args))
         if args.json:
             print(json.dumps(result, indent=2, default=str))
         else:
@@ -140,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "bench":
         from benchmarks.bench import print_table, run
 
-        print_table(run(args.articles, args.batch_size, args.naive_subset))
+        print_table(run(args.articles, args.batch_size, args.naive_subset, **runner_parameters(args)))
         return 0
     if args.command == "eval":
         from flows.evaluate import eval_flow

@@ -9,8 +9,12 @@ import json
 import time
 import traceback
 import uuid
+from collections import deque
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any, Optional
 
 import polars as pl
 from prefect import flow, get_run_logger, task
@@ -22,7 +26,7 @@ from flows.progress import Progress
 from schemas.validate import validate_table
 from transforms import incremental, marts
 from transforms.decode import decode_frame, sha256_file, sha256_hex
-from transforms.pipeline import Cleaned, Extracted, clean_stage, extract_stage, segment_stage
+from transforms.pipeline import Extracted, transform_batch
 from transforms.rules import Rules, load_rules
 from warehouse import loader, session
 
@@ -101,8 +105,8 @@ def read_batch_state(work_path: Path, files: pl.DataFrame) -> tuple[pl.DataFrame
 
 
 @task(**TASK)
-def decode_and_plan(files: pl.DataFrame, previous: pl.DataFrame, stored: pl.DataFrame) -> pl.DataFrame:
-    # A file with the hash it had last time, still loaded, costs no decoding.
+def decode(files: pl.DataFrame, previous: pl.DataFrame) -> pl.DataFrame:
+    """The files as text; a file with the hash it had last time, still loaded, costs no decoding."""
     prev = previous.select("path", pl.col("content_sha256").alias("_prev_sha"), pl.col("status").alias("_prev_status"))
     same = files.join(prev, on="path", how="left").select(
         ((pl.col("_prev_sha") == pl.col("content_sha256")) & pl.col("_prev_status").is_in(incremental.LIVE_STATUSES + ["missing"])).fill_null(False)
@@ -116,23 +120,18 @@ def decode_and_plan(files: pl.DataFrame, previous: pl.DataFrame, stored: pl.Data
         pl.coalesce("read_error", "reject_reason").alias("reject_reason"),
         pl.when(pl.col("read_error").is_not_null()).then(pl.lit(None, dtype=pl.String)).otherwise(pl.col("encoding")).alias("encoding"),
     )
-    both = pl.concat([decoded, unchanged.select(decoded.columns)])
-    return incremental.plan_files(both, previous.select(incremental.PREVIOUS_SCHEMA.keys()), stored)
+    return pl.concat([decoded, unchanged.select(decoded.columns)])
 
 
 @task(**TASK)
-def clean(docs: pl.DataFrame, rules: Rules) -> Cleaned:
-    return clean_stage(docs, rules)
+def plan(decoded: pl.DataFrame, previous: pl.DataFrame, stored: pl.DataFrame) -> pl.DataFrame:
+    return incremental.plan_files(decoded, previous.select(incremental.PREVIOUS_SCHEMA.keys()), stored)
 
 
 @task(**TASK)
-def segment(cleaned: Cleaned, rules: Rules) -> pl.DataFrame:
-    return segment_stage(cleaned, rules)
-
-
-@task(**TASK)
-def extract(cleaned: Cleaned, sentences: pl.DataFrame, rules: Rules) -> Extracted:
-    return extract_stage(cleaned, sentences, rules)
+def transform(docs: pl.DataFrame, rules: Rules) -> tuple[Extracted, dict[str, float]]:
+    """clean, segment and extract one batch: the only task a distributed runner takes off the flow's process."""
+    return transform_batch(docs, rules)
 
 
 @task(**TASK)
@@ -190,17 +189,27 @@ def ingest_flow(
     file_glob: str = settings.FILE_GLOB,
     lock_wait_seconds: float = settings.LOCK_WAIT_SECONDS,
     batch_size: int = settings.BATCH_SIZE,
+    runner: str = settings.RUNNER,
+    dask_address: Optional[str] = None,
+    dask_workers: int = settings.DASK_WORKERS,
 ) -> dict:
     """Ingest every file under ``input_dir`` into the warehouse at ``db_path``; returns a run summary.
 
     The run holds the warehouse's run lock, works on a copy and publishes it atomically at the end
-    (see warehouse/session.py): readers are never blocked and never see half a load.
+    (see warehouse/session.py): readers are never blocked and never see half a load. With
+    ``runner="dask"`` the clean/segment/extract work of each batch runs on a Dask cluster (a local
+    one with ``dask_workers`` processes, or the scheduler at ``dask_address``); reading, planning and
+    the load stay on this process, the warehouse's single writer.
     """
     input_dir, db_path = Path(input_dir).resolve(), Path(db_path).resolve()
+    if runner not in settings.RUNNERS:
+        raise ValueError(f"runner must be one of {settings.RUNNERS}, not {runner!r}")
     with session.exclusive_run(db_path, lock_wait_seconds):
         work = begin_run(db_path)
         try:
-            summary = _ingest(input_dir, db_path, work, Path(seeds_dir), max_file_bytes, file_glob, batch_size)
+            with _task_runner(runner, dask_address, dask_workers) as pool:
+                summary = _ingest(input_dir, db_path, work, Path(seeds_dir), max_file_bytes, file_glob, batch_size, pool)
+            summary["runner"] = runner
         except BaseException as err:
             session.discard(db_path)
             # The traceback's frames hold the run's (closed) DuckDB connections; free them now.
@@ -209,10 +218,34 @@ def ingest_flow(
     return summary
 
 
+@contextmanager
+def _task_runner(runner: str, dask_address: Optional[str], dask_workers: int):
+    """None for the sequential runner (transform runs in turn on this process), else a started
+    DaskTaskRunner."""
+    if runner == "sequential":
+        yield None
+        return
+    from prefect_dask import DaskTaskRunner
+
+    if dask_address:
+        pool = DaskTaskRunner(address=dask_address)
+    else:
+        # Processes, one thread each: the extraction holds the GIL in its Python steps.
+        pool = DaskTaskRunner(cluster_kwargs={"n_workers": dask_workers, "threads_per_worker": 1, "processes": True,
+                                              "dashboard_address": None})
+    with pool:
+        yield pool
+
+
 def _ingest(input_dir: Path, db_path: Path, work: Path, seeds_dir: Path, max_file_bytes: int, file_glob: str,
-            batch_size: int) -> dict:
+            batch_size: int, pool: Any) -> dict:
     """Streams the corpus in batches: memory follows the batch size, not the corpus. Each batch commits
-    into the working copy; the run is published (atomically) only once every batch is in."""
+    into the working copy; the run is published (atomically) only once every batch is in.
+
+    With a task runner (``pool``), batches are prepared and sent ahead while earlier ones load; a
+    batch's plan is made again against the working copy just before its load, so the warehouse ends
+    exactly as a sequential run leaves it.
+    """
     logger = get_run_logger()
     run_id, started = str(uuid.uuid4()), datetime.now(timezone.utc).replace(tzinfo=None)
     stages: dict[str, float] = {k: 0.0 for k in ("read", "clean", "segment", "extract", "validate", "load")}
@@ -224,9 +257,22 @@ def _ingest(input_dir: Path, db_path: Path, work: Path, seeds_dir: Path, max_fil
     progress = Progress("ingest", len(paths), logger)
     reference = marts.reference_marts(rules)
     totals = _Totals()
+    ahead = 0 if pool is None else _pool_size(pool) + 1
+    pending: deque[_Prepared] = deque()
     for first in range(0, max(len(paths), 1), batch_size):
-        _ingest_batch(paths[first : first + batch_size], work, rules, reference, max_file_bytes, run_id, progress, stages, totals,
-                      with_reference=first == 0)
+        prepared = _prepare_batch(paths[first : first + batch_size], work, max_file_bytes, progress, stages)
+        docs = prepared.to_extract.select("article_key", "text")
+        if pool is None:
+            prepared.result = transform(docs, rules)
+        else:
+            prepared.future = pool.submit(transform, parameters={"docs": docs, "rules": rules})
+        pending.append(prepared)
+        while len(pending) > ahead:
+            _finish_batch(pending.popleft(), work, rules, reference, run_id, stages, totals, replan=pool is not None,
+                          with_reference=totals.batches == 0)
+    while pending:
+        _finish_batch(pending.popleft(), work, rules, reference, run_id, stages, totals, replan=pool is not None,
+                      with_reference=totals.batches == 0)
     progress.finish()
 
     t = time.perf_counter()
@@ -290,25 +336,61 @@ class _Totals:
             self.rows[k] = self.rows.get(k, 0) + v
 
 
-def _ingest_batch(paths: list[Path], work: Path, rules: Rules, reference: dict[str, pl.DataFrame], max_file_bytes: int, run_id: str,
-                  progress: Progress, stages: dict[str, float], totals: _Totals, with_reference: bool) -> None:
+def _pool_size(pool: Any) -> int:
+    return max(1, sum(pool.client.nthreads().values()))
+
+
+@dataclass
+class _Prepared:
+    """A batch read and planned on the flow's process, its transform under way or done."""
+
+    decoded: pl.DataFrame
+    planned: pl.DataFrame
+    previous: pl.DataFrame
+    to_extract: pl.DataFrame
+    result: tuple[Extracted, dict[str, float]] | None = None
+    future: Any = None
+
+
+def _to_extract(planned: pl.DataFrame) -> pl.DataFrame:
+    return planned.filter(pl.col("change").is_in(["new", "changed"]) & (pl.col("status") == "loaded"))
+
+
+def _prepare_batch(paths: list[Path], work: Path, max_file_bytes: int, progress: Progress, stages: dict[str, float]) -> _Prepared:
     t = time.perf_counter()
     files = read_files(paths, max_file_bytes, progress)
     previous, stored = read_batch_state(work, files)
     stages["read"] += time.perf_counter() - t
-
     t = time.perf_counter()
-    planned = decode_and_plan(files, previous, stored)
+    decoded = decode(files, previous)
     del files
-    to_extract = planned.filter(pl.col("change").is_in(["new", "changed"]) & (pl.col("status") == "loaded"))
-    cleaned = clean(to_extract.select("article_key", "text"), rules)
+    planned = plan(decoded, previous, stored)
     stages["clean"] += time.perf_counter() - t
-    t = time.perf_counter()
-    sentences = segment(cleaned, rules)
-    stages["segment"] += time.perf_counter() - t
-    t = time.perf_counter()
-    extracted = extract(cleaned, sentences, rules)
-    stages["extract"] += time.perf_counter() - t
+    return _Prepared(decoded, planned, previous, _to_extract(planned))
+
+
+def _finish_batch(p: _Prepared, work: Path, rules: Rules, reference: dict[str, pl.DataFrame], run_id: str,
+                  stages: dict[str, float], totals: _Totals, replan: bool, with_reference: bool) -> None:
+    planned, previous, to_extract = p.planned, p.previous, p.to_extract
+    if replan:
+        # Batches loaded since this one was planned may hold some of its articles now (a copy of a
+        # file in an earlier batch): plan again against the working copy as it is.
+        t = time.perf_counter()
+        previous, stored = read_batch_state(work, p.decoded)
+        planned = plan(p.decoded, previous, stored)
+        to_extract = _to_extract(planned)
+        stages["read"] += time.perf_counter() - t
+    extracted, seconds = p.result if p.future is None else p.future.result()
+    for k, v in seconds.items():
+        stages[k] += v
+    if replan:
+        if to_extract["article_key"].is_in(p.to_extract["article_key"].implode()).all():
+            extracted = extracted.only(to_extract["article_key"])
+        else:
+            # Never seen in practice: the new plan wants an article the first did not. Extract it here.
+            extracted, seconds = transform(to_extract.select("article_key", "text"), rules)
+            for k, v in seconds.items():
+                stages[k] += v
 
     t = time.perf_counter()
     source_files = to_extract.select("article_key", "source_file", "content_sha256")

@@ -2,6 +2,7 @@
 
 
 from pathlib import Path
+from typing import Optional
 
 from prefect import flow
 
@@ -18,7 +19,11 @@ def ingest_and_quality_flow(
     max_file_bytes: int = settings.MAX_FILE_BYTES,
     max_row_drop: float = settings.MAX_ROW_DROP,
     batch_size: int = settings.BATCH_SIZE,
+    runner: str = settings.RUNNER,
+    dask_address: Optional[str] = None,
+    dask_workers: int = settings.DASK_WORKERS,
 ) -> dict:
-    ingest = ingest_flow(input_dir=input_dir, db_path=db_path, max_file_bytes=max_file_bytes, batch_size=batch_size)
+    ingest = ingest_flow(input_dir=input_dir, db_path=db_path, max_file_bytes=max_file_bytes, batch_size=batch_size,
+                         runner=runner, dask_address=dask_address, dask_workers=dask_workers)
     dq = quality_flow(db_path=db_path, report_dir=report_dir, max_row_drop=max_row_drop)
     return {"ingest": ingest, "quality": dq}

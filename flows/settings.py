@@ -23,6 +23,12 @@ MAX_FILE_BYTES = int(os.environ.get("OFSTED_WATCH_MAX_FILE_BYTES", 5 * 1024 * 10
 BATCH_SIZE = 1000
 FILE_GLOB = "*.txt"
 
+# Where each batch's clean/segment/extract runs: "sequential" on the flow's process, or "dask" on a
+# dask.distributed cluster (a local one with DASK_WORKERS processes unless an address is given).
+RUNNERS = ("sequential", "dask")
+RUNNER = os.environ.get("OFSTED_WATCH_RUNNER", "sequential")
+DASK_WORKERS = int(os.environ.get("OFSTED_WATCH_DASK_WORKERS", os.cpu_count() or 1))
+
 # Prefect's home (its database, logs and the ephemeral server's state) stays inside the project.
 STATE_DIR = Path(os.environ.get("OFSTED_WATCH_STATE", PROJECT_ROOT / ".state")).resolve()
 PREFECT_HOME = STATE_DIR / "prefect"

@@ -38,3 +38,20 @@ def findings(ex, counted_only: bool = True) -> set[tuple[str, str, str]]:
 
 def sentence_las(ex) -> list[tuple[str, str | None]]:
     return [(r["text"], r["la_name"]) for r in ex.sentences.sort("sentence_no").iter_rows(named=True)]
+
+
+def warehouse_tables(db, drop: frozenset[str] = frozenset()) -> dict:
+    """Every table of a warehouse file as a polars frame, columns in ``drop`` left out, rows sorted."""
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        names = con.sql("SELECT schema_name || '.' || table_name FROM duckdb_tables() WHERE database_name = current_database()").fetchall()
+        out = {}
+        for (name,) in names:
+            frame = con.sql(f"SELECT * FROM {name}").pl()
+            frame = frame.drop([c for c in frame.columns if c in drop])
+            out[name] = frame.sort(frame.columns, nulls_last=True) if frame.columns else frame
+        return out
+    finally:
+        con.close()

@@ -19,6 +19,7 @@ import pytest
 
 from flows.ingest import ingest_flow
 from tests.conftest import PROJECT, SEED_ARTICLES
+from tests.helpers import warehouse_tables
 from warehouse import session
 
 VENV_BIN = Path(sys.executable).parent
@@ -26,16 +27,7 @@ VENV_BIN = Path(sys.executable).parent
 
 def checksums(db: Path) -> dict[str, tuple[int, str]]:
     """Row count and a checksum of every table in the file."""
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        tables = con.sql("SELECT schema_name || '.' || table_name FROM duckdb_tables() WHERE database_name = current_database()").fetchall()
-        out = {}
-        for (t,) in tables:
-            frame = con.sql(f"SELECT * FROM {t} ORDER BY ALL").pl()
-            out[t] = (frame.height, hashlib.sha256(frame.write_csv().encode()).hexdigest())
-        return out
-    finally:
-        con.close()
+    return {name: (frame.height, hashlib.sha256(frame.write_csv().encode()).hexdigest()) for name, frame in warehouse_tables(db).items()}
 
 
 def api_url() -> str:
@@ -197,7 +189,7 @@ def test_a_served_deployment_loads_a_file_dropped_into_the_inbox(tmp_path):
                 con.close()
 
         assert _wait_for(loaded, 180, every=2), "the scheduled run did not load the dropped file:\n" + logs["serve"].read_text()[-3000:]
-        assert _wait_for(lambda: (tmp_path / "report" / "index.html").exists(), 60)
+        assert _wait_for(lambda: (tmp_path / "report" / "index.html").exists(), 60), "no report:\n" + logs["serve"].read_text()[-3000:]
     finally:
         for proc in (served, server):
             if proc is not None:

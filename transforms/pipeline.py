@@ -5,7 +5,8 @@ Each stage is its own function so the flow can run (and time) them as separate t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, fields
 
 import polars as pl
 
@@ -38,6 +39,11 @@ class Extracted:
     visit_focus: pl.DataFrame
     findings: pl.DataFrame
 
+    def only(self, article_keys: pl.Series) -> "Extracted":
+        """The same frames restricted to some articles (every frame is per article)."""
+        keys = article_keys.implode()
+        return Extracted(**{f.name: getattr(self, f.name).filter(pl.col("article_key").is_in(keys)) for f in fields(self)})
+
 
 def clean_stage(docs: pl.DataFrame, rules: Rules) -> Cleaned:
     """docs: article_key, text (decoded)."""
@@ -59,6 +65,21 @@ def extract_stage(cleaned: Cleaned, sentences: pl.DataFrame, rules: Rules) -> Ex
     visits, visit_focus = extract_visits(sentences, mentions, rules)
     findings = extract_findings(sentences, rules)
     return Extracted(cleaned.articles, cleaned.blocks, sentences, mentions, people, quotes, visits, visit_focus, findings)
+
+
+def transform_batch(docs: pl.DataFrame, rules: Rules) -> tuple[Extracted, dict[str, float]]:
+    """clean -> segment -> extract for one batch, with the seconds each stage took (where it ran)."""
+    seconds = {}
+    t = time.perf_counter()
+    cleaned = clean_stage(docs, rules)
+    seconds["clean"] = time.perf_counter() - t
+    t = time.perf_counter()
+    sentences = segment_stage(cleaned, rules)
+    seconds["segment"] = time.perf_counter() - t
+    t = time.perf_counter()
+    extracted = extract_stage(cleaned, sentences, rules)
+    seconds["extract"] = time.perf_counter() - t
+    return extracted, seconds
 
 
 def run_all(docs: pl.DataFrame, rules: Rules) -> Extracted:

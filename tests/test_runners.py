@@ -1,0 +1,68 @@
+"""The Dask runner: the same warehouse as the sequential runner, with the load kept on the flow's process."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from benchmarks.make_corpus import write_corpus
+from flows.ingest import ingest_flow
+from tests.conftest import SEED_ARTICLES
+from tests.helpers import warehouse_tables
+
+# What differs between any two runs by design: run ids, clocks, timings.
+VOLATILE = frozenset({"run_id", "flow_run_id", "read_at", "rejected_at", "started_at", "finished_at", "stage_seconds"})
+
+
+def assert_same_warehouse(a: Path, b: Path) -> None:
+    ta, tb = warehouse_tables(a, VOLATILE), warehouse_tables(b, VOLATILE)
+    assert ta.keys() == tb.keys()
+    for name in ta:
+        assert ta[name].equals(tb[name]), f"{name} differs: {ta[name].height} rows vs {tb[name].height}"
+
+
+def _corpus_with_cross_batch_copies(tmp_path: Path, articles: int) -> Path:
+    """A generated corpus plus the sample, and copies of files under names that sort one batch later:
+    a run that plans batches ahead, before the originals are loaded, must still record them as duplicates."""
+    corpus = tmp_path / "corpus"
+    write_corpus(articles, corpus, seed=11)
+    for p in sorted(SEED_ARTICLES.glob("*.txt")):
+        shutil.copy(p, corpus / p.name)
+    for i, p in enumerate(sorted(corpus.rglob("*.txt"))[-20:-17]):
+        shutil.copy(p, corpus / f"zz-copy-{i}.txt")
+    return corpus
+
+
+@pytest.mark.parametrize("batch_size", [15])
+def test_a_local_dask_cluster_builds_the_same_warehouse_as_the_sequential_runner(prefect_harness, tmp_path, batch_size):
+    corpus = _corpus_with_cross_batch_copies(tmp_path, articles=60)
+    seq = ingest_flow(input_dir=corpus, db_path=tmp_path / "seq.duckdb", batch_size=batch_size)
+    dask = ingest_flow(input_dir=corpus, db_path=tmp_path / "dask.duckdb", batch_size=batch_size, runner="dask", dask_workers=2)
+
+    assert seq["batches"] == dask["batches"] >= 4
+    assert dask["runner"] == "dask" and seq["runner"] == "sequential"
+    assert dask["files_duplicate"] == seq["files_duplicate"] >= 3
+    assert dask["rows_written"]["fct_finding"] == seq["rows_written"]["fct_finding"] > 0
+    assert_same_warehouse(tmp_path / "seq.duckdb", tmp_path / "dask.duckdb")
+
+    again = ingest_flow(input_dir=corpus, db_path=tmp_path / "dask.duckdb", batch_size=batch_size, runner="dask", dask_workers=2)
+    assert again["articles_extracted"] == 0 and again["files_unchanged"] == again["files_seen"]
+
+
+def test_an_existing_dask_cluster_given_by_address_builds_the_same_warehouse_from_the_seeds(prefect_harness, tmp_path):
+    from distributed import LocalCluster
+
+    ingest_flow(input_dir=SEED_ARTICLES, db_path=tmp_path / "seq.duckdb", batch_size=2)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        summary = ingest_flow(input_dir=SEED_ARTICLES, db_path=tmp_path / "dask.duckdb", batch_size=2, runner="dask",
+                              dask_address=cluster.scheduler_address)
+    assert summary["articles_extracted"] == 5 and summary["batches"] == 3
+    assert_same_warehouse(tmp_path / "seq.duckdb", tmp_path / "dask.duckdb")
+
+
+def test_an_unknown_runner_is_refused_before_anything_is_written(prefect_harness, tmp_path):
+    with pytest.raises(ValueError, match="runner must be one of"):
+        ingest_flow(input_dir=SEED_ARTICLES, db_path=tmp_path / "w.duckdb", runner="spark")
+    assert not (tmp_path / "w.duckdb").exists()
