@@ -6,6 +6,7 @@ Articles are handled in batches (one task run per stage, not per article): a tas
 
 
 import json
+import logging
 import time
 import traceback
 import uuid
@@ -105,7 +106,13 @@ def read_batch_state(work_path: Path, files: pl.DataFrame) -> tuple[pl.DataFrame
 
 
 @task(**TASK)
-def decode(files: pl.DataFrame, previous: pl.DataFrame) -> pl.DataFrame:
+def decode_and_plan(files: pl.DataFrame, previous: pl.DataFrame, stored: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The files as text (kept for a second plan) and what to do with each."""
+    decoded = _decode(files, previous)
+    return decoded, plan.fn(decoded, previous, stored)
+
+
+def _decode(files: pl.DataFrame, previous: pl.DataFrame) -> pl.DataFrame:
     """The files as text; a file with the hash it had last time, still loaded, costs no decoding."""
     prev = previous.select("path", pl.col("content_sha256").alias("_prev_sha"), pl.col("status").alias("_prev_status"))
     same = files.join(prev, on="path", how="left").select(
@@ -145,9 +152,9 @@ def validate(tables: dict[str, pl.DataFrame], source_files: pl.DataFrame) -> tup
 
 @task(**TASK)
 def load_warehouse(work_path: Path, batch: loader.LoadBatch) -> tuple[dict[str, int], dict[str, int]]:
+    # The DDL was applied once, when the run read the known files (0.14 s a time, per batch it added up).
     con = loader.connect(work_path)
     try:
-        loader.apply_ddl(con)
         written = loader.load(con, batch)
         return written, loader.table_counts(con)
     finally:
@@ -232,7 +239,7 @@ def _task_runner(runner: str, dask_address: Optional[str], dask_workers: int):
     else:
         # Processes, one thread each: the extraction holds the GIL in its Python steps.
         pool = DaskTaskRunner(cluster_kwargs={"n_workers": dask_workers, "threads_per_worker": 1, "processes": True,
-                                              "dashboard_address": None})
+                                              "dashboard_address": None, "silence_logs": logging.WARNING})
     with pool:
         yield pool
 
@@ -262,7 +269,9 @@ def _ingest(input_dir: Path, db_path: Path, work: Path, seeds_dir: Path, max_fil
     for first in range(0, max(len(paths), 1), batch_size):
         prepared = _prepare_batch(paths[first : first + batch_size], work, max_file_bytes, progress, stages)
         docs = prepared.to_extract.select("article_key", "text")
-        if pool is None:
+        if docs.is_empty():
+            pass  # nothing to extract (an unchanged batch): no task run, no trip to a worker
+        elif pool is None:
             prepared.result = transform(docs, rules)
         else:
             prepared.future = pool.submit(transform, parameters={"docs": docs, "rules": rules})
@@ -362,9 +371,8 @@ def _prepare_batch(paths: list[Path], work: Path, max_file_bytes: int, progress:
     previous, stored = read_batch_state(work, files)
     stages["read"] += time.perf_counter() - t
     t = time.perf_counter()
-    decoded = decode(files, previous)
+    decoded, planned = decode_and_plan(files, previous, stored)
     del files
-    planned = plan(decoded, previous, stored)
     stages["clean"] += time.perf_counter() - t
     return _Prepared(decoded, planned, previous, _to_extract(planned))
 
@@ -380,17 +388,27 @@ def _finish_batch(p: _Prepared, work: Path, rules: Rules, reference: dict[str, p
         planned = plan(p.decoded, previous, stored)
         to_extract = _to_extract(planned)
         stages["read"] += time.perf_counter() - t
-    extracted, seconds = p.result if p.future is None else p.future.result()
-    for k, v in seconds.items():
-        stages[k] += v
-    if replan:
-        if to_extract["article_key"].is_in(p.to_extract["article_key"].implode()).all():
-            extracted = extracted.only(to_extract["article_key"])
-        else:
-            # Never seen in practice: the new plan wants an article the first did not. Extract it here.
-            extracted, seconds = transform(to_extract.select("article_key", "text"), rules)
-            for k, v in seconds.items():
-                stages[k] += v
+    retired = incremental.retired_articles(planned, previous)
+    records = incremental.files_to_record(planned)
+    if to_extract.is_empty() and records.is_empty() and not retired and not with_reference:
+        # An unchanged batch writes nothing (its raw_file rows stay as they are): skip the load.
+        _count(planned, to_extract, totals, pl.DataFrame(schema={"table_name": pl.String, "source_file": pl.String, "reason": pl.String}), {})
+        return
+    if p.future is not None or p.result is not None:
+        extracted, seconds = p.result if p.future is None else p.future.result()
+        for k, v in seconds.items():
+            stages[k] += v
+        if replan:
+            if to_extract["article_key"].is_in(p.to_extract["article_key"].implode()).all():
+                extracted = extracted.only(to_extract["article_key"])
+            else:
+                # Never seen in practice: the new plan wants an article the first did not. Extract it here.
+                extracted, seconds = transform(to_extract.select("article_key", "text"), rules)
+                for k, v in seconds.items():
+                    stages[k] += v
+    else:
+        # Nothing was sent for extraction; the empty frames still carry every table's columns.
+        extracted = transform_batch(to_extract.select("article_key", "text"), rules)[0]
 
     t = time.perf_counter()
     source_files = to_extract.select("article_key", "source_file", "content_sha256")
@@ -415,11 +433,14 @@ def _finish_batch(p: _Prepared, work: Path, rules: Rules, reference: dict[str, p
         reference_tables={k: valid[k] for k in loader.REFERENCE_TABLES if k in valid},
         dim_person=valid["dim_person"],
         rejected=all_rejected.select("run_id", "rejected_at", "table_name", "source_file", "reason", "row_json"),
-        replace_article_keys=sorted(set(to_extract["article_key"].to_list()) | set(incremental.retired_articles(planned, previous))),
+        replace_article_keys=sorted(set(to_extract["article_key"].to_list()) | set(retired)),
     )
     written, _ = load_warehouse(work, batch)
     stages["load"] += time.perf_counter() - t
+    _count(planned, to_extract, totals, all_rejected, written)
 
+
+def _count(planned: pl.DataFrame, to_extract: pl.DataFrame, totals: _Totals, all_rejected: pl.DataFrame, written: dict[str, int]) -> None:
     for r in planned.group_by("change").len().iter_rows(named=True):
         totals.change[r["change"]] = totals.change.get(r["change"], 0) + r["len"]
     totals.duplicates += planned.filter((pl.col("status") == "duplicate") & (pl.col("change") != "unchanged")).height

@@ -45,6 +45,12 @@ def configure_prefect_environment() -> None:
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", str(EPHEMERAL_STARTUP_TIMEOUT_SECONDS))
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # dask.distributed logs every worker start and connection at INFO under Prefect's logging set-up.
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
+
+# DuckDB's buffer pool per connection of a run. Its default (80 % of RAM) lets the cache of a growing
+# warehouse's pages grow with it; a run only ever needs one batch's worth.
+DUCKDB_MEMORY_LIMIT = os.environ.get("OFSTED_WATCH_DUCKDB_MEMORY", "1GB")
 
 # The quality flow fails a table whose row count drops by more than this share since the last run.
 MAX_ROW_DROP = 0.5

@@ -7,6 +7,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from transforms.textmatch import ascii_word_boundaries
+
 RULES = Path(__file__).resolve().parents[1] / "seeds" / "rules"
 VOCAB = Path(__file__).resolve().parents[1] / "seeds" / "vocabulary"
 
@@ -29,6 +31,7 @@ def _patterns():
 @pytest.mark.parametrize("name, pattern", list(_patterns()))
 def test_pattern_compiles_in_polars(name, pattern):
     pl.Series(["probe text"]).str.contains(pattern)
+    pl.Series(["probe text"]).str.contains(ascii_word_boundaries(pattern))
 
 
 def test_vocabulary_keys_match_the_shared_vocabulary(rules):
@@ -55,3 +58,27 @@ def test_cue_files_only_use_vocabulary_keys(rules):
 def test_rules_hold_no_sample_file_names():
     text = "\n".join(p.read_text(encoding="utf-8") for p in RULES.glob("*.csv"))
     assert not re.search(r"[0-9]{3}_[0-9a-f]{16}", text)
+
+
+@pytest.mark.parametrize(
+    "pattern, expected",
+    [
+        (r"(?i)\bturnover\b", r"(?i)(?-u:\b)turnover(?-u:\b)"),
+        (r"[\b]x\b", r"[\b]x(?-u:\b)"),  # inside a class \b is a backspace: left alone
+        (r"\\b\b", r"\\b(?-u:\b)"),  # an escaped backslash then a literal b: left alone
+        (r"[]\b]\b", r"[]\b](?-u:\b)"),  # a ] first in a class is a literal
+        (r"\Bx", r"\Bx"),  # Rust refuses (?-u:\B) in text patterns: kept Unicode
+    ],
+)
+def test_word_boundaries_are_made_ascii_outside_classes(pattern, expected):
+    assert ascii_word_boundaries(pattern) == expected
+
+
+def test_ascii_boundaries_match_the_same_rules_in_news_text(rules):
+    """Every polars cue finds the same sentences with either boundary on text full of curly quotes."""
+    text = pl.Series(["The council’s “drift and delay” in care proceedings — and high turnover — were noted.",
+                      "Inspectors found caseloads “too high”, but management oversight had improved."])
+    raw = pl.read_csv(Path(__file__).resolve().parents[1] / "seeds" / "rules" / "theme_cues.csv")["pattern"].to_list()
+    for unicode_pattern in raw:
+        assert (text.str.contains(unicode_pattern).to_list() == text.str.contains(ascii_word_boundaries(unicode_pattern)).to_list()), unicode_pattern
+    assert rules.theme_cues["pattern"].str.contains(r"\(\?-u:\\b\)", literal=False).any()

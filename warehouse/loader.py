@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from flows.settings import DDL_DIR
+from flows.settings import DDL_DIR, DUCKDB_MEMORY_LIMIT
 from warehouse.session import fault_point
 
 REFERENCE_TABLES = ["dim_local_authority", "dim_date", "dim_theme", "fct_inspection"]
@@ -39,7 +39,7 @@ def connect(db_path: Path, read_only: bool = False, wait_seconds: float = LOCK_R
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
-            return duckdb.connect(str(db_path), read_only=read_only)
+            return duckdb.connect(str(db_path), read_only=read_only, config={"memory_limit": DUCKDB_MEMORY_LIMIT})
         except duckdb.IOException as err:
             if "lock" not in str(err).lower() or time.monotonic() >= deadline:
                 raise WarehouseLocked(
@@ -93,9 +93,17 @@ def load(con: duckdb.DuckDBPyConnection, batch: LoadBatch) -> dict[str, int]:
         for name, frame in batch.reference_tables.items():
             con.execute(f"DELETE FROM {qualified(name)}")
             written[name] = _insert(con, name, frame)
-        if batch.replace_article_keys:
+        # Only articles the warehouse holds have rows to replace. New articles (nearly every key of a
+        # first load) would cost a scan of every fact table per batch, a cost that grows with the
+        # warehouse; dim_article and stg_article (one row per article) say which keys are held.
+        held = con.sql(
+            "SELECT article_key FROM replace_keys WHERE article_key IN (SELECT article_key FROM dim_article) "
+            "OR article_key IN (SELECT article_key FROM staging.stg_article)"
+        ).pl() if batch.replace_article_keys else keys.clear()
+        if held.height:
+            con.register("held_keys", held)
             for name in ARTICLE_TABLES:
-                con.execute(f"DELETE FROM {qualified(name)} WHERE article_key IN (SELECT article_key FROM replace_keys)")
+                con.execute(f"DELETE FROM {qualified(name)} WHERE article_key IN (SELECT article_key FROM held_keys)")
         for name in ARTICLE_TABLES:
             frame = batch.article_tables.get(name)
             written[name] = _insert(con, name, frame) if frame is not None else 0
@@ -125,7 +133,7 @@ def load(con: duckdb.DuckDBPyConnection, batch: LoadBatch) -> dict[str, int]:
         con.execute("ROLLBACK")
         raise
     finally:
-        for view in ("replace_keys", "new_person", "new_text", "seen_files", "frame_to_insert"):
+        for view in ("replace_keys", "held_keys", "new_person", "new_text", "seen_files", "frame_to_insert"):
             try:
                 con.unregister(view)
             except Exception:  # noqa: BLE001 - a view never registered is fine
