@@ -36,7 +36,7 @@ def corpus(articles: int, seed: int = 7) -> Path:
 
 def _machine() -> dict:
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    libs = {name: version(name) for name in ("prefect", "polars", "pandera", "duckdb", "great-expectations", "pyarrow")}
+    libs = {name: version(name) for name in ("prefect", "polars", "pandera", "duckdb", "great-expectations", "pyarrow", "prefect-dask", "distributed")}
     return {"cores": os.cpu_count(), "memory_gb": round(mem / 2**30, 1), "python": platform.python_version(),
             "platform": platform.platform(), "libraries": libs}
 

@@ -51,6 +51,11 @@ def configure_prefect_environment() -> None:
 # DuckDB's buffer pool per connection of a run. Its default (80 % of RAM) lets the cache of a growing
 # warehouse's pages grow with it; a run only ever needs one batch's worth.
 DUCKDB_MEMORY_LIMIT = os.environ.get("OFSTED_WATCH_DUCKDB_MEMORY", "1GB")
+# Compression DuckDB must not try on the columns it writes. Each batch's commit checkpoints, and a
+# checkpoint recompresses the table's last, growing row group; DuckDB 2.0's DICT_FSST analysis of
+# long texts (raw_text, stg_article) made that cost grow with the warehouse. Without it long texts
+# get ZSTD: measured on 20 batches of 1,000 texts, 26.4 s -> 7.9 s and a file half the size.
+DUCKDB_DISABLED_COMPRESSION = "dict_fsst"
 
 # The quality flow fails a table whose row count drops by more than this share since the last run.
 MAX_ROW_DROP = 0.5

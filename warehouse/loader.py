@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from flows.settings import DDL_DIR, DUCKDB_MEMORY_LIMIT
+from flows.settings import DDL_DIR, DUCKDB_DISABLED_COMPRESSION, DUCKDB_MEMORY_LIMIT
 from warehouse.session import fault_point
 
 REFERENCE_TABLES = ["dim_local_authority", "dim_date", "dim_theme", "fct_inspection"]
@@ -39,13 +39,21 @@ def connect(db_path: Path, read_only: bool = False, wait_seconds: float = LOCK_R
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
-            return duckdb.connect(str(db_path), read_only=read_only, config={"memory_limit": DUCKDB_MEMORY_LIMIT})
+            con = duckdb.connect(str(db_path), read_only=read_only, config={"memory_limit": DUCKDB_MEMORY_LIMIT})
+            if not read_only:
+                tune_writes(con)
+            return con
         except duckdb.IOException as err:
             if "lock" not in str(err).lower() or time.monotonic() >= deadline:
                 raise WarehouseLocked(
                     f"the warehouse {db_path} is held by another process (waited {wait_seconds:.0f}s): {err}"
                 ) from err
             time.sleep(0.5)
+
+
+def tune_writes(con: duckdb.DuckDBPyConnection) -> None:
+    """Settings for a connection that writes (see flows.settings.DUCKDB_DISABLED_COMPRESSION)."""
+    con.execute(f"SET disabled_compression_methods = '{DUCKDB_DISABLED_COMPRESSION}'")
 
 
 def scalar(con: duckdb.DuckDBPyConnection, query: str):

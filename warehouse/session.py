@@ -75,8 +75,11 @@ def begin(db_path: Path) -> Path:
 
 def publish(db_path: Path, work: Path) -> None:
     """Atomically replaces the warehouse with the finished working copy."""
+    from warehouse.loader import tune_writes  # the loader imports this module
+
     con = duckdb.connect(str(work))
     try:
+        tune_writes(con)
         con.execute("CHECKPOINT")
     finally:
         con.close()
