@@ -71,6 +71,36 @@ def test_reload_is_idempotent_and_skips_unchanged_files(prefect_harness, corpus,
     assert query(db, "SELECT count(*) FROM etl_run")[0][0] == 2
 
 
+def test_a_rerun_reads_the_warehouse_only_for_batches_with_a_changed_file(prefect_harness, corpus, tmp_path, monkeypatch):
+    """Unchanged batches are planned from the run's first listing; the warehouse ends exactly as it
+    does when every batch is planned against the working copy."""
+    import flows.ingest as ingest
+    from transforms import incremental
+
+    db, slow = tmp_path / "w.duckdb", tmp_path / "slow.duckdb"
+    ingest_flow(input_dir=corpus, db_path=db, batch_size=2)
+    ingest_flow(input_dir=corpus, db_path=slow, batch_size=2)
+    last = sorted(corpus.glob("*.txt"))[-1]
+    last.write_text(last.read_text(encoding="utf-8") + "\nOfsted praised Bromley council's leadership.\n", encoding="utf-8")
+
+    reads = []
+    state = ingest.read_batch_state.fn
+    monkeypatch.setattr(ingest.read_batch_state, "fn", lambda work, files: reads.append(files["source_file"].to_list()) or state(work, files))
+    again = ingest_flow(input_dir=corpus, db_path=db, batch_size=2)
+    assert reads == [[last.name]]
+    assert again["files_changed"] == 1 and again["files_unchanged"] == 4 and again["articles_extracted"] == 1
+
+    monkeypatch.setattr(incremental, "unchanged_state", lambda files, known: None)
+    ingest_flow(input_dir=corpus, db_path=slow, batch_size=2)
+    assert len(reads) == 1 + 3
+    volatile = ["run_id", "read_at", "rejected_at"]
+    ours, theirs = snapshot(db), snapshot(slow)
+    for table in DATA_TABLES:
+        a = ours[table].drop([c for c in volatile if c in ours[table].columns])
+        b = theirs[table].drop([c for c in volatile if c in theirs[table].columns])
+        assert a.equals(b), table
+
+
 def test_changed_file_replaces_its_facts_and_a_copy_is_one_article(prefect_harness, corpus, tmp_path):
     db = tmp_path / "w.duckdb"
     ingest_flow(input_dir=corpus, db_path=db)
@@ -118,6 +148,24 @@ def test_bad_files_are_rejected_with_reasons_and_nothing_is_lost(prefect_harness
     assert query(db, "SELECT count(*) FROM rejected_rows WHERE table_name = 'raw_file'")[0][0] == 4
     again = ingest_flow(input_dir=corpus, db_path=db)
     assert again["rejected"] == [] and query(db, "SELECT count(*) FROM rejected_rows")[0][0] == 4
+
+
+def test_a_file_that_vanishes_after_listing_is_rejected_with_its_reason(prefect_harness, corpus, tmp_path, monkeypatch):
+    import flows.ingest as ingest
+    from prefect import task
+
+    listed = ingest.list_files.fn
+
+    @task
+    def listing_with_a_ghost(input_dir: Path, file_glob: str) -> pl.Series:
+        return pl.concat([listed(input_dir, file_glob), pl.Series("path", [str(input_dir / "gone.txt")])]).sort()
+
+    monkeypatch.setattr(ingest, "list_files", listing_with_a_ghost)
+    db = tmp_path / "w.duckdb"
+    summary = ingest_flow(input_dir=corpus, db_path=db)
+    assert summary["files_rejected"] == 1 and summary["articles_extracted"] == 5
+    [(status, reason)] = query(db, "SELECT status, reject_reason FROM raw.raw_file WHERE source_file = 'gone.txt'")
+    assert status == "rejected" and reason.startswith("could not read the file") and "No such file" in reason
 
 
 def test_a_failed_load_leaves_the_previous_warehouse_intact(prefect_harness, corpus, tmp_path, monkeypatch):

@@ -70,6 +70,28 @@ def plan_files(files: pl.DataFrame, previous: pl.DataFrame, stored_articles: pl.
     )
 
 
+def unchanged_state(files: pl.DataFrame, known: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame] | None:
+    """A batch's raw_file rows and stored articles taken from the run's starting listing (``known``:
+    raw_file rows with ``is_stored``), when every file of the batch was read with the content, live
+    status and stored article it had then; None when any file may have changed.
+
+    Such a batch is planned without reading the working copy: earlier batches of the run write only
+    their own files' rows and retire only articles no live file points at, so they cannot change it.
+    """
+    if files.is_empty():
+        return None
+    rows = known.join(files.select("path", pl.col("content_sha256").alias("_read_sha"), "read_error"), on="path", how="inner")
+    same = (
+        (pl.col("content_sha256") == pl.col("_read_sha"))
+        & pl.col("status").is_in(LIVE_STATUSES)
+        & pl.col("is_stored")
+        & pl.col("read_error").is_null()
+    )
+    if rows.height != files.height or not rows.select(same.fill_null(False).all()).item():
+        return None
+    return rows.drop("_read_sha", "read_error", "is_stored"), rows.select("article_key").unique()
+
+
 def missing_files(files: pl.DataFrame, previous: pl.DataFrame) -> pl.DataFrame:
     """Paths known from earlier runs and absent now: kept, with their facts, marked missing."""
     return previous.join(files.select("path"), on="path", how="anti").filter(pl.col("status") != "missing")
