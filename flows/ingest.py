@@ -85,7 +85,7 @@ def read_files(paths: pl.Series, max_file_bytes: int, progress: Progress) -> pl.
 def read_known_files(work_path: Path) -> pl.DataFrame:
     """Every raw_file row at the start of the run, and whether its article is stored (``is_stored``):
     what the run compares its listing with for missing files, and plans unchanged batches with."""
-    con = loader.connect(work_path)
+    con = loader.connect_for_load(work_path)
     try:
         loader.apply_ddl(con)
         return con.sql(
@@ -100,7 +100,7 @@ def read_batch_state(work_path: Path, files: pl.DataFrame) -> tuple[pl.DataFrame
     """What one batch needs from the working copy, and no more: the raw_file rows of its paths and of
     every file sharing an article with them, and which of its candidate articles are stored already."""
     batch = files.select("path", incremental.article_key_expr().alias("article_key"))
-    con = loader.connect(work_path)
+    con = loader.connect_for_load(work_path)
     try:
         con.register("batch_files", batch)
         previous = con.sql(
@@ -165,7 +165,7 @@ def validate(tables: dict[str, pl.DataFrame], source_files: pl.DataFrame) -> tup
 @task(**TASK)
 def load_warehouse(work_path: Path, batch: loader.LoadBatch) -> tuple[dict[str, int], dict[str, int]]:
     # The DDL was applied once, when the run read the known files (0.14 s a time, per batch it added up).
-    con = loader.connect(work_path)
+    con = loader.connect_for_load(work_path)
     try:
         written = loader.load(con, batch)
         return written, loader.table_counts(con)

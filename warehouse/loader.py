@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from flows.settings import DDL_DIR, DUCKDB_DISABLED_COMPRESSION, DUCKDB_MEMORY_LIMIT
+from flows.settings import DDL_DIR, DUCKDB_DISABLED_COMPRESSION, DUCKDB_LOAD_MEMORY_LIMIT, DUCKDB_MEMORY_LIMIT
 from warehouse.session import fault_point
 
 REFERENCE_TABLES = ["dim_local_authority", "dim_date", "dim_theme", "fct_inspection"]
@@ -31,7 +31,8 @@ class WarehouseLocked(RuntimeError):
     """Another process holds the warehouse file."""
 
 
-def connect(db_path: Path, read_only: bool = False, wait_seconds: float = LOCK_RETRY_SECONDS) -> duckdb.DuckDBPyConnection:
+def connect(db_path: Path, read_only: bool = False, wait_seconds: float = LOCK_RETRY_SECONDS,
+            memory_limit: str = DUCKDB_MEMORY_LIMIT) -> duckdb.DuckDBPyConnection:
     """Opens the file, retrying while another process holds its lock, then fails with a clear message."""
     db_path = Path(db_path)
     if not read_only:
@@ -39,7 +40,7 @@ def connect(db_path: Path, read_only: bool = False, wait_seconds: float = LOCK_R
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
-            con = duckdb.connect(str(db_path), read_only=read_only, config={"memory_limit": DUCKDB_MEMORY_LIMIT})
+            con = duckdb.connect(str(db_path), read_only=read_only, config={"memory_limit": memory_limit})
             if not read_only:
                 tune_writes(con)
             return con
@@ -49,6 +50,11 @@ def connect(db_path: Path, read_only: bool = False, wait_seconds: float = LOCK_R
                     f"the warehouse {db_path} is held by another process (waited {wait_seconds:.0f}s): {err}"
                 ) from err
             time.sleep(0.5)
+
+
+def connect_for_load(db_path: Path) -> duckdb.DuckDBPyConnection:
+    """A connection of the ingest's, to its working copy (see flows.settings.DUCKDB_LOAD_MEMORY_LIMIT)."""
+    return connect(db_path, memory_limit=DUCKDB_LOAD_MEMORY_LIMIT)
 
 
 def tune_writes(con: duckdb.DuckDBPyConnection) -> None:

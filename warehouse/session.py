@@ -19,8 +19,6 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-import duckdb
-
 FAULT_ENV = "OFSTED_WATCH_FAULT"
 
 
@@ -75,11 +73,10 @@ def begin(db_path: Path) -> Path:
 
 def publish(db_path: Path, work: Path) -> None:
     """Atomically replaces the warehouse with the finished working copy."""
-    from warehouse.loader import tune_writes  # the loader imports this module
+    from warehouse.loader import connect_for_load  # the loader imports this module
 
-    con = duckdb.connect(str(work))
+    con = connect_for_load(work)
     try:
-        tune_writes(con)
         con.execute("CHECKPOINT")
     finally:
         con.close()
