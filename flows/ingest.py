@@ -55,29 +55,36 @@ def list_files(input_dir: Path, file_glob: str) -> pl.Series:
 
 
 @task(**IO_TASK)
-def read_files(paths: pl.Series, max_file_bytes: int, progress: Progress) -> pl.DataFrame:
+def read_files(paths: pl.Series, known: pl.DataFrame, max_file_bytes: int, progress: Progress) -> pl.DataFrame:
     """The files as bytes with their hashes; files over the size limit are hashed and recorded, not loaded.
+    A file whose stat signature is the one recorded when it was last read (and settled then) is not read
+    again: its recorded hash stands (``known``: the run's starting raw_file rows for these paths).
     A file that vanished or cannot be read since it was listed is recorded with the reason."""
+    trusted = incremental.trusted_hashes(known)
     rows = []
     for path in paths:
         read_at = datetime.now(timezone.utc).replace(tzinfo=None)
         row = {"path": path, "source_file": os.path.basename(path), "size_bytes": 0, "read_at": read_at,
-               "content": None, "content_sha256": None, "read_error": None}
+               "content": None, "content_sha256": None, "read_error": None, "stat_signature": None}
         try:
-            with open(path, "rb") as f:
-                size = row["size_bytes"] = os.fstat(f.fileno()).st_size
-                if size > max_file_bytes:
-                    row["read_error"] = f"file is {size:,} bytes, above the size limit of {max_file_bytes:,} bytes (max_file_bytes)"
-                    row["content_sha256"] = sha256_file(Path(path))
-                else:
+            st = os.stat(path)
+            size = row["size_bytes"] = st.st_size
+            row["stat_signature"] = signature = incremental.stat_signature(st)
+            if path in trusted and trusted[path][0] == signature:
+                row["content_sha256"] = trusted[path][1]
+            elif size > max_file_bytes:
+                row["read_error"] = f"file is {size:,} bytes, above the size limit of {max_file_bytes:,} bytes (max_file_bytes)"
+                row["content_sha256"] = sha256_file(Path(path))
+            else:
+                with open(path, "rb") as f:
                     data = f.read()
-                    row["content"], row["content_sha256"] = data, sha256_hex(data)
+                row["content"], row["content_sha256"] = data, sha256_hex(data)
         except OSError as err:
             row["read_error"] = f"could not read the file: {err}"
         progress.advance(1, row["size_bytes"])
         rows.append(row)
     schema = {"path": pl.String, "source_file": pl.String, "size_bytes": pl.Int64, "read_at": pl.Datetime("us"),
-              "content": pl.Binary, "content_sha256": pl.String, "read_error": pl.String}
+              "content": pl.Binary, "content_sha256": pl.String, "read_error": pl.String, "stat_signature": pl.String}
     return pl.DataFrame(rows, schema=schema)
 
 
@@ -126,15 +133,20 @@ def decode_and_plan(files: pl.DataFrame, previous: pl.DataFrame, stored: pl.Data
 
 def _decode(files: pl.DataFrame, previous: pl.DataFrame) -> pl.DataFrame:
     """The files as text; a file with the hash it had last time, still loaded, costs no decoding."""
-    prev = previous.select("path", pl.col("content_sha256").alias("_prev_sha"), pl.col("status").alias("_prev_status"))
-    same = files.join(prev, on="path", how="left").select(
-        ((pl.col("_prev_sha") == pl.col("content_sha256")) & pl.col("_prev_status").is_in(incremental.LIVE_STATUSES + ["missing"])).fill_null(False)
-    ).to_series()
-    unchanged = files.filter(same).drop("content").with_columns(
-        pl.lit(None, dtype=pl.String).alias("text"), pl.lit(None, dtype=pl.String).alias("encoding"),
-        pl.lit(None, dtype=pl.String).alias("reject_reason"), pl.lit(False).alias("is_encoding_fallback"),
+    prev = previous.select("path", pl.col("content_sha256").alias("_prev_sha"), pl.col("status").alias("_prev_status"),
+                           pl.col("encoding").alias("_prev_encoding"), pl.col("is_encoding_fallback").alias("_prev_fallback"))
+    joined = files.join(prev, on="path", how="left", maintain_order="left").with_columns(
+        ((pl.col("_prev_sha") == pl.col("content_sha256")) & pl.col("_prev_status").is_in(incremental.LIVE_STATUSES + ["missing"]))
+        .fill_null(False).alias("_same")
     )
-    decoded = decode_frame(files.filter(~same).with_columns(pl.col("content").fill_null(b""))).drop("content")
+    # An unchanged file keeps the encoding it was decoded with: its row may be written again (back from
+    # missing, or a new stat signature).
+    unchanged = joined.filter("_same").drop("content").with_columns(
+        pl.lit(None, dtype=pl.String).alias("text"), pl.col("_prev_encoding").alias("encoding"),
+        pl.lit(None, dtype=pl.String).alias("reject_reason"), pl.col("_prev_fallback").fill_null(False).alias("is_encoding_fallback"),
+    )
+    changed = joined.filter(~pl.col("_same")).drop("_prev_sha", "_prev_status", "_prev_encoding", "_prev_fallback", "_same")
+    decoded = decode_frame(changed.with_columns(pl.col("content").fill_null(b""))).drop("content")
     decoded = decoded.with_columns(
         pl.coalesce("read_error", "reject_reason").alias("reject_reason"),
         pl.when(pl.col("read_error").is_not_null()).then(pl.lit(None, dtype=pl.String)).otherwise(pl.col("encoding")).alias("encoding"),
@@ -196,6 +208,7 @@ def _raw_file_rows(planned: pl.DataFrame, run_id: str) -> pl.DataFrame:
         "reject_reason",
         "article_key",
         pl.lit(run_id).alias("run_id"),
+        "stat_signature",
     )
 
 
@@ -382,7 +395,7 @@ def _to_extract(planned: pl.DataFrame) -> pl.DataFrame:
 def _prepare_batch(paths: pl.Series, work: Path, known: pl.DataFrame, max_file_bytes: int, progress: Progress,
                    stages: dict[str, float]) -> _Prepared:
     t = time.perf_counter()
-    files = read_files(paths, max_file_bytes, progress)
+    files = read_files(paths, known.join(paths.to_frame(), on="path", how="semi"), max_file_bytes, progress)
     state = incremental.unchanged_state(files, known)
     if state is None:
         previous, stored = read_batch_state(work, files)

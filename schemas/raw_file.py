@@ -20,3 +20,4 @@ class RawFile(TableModel):
     reject_reason: Optional[str] = pa.Field(nullable=True)
     article_key: Optional[str] = key(nullable=True)
     run_id: str
+    stat_signature: Optional[str] = pa.Field(nullable=True)

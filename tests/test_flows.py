@@ -101,6 +101,48 @@ def test_a_rerun_reads_the_warehouse_only_for_batches_with_a_changed_file(prefec
         assert a.equals(b), table
 
 
+def test_a_rerun_reads_only_files_whose_stat_signature_changed(prefect_harness, corpus, tmp_path, monkeypatch):
+    import builtins
+    import os
+
+    import flows.ingest as ingest
+    from transforms import incremental
+
+    monkeypatch.setattr(incremental, "SETTLED_SECONDS", 0)  # the files were written just now
+    opened = []
+
+    def spy(path, *args, **kwargs):
+        opened.append(os.path.basename(path))
+        return builtins.open(path, *args, **kwargs)
+
+    monkeypatch.setattr(ingest, "open", spy, raising=False)
+    db = tmp_path / "w.duckdb"
+    ingest_flow(input_dir=corpus, db_path=db)
+    assert len(opened) == 5
+    before = snapshot(db)
+
+    opened.clear()
+    again = ingest_flow(input_dir=corpus, db_path=db)
+    assert opened == [] and again["files_unchanged"] == 5
+    after = snapshot(db)
+    assert all(before[t].equals(after[t]) for t in DATA_TABLES)
+
+    edited, touched = sorted(corpus.glob("*.txt"))[:2]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nOfsted praised Bromley council's leadership.\n", encoding="utf-8")
+    os.utime(touched)  # new times, same bytes
+    old_signature = query(db, f"SELECT stat_signature FROM raw.raw_file WHERE source_file = '{touched.name}'")[0][0]
+    opened.clear()
+    third = ingest_flow(input_dir=corpus, db_path=db)
+    assert sorted(opened) == sorted([edited.name, touched.name])
+    assert third["files_changed"] == 1 and third["files_unchanged"] == 4 and third["articles_extracted"] == 1
+    [(signature, status)] = query(db, f"SELECT stat_signature, status FROM raw.raw_file WHERE source_file = '{touched.name}'")
+    assert signature != old_signature and status == "loaded"
+
+    opened.clear()
+    ingest_flow(input_dir=corpus, db_path=db)
+    assert opened == []
+
+
 def test_changed_file_replaces_its_facts_and_a_copy_is_one_article(prefect_harness, corpus, tmp_path):
     db = tmp_path / "w.duckdb"
     ingest_flow(input_dir=corpus, db_path=db)

@@ -79,7 +79,7 @@ def test_models_are_strict(good_tables):
 def test_raw_file_and_raw_text_checks():
     row = {"path": "/x/a.txt", "source_file": "a.txt", "content_sha256": "f" * 64, "size_bytes": 3, "encoding": "utf-8",
            "is_encoding_fallback": False, "read_at": __import__("datetime").datetime(2026, 1, 1), "status": "loaded",
-           "reject_reason": None, "article_key": K, "run_id": "r"}
+           "reject_reason": None, "article_key": K, "run_id": "r", "stat_signature": "3:1:1:7:2"}
     good = pl.DataFrame([row])
     assert validate_table("raw_file", good)[0].height == 1
     bad = pl.DataFrame([row | {"path": "/x/b.txt", "status": "eaten"}, row | {"path": "/x/c.txt", "encoding": "ebcdic"}])

@@ -2,12 +2,36 @@
 
 from __future__ import annotations
 
+import os
+
 import polars as pl
 
 from transforms.keys import key_expr
 
-PREVIOUS_SCHEMA = {"path": pl.String, "content_sha256": pl.String, "status": pl.String, "article_key": pl.String, "reject_reason": pl.String}
+PREVIOUS_SCHEMA = {"path": pl.String, "content_sha256": pl.String, "status": pl.String, "article_key": pl.String, "reject_reason": pl.String,
+                   "stat_signature": pl.String}
 LIVE_STATUSES = ["loaded", "duplicate"]
+# A file's times are trusted only when they were this much older than the moment it was read: a file
+# written again within the file system's timestamp granularity could keep its size and times.
+SETTLED_SECONDS = 2
+
+
+def stat_signature(st: os.stat_result) -> str:
+    """What says a file is unchanged without reading it: size, modification and change times (ns),
+    inode and device. The change time cannot be set back by tools that copy times (cp -p, rsync -t)."""
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}:{st.st_dev}"
+
+
+def trusted_hashes(known: pl.DataFrame) -> dict[str, tuple[str, str]]:
+    """path -> (stat_signature, content_sha256) of files whose recorded hash a run may reuse when the
+    file's signature is unchanged: loaded or duplicate files whose times had settled when they were read
+    (the quick check git's index makes). Anything else is read and hashed again."""
+    parts = pl.col("stat_signature").str.split(":")
+    latest_ns = pl.max_horizontal(parts.list.get(1, null_on_oob=True).cast(pl.Int64, strict=False),
+                                  parts.list.get(2, null_on_oob=True).cast(pl.Int64, strict=False))
+    settled = latest_ns < pl.col("read_at").dt.epoch("ns") - SETTLED_SECONDS * 1_000_000_000
+    rows = known.filter(pl.col("status").is_in(LIVE_STATUSES) & pl.col("content_sha256").is_not_null() & settled.fill_null(False))
+    return {path: (sig, sha) for path, sig, sha in rows.select("path", "stat_signature", "content_sha256").iter_rows()}
 
 
 def article_key_expr() -> pl.Expr:
@@ -31,6 +55,7 @@ def plan_files(files: pl.DataFrame, previous: pl.DataFrame, stored_articles: pl.
         pl.col("status").alias("prev_status"),
         pl.col("article_key").alias("prev_article_key"),
         pl.col("reject_reason").alias("prev_reject_reason"),
+        pl.col("stat_signature").alias("prev_stat_signature"),
     )
     stored = stored_articles.select("article_key").with_columns(pl.lit(True).alias("is_stored"))
     f = files.join(prev, on="path", how="left").with_columns(article_key_expr().alias("article_key"))
@@ -107,6 +132,8 @@ def retired_articles(planned: pl.DataFrame, previous: pl.DataFrame) -> list[str]
 
 
 def files_to_record(planned: pl.DataFrame) -> pl.DataFrame:
-    """raw_file rows to write: everything but unchanged files, which stay exactly as they were
-    (a file back from missing is written again, as loaded)."""
-    return planned.filter((pl.col("change") != "unchanged") | (pl.col("prev_status") == "missing"))
+    """raw_file rows to write: everything but unchanged files, which stay exactly as they were (a file
+    back from missing is written again, as loaded; so is one whose stat signature alone changed, so
+    that the next run need not read it again)."""
+    new_signature = pl.col("stat_signature").is_not_null() & pl.col("stat_signature").ne_missing(pl.col("prev_stat_signature"))
+    return planned.filter((pl.col("change") != "unchanged") | (pl.col("prev_status") == "missing") | new_signature.fill_null(False))

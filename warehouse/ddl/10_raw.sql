@@ -9,9 +9,12 @@ CREATE TABLE IF NOT EXISTS raw.raw_file (
     status VARCHAR NOT NULL,
     reject_reason VARCHAR,
     article_key VARCHAR,
-    run_id VARCHAR NOT NULL
+    run_id VARCHAR NOT NULL,
+    stat_signature VARCHAR
 );
-COMMENT ON TABLE raw.raw_file IS 'One row per input file path: its content hash, size, encoding and state. A rerun leaves unchanged files'' rows untouched (etl_run counts them).';
+-- Warehouses made before the column existed gain it (null until each file is read again).
+ALTER TABLE raw.raw_file ADD COLUMN IF NOT EXISTS stat_signature VARCHAR;
+COMMENT ON TABLE raw.raw_file IS 'One row per input file path: its content hash, size, encoding and state. A rerun leaves unchanged files'' rows untouched (etl_run counts them), unless only their stat_signature changed.';
 COMMENT ON COLUMN raw.raw_file.path IS 'Absolute path of the file when it was read (natural key).';
 COMMENT ON COLUMN raw.raw_file.source_file IS 'The file name without folders.';
 COMMENT ON COLUMN raw.raw_file.content_sha256 IS 'SHA-256 of the raw bytes; files are recognised by it, so an unchanged file is not extracted again.';
@@ -23,6 +26,7 @@ COMMENT ON COLUMN raw.raw_file.status IS 'The file''s state: loaded (its article
 COMMENT ON COLUMN raw.raw_file.reject_reason IS 'Why the file was not loaded, in words; null when it was.';
 COMMENT ON COLUMN raw.raw_file.article_key IS 'The article the file holds (dim_article.article_key); several files with the same content share one.';
 COMMENT ON COLUMN raw.raw_file.run_id IS 'The run that read this content at this path (etl_run.run_id).';
+COMMENT ON COLUMN raw.raw_file.stat_signature IS 'size:mtime_ns:ctime_ns:inode:device of the file when read. A later run that finds the same signature (times settled when read) reuses content_sha256 without reading the file.';
 
 CREATE TABLE IF NOT EXISTS raw.raw_text (
     content_sha256 VARCHAR NOT NULL,
