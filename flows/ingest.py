@@ -395,20 +395,17 @@ def _to_extract(planned: pl.DataFrame) -> pl.DataFrame:
 def _prepare_batch(paths: pl.Series, work: Path, known: pl.DataFrame, max_file_bytes: int, progress: Progress,
                    stages: dict[str, float]) -> _Prepared:
     t = time.perf_counter()
-    files = read_files(paths, known.join(paths.to_frame(), on="path", how="semi"), max_file_bytes, progress)
-    state = incremental.unchanged_state(files, known)
-    if state is None:
-        previous, stored = read_batch_state(work, files)
-    else:
-        previous, stored = state
+    batch_known = known.join(paths.to_frame(), on="path", how="semi")
+    files = read_files(paths, batch_known, max_file_bytes, progress)
+    state = incremental.unchanged_state(files, batch_known)
+    previous, stored = read_batch_state(work, files) if state is None else state
     stages["read"] += time.perf_counter() - t
     t = time.perf_counter()
     if state is None:
         decoded, planned = decode_and_plan(files, previous, stored)
     else:
         # An unchanged batch needs no task run beyond its reading: nothing here touches the warehouse.
-        decoded = _decode(files, previous)
-        planned = plan.fn(decoded, previous, stored)
+        decoded, planned = decode_and_plan.fn(files, previous, stored)
     del files
     stages["clean"] += time.perf_counter() - t
     return _Prepared(decoded, planned, previous, _to_extract(planned), is_unchanged=state is not None)
