@@ -22,6 +22,10 @@ class FctVisit(TableModel):
     evidence_text: str
     evidence_start: pl.Int32 = offset()
     evidence_end: pl.Int32 = offset()
+    visit_year: Optional[pl.Int32] = pa.Field(nullable=True, in_range={"min_value": 2005, "max_value": 2035})
+    visit_month: Optional[pl.Int32] = pa.Field(nullable=True, in_range={"min_value": 1, "max_value": 12})
+    visit_date_evidence_start: Optional[pl.Int32] = pa.Field(nullable=True, ge=0)
+    visit_date_evidence_end: Optional[pl.Int32] = pa.Field(nullable=True, ge=0)
 
     class Config:
         unique = ["article_key", "la_key"]

@@ -18,7 +18,7 @@ def test_visit_match_fields_and_other_authority_false_positive():
     g = gold(visits=[V, V | {"local_authority": "Kent", "optional": True}], other_authorities=["Leeds"])
     p = pred(visits=[V | {"ordinal": 2, "focus": ["care_leavers"]}, V | {"local_authority": "Leeds"}, V | {"local_authority": "Kent"}])
     r = score([g], {"a.txt": p})["visits"]
-    assert (r["tp"], r["fp"], r["fn"]) == (2, 1, 0)  # Kent is optional: matched, not a false positive
+    assert (r["tp"], r["fp"], r["fn"]) == (1, 1, 0)  # Kent is optional: extracted, neither a hit nor a false positive
     assert r["fields"]["ordinal"] == 0.0 and r["fields"]["focus"] == 1.0
     assert r["other_authority_false_positives"] == [["a.txt", "Leeds"]]
 
@@ -51,3 +51,24 @@ def test_findings_and_articles():
     assert (r["findings"]["tp"], r["findings"]["fp"], r["findings"]["fn"]) == (1, 1, 0)
     assert r["findings"]["per_theme"]["caseloads"]["precision"] == 0.5
     assert r["articles"]["title"] == 1.0 and r["articles"]["publisher"] == 0.0
+
+
+def test_extracted_optional_items_are_not_true_positives():
+    g = gold(findings=[{"local_authority": "Surrey", "theme": "caseloads", "polarity": "negative"},
+                       {"local_authority": "Surrey", "theme": "leadership", "polarity": "positive", "optional": True}],
+             people=[{"name": "Ann Example", "role": "reporter", "local_authority": None, "quoted": False, "optional": True}])
+    p = pred(findings=[{"local_authority": "Surrey", "theme": "caseloads", "polarity": "negative"},
+                       {"local_authority": "Surrey", "theme": "leadership", "polarity": "positive"}],
+             people=[{"name": "Ann Example", "role": None, "local_authority": None, "quoted": False}])
+    r = score([g], {"a.txt": p})
+    assert (r["findings"]["tp"], r["findings"]["fp"], r["findings"]["fn"]) == (1, 0, 0)
+    assert (r["people"]["tp"], r["people"]["fp"], r["people"]["fn"]) == (0, 0, 0)
+    assert r["people"]["fields"]["role"] is None  # agreement is taken over required items only
+
+
+def test_visit_dates_scored_only_where_the_gold_has_them():
+    with_dates = V | {"visit_year": 2024, "visit_month": 3}
+    r = score([gold(visits=[with_dates])], {"a.txt": pred(visits=[V | {"visit_year": 2024, "visit_month": 4}])})["visits"]
+    assert r["fields"]["visit_year"] == 1.0 and r["fields"]["visit_month"] == 0.0
+    r = score([gold(visits=[V])], {"a.txt": pred(visits=[V | {"visit_year": 2024, "visit_month": 4}])})["visits"]
+    assert r["fields"]["visit_year"] is None and r["fields"]["visit_month"] is None

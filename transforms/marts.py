@@ -141,6 +141,10 @@ def build_marts(ex: Extracted, files: pl.DataFrame, inspections: pl.DataFrame) -
         "evidence_text",
         "evidence_start",
         "evidence_end",
+        "visit_year",
+        "visit_month",
+        "visit_date_evidence_start",
+        "visit_date_evidence_end",
     )
     fct_visit_focus = ex.visit_focus.select(
         key_expr(pl.lit("visit"), "article_key", la_key()).alias("visit_key"),

@@ -127,6 +127,10 @@ def extract_visits(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules
             pl.col("evidence").struct.field("text").alias("evidence_text"),
             pl.col("evidence").struct.field("start").alias("evidence_start"),
             pl.col("evidence").struct.field("end").alias("evidence_end"),
+            pl.lit(None, dtype=pl.Int32).alias("visit_year"),
+            pl.lit(None, dtype=pl.Int32).alias("visit_month"),
+            pl.lit(None, dtype=pl.Int32).alias("visit_date_evidence_start"),
+            pl.lit(None, dtype=pl.Int32).alias("visit_date_evidence_end"),
         )
     )
     focus = extract_focus(s, rules)

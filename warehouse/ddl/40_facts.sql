@@ -11,8 +11,17 @@ CREATE TABLE IF NOT EXISTS fct_visit (
     progress_phrase VARCHAR,
     evidence_text VARCHAR NOT NULL,
     evidence_start INTEGER NOT NULL,
-    evidence_end INTEGER NOT NULL
+    evidence_end INTEGER NOT NULL,
+    visit_year INTEGER,
+    visit_month INTEGER,
+    visit_date_evidence_start INTEGER,
+    visit_date_evidence_end INTEGER
 );
+-- Warehouses built before the visit's own date was extracted gain its columns.
+ALTER TABLE fct_visit ADD COLUMN IF NOT EXISTS visit_year INTEGER;
+ALTER TABLE fct_visit ADD COLUMN IF NOT EXISTS visit_month INTEGER;
+ALTER TABLE fct_visit ADD COLUMN IF NOT EXISTS visit_date_evidence_start INTEGER;
+ALTER TABLE fct_visit ADD COLUMN IF NOT EXISTS visit_date_evidence_end INTEGER;
 COMMENT ON TABLE fct_visit IS 'One row per article and authority whose Ofsted visit the article reports.';
 COMMENT ON COLUMN fct_visit.visit_key IS 'Surrogate key: hash of (article_key, la_key).';
 COMMENT ON COLUMN fct_visit.article_key IS 'The reporting article (dim_article).';
@@ -27,6 +36,10 @@ COMMENT ON COLUMN fct_visit.progress_phrase IS 'A short phrase the article uses 
 COMMENT ON COLUMN fct_visit.evidence_text IS 'The sentence that best shows the visit.';
 COMMENT ON COLUMN fct_visit.evidence_start IS 'Offset of the evidence sentence in staging.stg_article.clean_text.';
 COMMENT ON COLUMN fct_visit.evidence_end IS 'Offset just past the evidence sentence.';
+COMMENT ON COLUMN fct_visit.visit_year IS 'Year the inspectors were on site, as stated or resolved against the article''s date ("in March" in an article of May 2024 = 2024); null if unstated. Not the rating''s date, nor the letter''s publication.';
+COMMENT ON COLUMN fct_visit.visit_month IS 'Month (1-12) the inspectors were on site (the first month of a visit spanning two); null if unstated.';
+COMMENT ON COLUMN fct_visit.visit_date_evidence_start IS 'Offset in staging.stg_article.clean_text of the sentence that dates the visit; null when undated.';
+COMMENT ON COLUMN fct_visit.visit_date_evidence_end IS 'Offset just past that sentence; null when undated.';
 
 CREATE TABLE IF NOT EXISTS fct_visit_focus (
     visit_key VARCHAR NOT NULL,
