@@ -16,6 +16,7 @@ from schemas.raw_text import RawText
 from schemas.stg_article import StgArticle
 from schemas.stg_authority_mention import StgAuthorityMention
 from schemas.stg_sentence import StgSentence
+from schemas.stg_visit_candidate import StgVisitCandidate
 
 MODELS = {
     "raw_file": RawFile,
@@ -23,6 +24,7 @@ MODELS = {
     "stg_article": StgArticle,
     "stg_sentence": StgSentence,
     "stg_authority_mention": StgAuthorityMention,
+    "stg_visit_candidate": StgVisitCandidate,
     "dim_article": DimArticle,
     "dim_local_authority": DimLocalAuthority,
     "dim_person": DimPerson,

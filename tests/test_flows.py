@@ -17,6 +17,7 @@ from warehouse import loader
 GOLD = PROJECT / "tests" / "gold"
 DATA_TABLES = [
     "raw.raw_file", "raw.raw_text", "staging.stg_article", "staging.stg_sentence", "staging.stg_authority_mention",
+    "staging.stg_visit_candidate",
     "dim_article", "dim_local_authority", "dim_person", "dim_date", "dim_theme",
     "fct_visit", "fct_visit_focus", "fct_person_mention", "fct_quote", "fct_finding", "fct_inspection", "rejected_rows",
 ]

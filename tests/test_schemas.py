@@ -40,6 +40,7 @@ BREAKAGES = [
     ("stg_article", "clean_text", ""),
     ("stg_sentence", "block_kind", "sidebar"),
     ("stg_authority_mention", "char_start", -5),
+    ("stg_visit_candidate", "la_name", ""),
 ]
 
 

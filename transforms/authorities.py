@@ -43,6 +43,16 @@ def build_matcher(rules: Rules) -> AliasMatcher:
     return matcher
 
 
+def _shorter_alias(text: str, start: int, key: str, matcher: AliasMatcher) -> str | None:
+    """The longest alias that ``key`` begins with and that ends at a word boundary in ``text``."""
+    for cut in range(len(key) - 1, 0, -1):
+        if key[cut] == " " and key[:cut] in matcher.by_key:
+            after = text[start + cut : start + cut + 1]
+            if not (after.isalnum() or after == "_"):
+                return key[:cut]
+    return None
+
+
 def _looks_like_given_name(before: str, stopwords: frozenset[str]) -> bool:
     m = re.search(r"([A-Z][a-z]+)\s+$", before)
     return bool(m) and m.group(1) not in stopwords
@@ -108,7 +118,16 @@ def find_mentions(sentences: pl.DataFrame, rules: Rules, matcher: AliasMatcher |
         end = start + len(found)
         verdict = _check_mention(text, start, end, key, matcher, rules, before_pats, after_pats)
         if verdict is False:
-            continue
+            # The longest alias ran into a longer word ("North Northamptonshire councils"): a
+            # shorter alias it begins with may still stand on its own.
+            shorter = _shorter_alias(text, start, key, matcher)
+            if shorter is None:
+                continue
+            key, end = shorter, start + len(shorter)
+            found = text[start:end]
+            verdict = _check_mention(text, start, end, key, matcher, rules, before_pats, after_pats)
+            if verdict is False:
+                continue
         for la in matcher.by_key.get(key, []):
             rows.append((article_key, sentence_no, sentence_start + start, sentence_start + end, text[start:end], la, verdict,
                          len(matcher.by_key[key])))

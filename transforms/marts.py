@@ -200,6 +200,7 @@ def build_marts(ex: Extracted, files: pl.DataFrame, inspections: pl.DataFrame) -
         "stg_article": stg_article,
         "stg_sentence": stg_sentence,
         "stg_authority_mention": stg_authority_mention,
+        "stg_visit_candidate": ex.visit_candidates.select("article_key", "la_name", "is_visit", "set_aside_reason"),
     }
 
 

@@ -18,6 +18,7 @@ from transforms.people import find_people
 from transforms.quotes import find_quotes, sentence_assertions
 from transforms.rules import Rules
 from transforms.segment import split_sentences
+from transforms.successions import apply_successions
 from transforms.visits import extract_visits
 
 
@@ -37,6 +38,7 @@ class Extracted:
     quotes: pl.DataFrame
     visits: pl.DataFrame
     visit_focus: pl.DataFrame
+    visit_candidates: pl.DataFrame
     findings: pl.DataFrame
 
     def only(self, article_keys: pl.Series) -> "Extracted":
@@ -57,14 +59,14 @@ def segment_stage(cleaned: Cleaned, rules: Rules) -> pl.DataFrame:
 
 
 def extract_stage(cleaned: Cleaned, sentences: pl.DataFrame, rules: Rules) -> Extracted:
-    mentions = find_mentions(sentences, rules)
+    mentions = apply_successions(find_mentions(sentences, rules), cleaned.articles, rules)
     sentences = assign_subjects(sentences, mentions)
     people = find_people(sentences, mentions, rules)
     quotes = find_quotes(cleaned.blocks, sentences, people, rules)
     sentences = sentence_assertions(sentences, quotes, people, rules)
-    visits, visit_focus = extract_visits(sentences, mentions, rules)
+    visits, visit_focus, visit_candidates = extract_visits(sentences, mentions, rules)
     findings = extract_findings(sentences, rules)
-    return Extracted(cleaned.articles, cleaned.blocks, sentences, mentions, people, quotes, visits, visit_focus, findings)
+    return Extracted(cleaned.articles, cleaned.blocks, sentences, mentions, people, quotes, visits, visit_focus, visit_candidates, findings)
 
 
 def transform_batch(docs: pl.DataFrame, rules: Rules) -> tuple[Extracted, dict[str, float]]:

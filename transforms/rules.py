@@ -31,6 +31,9 @@ class Rules:
     visit_type_cues: pl.DataFrame
     past_context: pl.DataFrame
     visit_evidence: list[str]
+    visit_report_cues: list[str]
+    visit_exclusions: pl.DataFrame
+    successors: pl.DataFrame
     rating_cues: pl.DataFrame
     focus_cues: pl.DataFrame
     focus_indicators: list[str]
@@ -121,6 +124,20 @@ def build_aliases(authorities: pl.DataFrame, extra: pl.DataFrame) -> pl.DataFram
     ).sort("alias_key")
 
 
+def successor_table(former: pl.DataFrame) -> pl.DataFrame:
+    """One row per (abolished authority, successor), with the date the successor took over."""
+    return (
+        former.select(
+            pl.col("la_name").alias("former_la_name"),
+            pl.col("replaced_by").str.split("|").alias("successor_la_name"),
+            pl.col("abolished_date").str.to_date(),
+            "succession",
+        )
+        .with_columns(pl.col("successor_la_name").list.len().alias("n_successors"))
+        .explode("successor_la_name")
+    )
+
+
 def load_rules(seeds_dir: Path) -> Rules:
     rules_dir = seeds_dir / "rules"
     vocab_dir = seeds_dir / "vocabulary"
@@ -149,6 +166,9 @@ def load_rules(seeds_dir: Path) -> Rules:
         visit_type_cues=_for_polars(_csv(rules_dir / "visit_type_cues.csv"), "pattern"),
         past_context=_for_polars(_csv(rules_dir / "past_context.csv"), "pattern"),
         visit_evidence=_polars_patterns(_csv(rules_dir / "visit_evidence.csv")["pattern"].to_list()),
+        visit_report_cues=_polars_patterns(_csv(rules_dir / "visit_report_cues.csv")["pattern"].to_list()),
+        visit_exclusions=_for_polars(_csv(rules_dir / "visit_exclusions.csv"), "pattern"),
+        successors=successor_table(_csv(rules_dir / "former_authorities.csv")),
         rating_cues=_for_polars(_csv(rules_dir / "rating_cues.csv"), "pattern"),
         focus_cues=_for_polars(_csv(rules_dir / "focus_cues.csv"), "pattern"),
         focus_indicators=_polars_patterns(_csv(rules_dir / "focus_indicators.csv")["pattern"].to_list()),

@@ -25,30 +25,86 @@ def _current_hits(text: pl.Expr, pattern: str, past_before: str) -> pl.Expr:
     return text.str.count_matches(pattern) > text.str.count_matches(past)
 
 
-def visited_authorities(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules) -> pl.DataFrame:
-    """(article_key, la_name) pairs whose visit the article reports.
+LEAD_SENTENCES = 3
+VISIT_ONLY_TYPES = ("monitoring_visit", "focused_visit", "focused_assurance_visit")
 
-    An authority counts when it is named (not set aside) and at least one sentence about it, outside
-    the council's own words, speaks of the inspectorate or a visit.
+
+def sentences_per_authority(sentences: pl.DataFrame) -> pl.DataFrame:
+    """Each sentence once for every authority it is about: its subject, and every authority it names.
+
+    "Inspectors visited Kent and Surrey" speaks of both, though it is the subject of neither.
     """
-    evidence = pl.any_horizontal([pl.col("text").str.contains(p) for p in rules.visit_evidence])
-    named = mentions.filter(pl.col("is_valid")).select("article_key", "la_name").unique()
-    with_evidence = (
-        sentences.filter(pl.col("la_name").is_not_null() & (pl.col("asserted_by") != "council") & evidence)
-        .select("article_key", "la_name")
-        .unique()
+    las = pl.concat_list(pl.col("la_name"), pl.col("named_las")).list.drop_nulls().list.unique(maintain_order=True)
+    return (
+        sentences.with_columns(las.alias("_las"), pl.col("la_name").alias("_subject"))
+        .drop("la_name")
+        .explode("_las")
+        .rename({"_las": "la_name"})
+        .filter(pl.col("la_name").is_not_null())
+        .with_columns((pl.col("la_name") == pl.col("_subject")).fill_null(False).alias("is_subject"))
+        .drop("_subject")
     )
-    return named.join(with_evidence, on=["article_key", "la_name"], how="inner")
 
 
-def extract_visits(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Returns (visits, visit_focus).
+def _current_type_cue(text: pl.Expr, rules: Rules, visit_types: tuple[str, ...] | None = None) -> pl.Expr:
+    """True where a visit-type cue (of these types) names this visit, not a look-back ("since a focused visit")."""
+    past_before = rules.past_context.filter(pl.col("scope") == "before_cue")["pattern"].to_list()[0]
+    cues = rules.visit_type_cues if visit_types is None else rules.visit_type_cues.filter(pl.col("visit_type").is_in(visit_types))
+    return pl.any_horizontal([_current_hits(text, p, past_before) for p in cues["pattern"].to_list()] or [pl.lit(False)])
+
+
+def visit_candidates(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules) -> pl.DataFrame:
+    """Every (article, authority) the article names beside the inspectorate, and why some are not visits.
+
+    A candidate is an authority named (not set aside) with at least one sentence about it, outside
+    the council's own words, that speaks of the inspectorate or a visit. It is set aside when the
+    article's lead (its first LEAD_SENTENCES such sentences, headline included) speaks of another
+    kind of inspection (another inspectorate, a SEND local-area inspection, a children's home or
+    school, an inspection still to come: ``visit_exclusions.csv``) and no lead sentence free of such
+    cues reports a children's-services visit (a visit-type cue or ``visit_report_cues.csv``).
+    Columns: article_key, la_name, is_visit, set_aside_reason.
+    """
+    text = pl.col("text")
+    # A visit type only local authorities receive ("a focused visit ... of children with SEND")
+    # outweighs a SEND, provider or other-inspectorate cue in the same sentence; not a future one.
+    visit_only_type = _current_type_cue(text, rules, VISIT_ONLY_TYPES)
+    reasons = [
+        pl.when(text.str.contains(r["pattern"]) & ~(visit_only_type & pl.lit(r["yields_to_visit_type"] == "true"))).then(pl.lit(r["reason"]))
+        for r in rules.visit_exclusions.iter_rows(named=True)
+    ]
+    report = pl.any_horizontal([text.str.contains(p) for p in rules.visit_report_cues]) if rules.visit_report_cues else pl.lit(False)
+    flagged = sentences.with_columns(
+        pl.any_horizontal([text.str.contains(p) for p in rules.visit_evidence]).alias("is_evidence"),
+        (pl.coalesce(reasons) if reasons else pl.lit(None, dtype=pl.String)).alias("exclusion"),
+        (_current_type_cue(text, rules) | report).alias("is_report"),
+    ).with_columns((pl.col("is_report") & pl.col("exclusion").is_null()).alias("is_clean_report"))
+    evidence = flagged.filter(pl.col("is_evidence") & (pl.col("asserted_by") != "council")).sort("article_key", "sentence_no")
+    # News says what it is about first: the headline and the first sentences that speak of the
+    # inspectorate. Another inspection mentioned in passing further down does not set a visit aside.
+    lead = evidence.group_by("article_key", maintain_order=True).head(LEAD_SENTENCES).group_by("article_key").agg(
+        pl.col("exclusion").drop_nulls().first().alias("lead_reason"),
+        pl.col("is_clean_report").any().alias("lead_reports_visit"),
+    )
+    named = mentions.filter(pl.col("is_valid")).select("article_key", "la_name").unique()
+    with_evidence = sentences_per_authority(evidence).select("article_key", "la_name").unique()
+    return (
+        named.join(with_evidence, on=["article_key", "la_name"], how="inner")
+        .join(lead, on="article_key", how="left")
+        .with_columns(pl.when(~pl.col("lead_reports_visit")).then(pl.col("lead_reason")).alias("set_aside_reason"))
+        .select("article_key", "la_name", pl.col("set_aside_reason").is_null().alias("is_visit"), "set_aside_reason")
+        .sort("article_key", "la_name")
+    )
+
+
+def extract_visits(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Returns (visits, visit_focus, candidates): see visit_candidates for the last.
 
     visits: article_key, la_name, visit_type, visit_ordinal, rating, rating_year, rating_month,
     progress_phrase, evidence_text, evidence_start, evidence_end.
     """
-    pairs = visited_authorities(sentences, mentions, rules)
-    s = sentences.join(pairs, on=["article_key", "la_name"], how="inner").sort("article_key", "start")
+    candidates = visit_candidates(sentences, mentions, rules)
+    pairs = candidates.filter(pl.col("is_visit")).select("article_key", "la_name")
+    s = sentences_per_authority(sentences).join(pairs, on=["article_key", "la_name"], how="inner").sort("article_key", "start")
     text = pl.col("text")
     past_before = rules.past_context.filter(pl.col("scope") == "before_cue")["pattern"].to_list()[0]
 
@@ -133,8 +189,10 @@ def extract_visits(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules
             pl.lit(None, dtype=pl.Int32).alias("visit_date_evidence_end"),
         )
     )
-    focus = extract_focus(s, rules)
-    return visits, focus
+    # A round-up sentence naming several authorities ("improvements at A and B, and disabled
+    # children's services at C") does not say which looked at what: focus comes from sentences about one.
+    focus = extract_focus(s.filter(pl.col("is_subject")), rules)
+    return visits, focus, candidates
 
 
 def extract_focus(s: pl.DataFrame, rules: Rules) -> pl.DataFrame:

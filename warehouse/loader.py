@@ -23,6 +23,7 @@ ARTICLE_TABLES = {
     "stg_article": "staging",
     "stg_sentence": "staging",
     "stg_authority_mention": "staging",
+    "stg_visit_candidate": "staging",
 }
 LOCK_RETRY_SECONDS = 30.0
 

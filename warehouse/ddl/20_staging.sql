@@ -47,3 +47,15 @@ COMMENT ON COLUMN staging.stg_authority_mention.surface IS 'The name as written 
 COMMENT ON COLUMN staging.stg_authority_mention.la_name IS 'Canonical authority name (dim_local_authority.la_name).';
 COMMENT ON COLUMN staging.stg_authority_mention.is_valid IS 'False when the mention is not about the authority itself (a former employer, a place, a partner).';
 COMMENT ON COLUMN staging.stg_authority_mention.exclusion_reason IS 'Why the mention was set aside; null when valid.';
+
+CREATE TABLE IF NOT EXISTS staging.stg_visit_candidate (
+    article_key VARCHAR NOT NULL,
+    la_name VARCHAR NOT NULL,
+    is_visit BOOLEAN NOT NULL,
+    set_aside_reason VARCHAR
+);
+COMMENT ON TABLE staging.stg_visit_candidate IS 'Every authority an article names beside the inspectorate, and whether the article reports its visit: the candidates fct_visit is drawn from, with why the others were set aside.';
+COMMENT ON COLUMN staging.stg_visit_candidate.article_key IS 'The article (dim_article.article_key).';
+COMMENT ON COLUMN staging.stg_visit_candidate.la_name IS 'Canonical authority name (dim_local_authority.la_name).';
+COMMENT ON COLUMN staging.stg_visit_candidate.is_visit IS 'True when the article reports an Ofsted visit of this authority''s children''s services (a fct_visit row).';
+COMMENT ON COLUMN staging.stg_visit_candidate.set_aside_reason IS 'Why it is not a visit: other_inspectorate, send_local_area, provider_inspection, future_inspection, generic_visits (seeds/rules/visit_exclusions.csv); null for visits.';
