@@ -33,6 +33,7 @@ class Rules:
     visit_evidence: list[str]
     visit_report_cues: list[str]
     visit_exclusions: pl.DataFrame
+    visit_date_frames: pl.DataFrame
     successors: pl.DataFrame
     rating_cues: pl.DataFrame
     focus_cues: pl.DataFrame
@@ -168,6 +169,7 @@ def load_rules(seeds_dir: Path) -> Rules:
         visit_evidence=_polars_patterns(_csv(rules_dir / "visit_evidence.csv")["pattern"].to_list()),
         visit_report_cues=_polars_patterns(_csv(rules_dir / "visit_report_cues.csv")["pattern"].to_list()),
         visit_exclusions=_for_polars(_csv(rules_dir / "visit_exclusions.csv"), "pattern"),
+        visit_date_frames=_for_polars(_csv(rules_dir / "visit_date_frames.csv"), "pattern"),
         successors=successor_table(_csv(rules_dir / "former_authorities.csv")),
         rating_cues=_for_polars(_csv(rules_dir / "rating_cues.csv"), "pattern"),
         focus_cues=_for_polars(_csv(rules_dir / "focus_cues.csv"), "pattern"),

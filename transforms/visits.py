@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from transforms.dates import DATE_EXPRESSION, resolve
 from transforms.rules import Rules
 from transforms.textmatch import ascii_word_boundaries
 
@@ -96,8 +97,59 @@ def visit_candidates(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rul
     )
 
 
-def extract_visits(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """Returns (visits, visit_focus, candidates): see visit_candidates for the last.
+def _scoped(pattern: str) -> str:
+    """A rule as a group that keeps its own case flag inside a longer pattern."""
+    return f"(?i:{pattern[4:]})" if pattern.startswith("(?i)") else f"(?:{pattern})"
+
+
+def visit_dates(s: pl.DataFrame, articles: pl.DataFrame | None, rules: Rules) -> pl.DataFrame:
+    """When the inspectors were on site, per (article, authority): the first date the text gives the
+    visit ("visited on 4 and 5 March", "the visit took place in early July", "the 12 March visit"),
+    never a date whose frame speaks of another event (a rating, a letter, an earlier visit), resolved
+    against the article's date (see transforms.dates.resolve).
+
+    Columns: article_key, la_name, visit_year, visit_month, visit_date_evidence_start, visit_date_evidence_end.
+    """
+    frames = rules.visit_date_frames
+    kind = lambda k: "|".join(_scoped(p) for p in frames.filter(pl.col("kind") == k)["pattern"])  # noqa: E731
+    # The words just before the frame say whose visit it is: "its last inspection between ..." is not this one.
+    before = rf"(?P<pre>[^.;]{{0,90}}?)(?:{kind('before_date')})(?P<gap>[^.;()]{{0,90}}?)(?P<date>{DATE_EXPRESSION})"
+    after = rf"(?P<date>{DATE_EXPRESSION})(?:{kind('after_date')})"
+    not_this = kind("not_this_visit")
+    found = (
+        s.select("article_key", "la_name", "start", "end", pl.concat_list(
+            pl.col("text").str.extract_all(before), pl.col("text").str.extract_all(after)).alias("frame"))
+        .explode("frame")
+        .drop_nulls("frame")
+        .with_columns(
+            pl.coalesce(pl.col("frame").str.extract_groups(before).struct.field("date"),
+                        pl.col("frame").str.extract_groups(after).struct.field("date")).alias("date_text"),
+            pl.col("frame").str.extract_groups(before).struct.field("gap").fill_null("").alias("gap"),
+        )
+        .filter(pl.col("date_text").is_not_null() & ~pl.col("gap").str.contains(not_this)
+                & ~pl.col("frame").str.extract_groups(before).struct.field("pre").fill_null("").str.contains(kind("earlier_visit")))
+    )
+    published = (articles.select("article_key", "published_date") if articles is not None
+                 else pl.DataFrame(schema={"article_key": pl.String, "published_date": pl.Date}))
+    year, month = resolve(pl.col("date_text"), pl.col("published_date"))
+    # The first date that says a month; else the first that says a year ("last year" in an undated text says neither).
+    found = (
+        found.join(published, on="article_key", how="left")
+        .with_columns(year.alias("visit_year"), month.alias("visit_month"))
+        .filter(pl.col("visit_year").is_not_null() | pl.col("visit_month").is_not_null())
+        .sort("article_key", "la_name", pl.col("visit_month").is_null(), "start", maintain_order=True)
+        .unique(["article_key", "la_name"], keep="first", maintain_order=True)
+    )
+    return found.select(
+        "article_key", "la_name", "visit_year", "visit_month",
+        pl.col("start").cast(pl.Int32).alias("visit_date_evidence_start"), pl.col("end").cast(pl.Int32).alias("visit_date_evidence_end"),
+    )
+
+
+def extract_visits(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules,
+                   articles: pl.DataFrame | None = None) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Returns (visits, visit_focus, candidates): see visit_candidates for the last. ``articles``
+    (article_key, published_date) resolves dates the text gives without a year.
 
     visits: article_key, la_name, visit_type, visit_ordinal, rating, rating_year, rating_month,
     progress_phrase, evidence_text, evidence_start, evidence_end.
@@ -183,11 +235,8 @@ def extract_visits(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules
             pl.col("evidence").struct.field("text").alias("evidence_text"),
             pl.col("evidence").struct.field("start").alias("evidence_start"),
             pl.col("evidence").struct.field("end").alias("evidence_end"),
-            pl.lit(None, dtype=pl.Int32).alias("visit_year"),
-            pl.lit(None, dtype=pl.Int32).alias("visit_month"),
-            pl.lit(None, dtype=pl.Int32).alias("visit_date_evidence_start"),
-            pl.lit(None, dtype=pl.Int32).alias("visit_date_evidence_end"),
         )
+        .join(visit_dates(s, articles, rules), on=["article_key", "la_name"], how="left")
     )
     # A round-up sentence naming several authorities ("improvements at A and B, and disabled
     # children's services at C") does not say which looked at what: focus comes from sentences about one.
