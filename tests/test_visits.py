@@ -119,3 +119,66 @@ def test_several_authorities_each_get_their_own_facts(extract):
     assert v["Croydon"]["visit_ordinal"] is None and v["Croydon"]["rating"] is None
     ex = extract(text)
     assert focus(ex, "Croydon") == {"children_in_care"} and focus(ex, "Gloucestershire") == {"help_and_protection"}
+
+
+@pytest.mark.parametrize(
+    "text, ordinal",
+    [
+        ("The fifth monitoring inspection of Rutland council found progress.", 5),
+        ("It was the sixth such visit to Rutland council since the rating.", 6),
+        ("Ofsted's visit to Rutland council was the sixth and final since the inadequate judgement.", 6),
+        ("The visit to Rutland council was the third the regulator has conducted since 2021.", 3),
+        ("Rutland council has since been visited four times by inspectors. The latest monitoring visit found progress.", 4),
+        ("Inspectors, who had visited Rutland council twice before, found progress on this monitoring visit.", 3),
+        ("This monitoring visit to Rutland council was the latest of five.", 5),
+        # The trust's count is not the authority's.
+        ("The monitoring visit to Rutland council was the first since the new trust took over the service.", None),
+    ],
+)
+def test_visit_ordinal_in_other_words(extract, text, ordinal):
+    (v,) = visits(extract(H + text)).values()
+    assert v["visit_ordinal"] == ordinal
+
+
+@pytest.mark.parametrize(
+    "text, visit_type",
+    [
+        ("The third monitoring inspection of Rutland council found progress.", "monitoring_visit"),
+        ("A focussed inspection of Rutland council's front door found drift.", "focused_visit"),
+        ("Ofsted's focus visit to Rutland council looked at care leavers.", "focused_visit"),
+        # A full inspection dated in the past is a look-back, not this visit.
+        ("Ofsted's follow-up visit to Rutland council found drift, as a full inspection last year had.", "focused_visit"),
+        # A judgement made in the month of the visit was made by it: a full inspection.
+        ("Ofsted has judged Rutland council's children's services as good after inspectors visited in March 2024, "
+         "in an inspection that rated them good in March 2024.", "inspection"),
+    ],
+)
+def test_visit_type_in_other_words(extract, text, visit_type):
+    (v,) = visits(extract(H + text)).values()
+    assert v["visit_type"] == visit_type
+
+
+@pytest.mark.parametrize(
+    "text, rating, year, month",
+    [
+        # The date before the grade.
+        ("Ofsted visited Rutland council. A report in July 2022 graded the overall service as ‘Inadequate’.", "inadequate", 2022, 7),
+        ("Ofsted visited Rutland council, whose last inspection in May 2019, when services were judged to be good, was praised.", "good", 2019, 5),
+        ("Ofsted visited Rutland council after the November 2017 inadequate judgement.", "inadequate", 2017, 11),
+        # The grade in other words.
+        ("Ofsted visited Rutland council, given the lowest possible rating in February 2015.", "inadequate", 2015, 2),
+        ("Ofsted has judged Rutland council's children's services as good in an inspection in April 2024.", "good", 2024, 4),
+        # A description, not a grade.
+        ("Ofsted visited Rutland council and found children at risk of inadequate protection.", None, None, None),
+    ],
+)
+def test_rating_in_other_words(extract, text, rating, year, month):
+    (v,) = visits(extract(H + text)).values()
+    assert (v["rating"], v["rating_year"], v["rating_month"]) == (rating, year, month)
+
+
+def test_a_rating_counted_back_from_the_article_date(extract):
+    ex = extract("Headline\n\nPublished: 19 September 2025\n\nOfsted's monitoring visit to Rutland council noted progress since "
+                 "the service was judged inadequate two years ago.")
+    (v,) = visits(ex).values()
+    assert (v["rating"], v["rating_year"], v["rating_month"]) == ("inadequate", 2023, None)

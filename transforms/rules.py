@@ -27,7 +27,8 @@ class Rules:
     person_roles: pl.DataFrame
     speech_verbs: list[str]
     ordinal_words: dict[str, int]
-    ordinal_patterns: list[str]
+    count_words: dict[str, int]
+    ordinal_patterns: pl.DataFrame
     visit_type_cues: pl.DataFrame
     past_context: pl.DataFrame
     visit_evidence: list[str]
@@ -148,7 +149,9 @@ def load_rules(seeds_dir: Path) -> Rules:
     if unknown:
         raise ValueError(f"seeds/rules/la_aliases.csv names authorities not in the reference list: {sorted(unknown)}")
     publishers = {r["variant"]: r["publisher"] for r in _csv(rules_dir / "publishers.csv").iter_rows(named=True)}
-    ordinal_words = {r["word"]: int(r["ordinal"]) for r in _csv(rules_dir / "ordinal_words.csv").iter_rows(named=True)}
+    number_words = _csv(rules_dir / "ordinal_words.csv")
+    ordinal_words = {r["word"]: int(r["ordinal"]) for r in number_words.filter(pl.col("kind") == "ordinal").iter_rows(named=True)}
+    count_words = {r["word"]: int(r["ordinal"]) for r in number_words.filter(pl.col("kind") == "count").iter_rows(named=True)}
     vocab = {p.stem: _csv(p) for p in sorted(vocab_dir.glob("*.csv"))}
     return Rules(
         boilerplate=_for_polars(_csv(rules_dir / "boilerplate.csv"), "pattern"),
@@ -163,7 +166,8 @@ def load_rules(seeds_dir: Path) -> Rules:
         person_roles=_csv(rules_dir / "person_roles.csv"),
         speech_verbs=_csv(rules_dir / "speech_verbs.csv")["verb"].to_list(),
         ordinal_words=ordinal_words,
-        ordinal_patterns=_polars_patterns(_csv(rules_dir / "ordinal_patterns.csv")["pattern"].to_list()),
+        count_words=count_words,
+        ordinal_patterns=_for_polars(_csv(rules_dir / "ordinal_patterns.csv"), "pattern", "unless"),
         visit_type_cues=_for_polars(_csv(rules_dir / "visit_type_cues.csv"), "pattern"),
         past_context=_for_polars(_csv(rules_dir / "past_context.csv"), "pattern"),
         visit_evidence=_polars_patterns(_csv(rules_dir / "visit_evidence.csv")["pattern"].to_list()),

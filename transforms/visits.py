@@ -11,18 +11,33 @@ from transforms.textmatch import ascii_word_boundaries
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
 MONTH_ALT = "|".join(m.capitalize() for m in MONTHS)
 # A year stated just after the rating: "rated inadequate in 2019", "judged 'inadequate' in May 2018".
-RATING_DATE_TAIL = ascii_word_boundaries(rf"[^.;]{{0,60}}?\b(?:in|since|from)\s+(?:(?P<month>{MONTH_ALT})\s+)?(?P<year>(?:19|20)[0-9]{{2}})\b")
+RATING_DATE_HEAD = ascii_word_boundaries(rf"(?:(?P<head_month>{MONTH_ALT})\s+)?(?P<head_year>(?:19|20)[0-9]{{2}})\b[^.0-9]{{0,80}}?")
+RATING_YEARS_AGO = ascii_word_boundaries(r"[^.;]{0,40}?\b(?P<ago>a|one|two|three|four|five|six|[1-9])\s+years?\s+ago\b")
+COUNT_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6} | {str(n): n for n in range(1, 10)}
+# The preposition is optional: a cue may end on it ("finding the council inadequate in").
+RATING_DATE_TAIL = ascii_word_boundaries(
+    rf"[^.;]{{0,60}}?\b(?:(?:in|since|from|of)\s+)?(?:(?:the\s+)?(?:spring|summer|autumn|winter)\s+(?:of\s+)?)?(?:(?P<month>{MONTH_ALT})\s+)?(?P<year>(?:19|20)[0-9]{{2}})\b"
+)
 
 
 def _inner(pattern: str) -> tuple[str, str]:
     return ("(?i)", pattern[4:]) if pattern.startswith("(?i)") else ("", pattern)
 
 
-def _current_hits(text: pl.Expr, pattern: str, past_before: str) -> pl.Expr:
-    """True where the cue occurs at least once outside a look-back ("since a focused assurance visit")."""
-    flag, inner = _inner(pattern)
-    _, past_inner = _inner(past_before.rstrip("$"))
-    past = f"(?i){past_inner}(?:{inner})"
+def _look_back(rules: Rules) -> tuple[str, str]:
+    """What marks a visit-type cue as an earlier visit: words just before it, a date just after it."""
+    scope = lambda k: rules.past_context.filter(pl.col("scope") == k)["pattern"].to_list()[0]  # noqa: E731
+    return scope("before_cue"), scope("after_cue")
+
+
+def _current_hits(text: pl.Expr, pattern: str, look_back: tuple[str, str], dated_is_past: bool = False) -> pl.Expr:
+    """True where the cue occurs at least once outside a look-back ("since a focused assurance visit";
+    with ``dated_is_past``, "a full inspection last year": news recounts full inspections as history,
+    while "a monitoring visit in March" is usually the news itself)."""
+    _, inner = _inner(pattern)
+    _, before = _inner(look_back[0].rstrip("$"))
+    after = _inner(look_back[1])[1].lstrip("^")
+    past = f"(?i)(?:{before}(?:{inner})|(?:{inner}){after})" if dated_is_past else f"(?i){before}(?:{inner})"
     return text.str.count_matches(pattern) > text.str.count_matches(past)
 
 
@@ -49,9 +64,10 @@ def sentences_per_authority(sentences: pl.DataFrame) -> pl.DataFrame:
 
 def _current_type_cue(text: pl.Expr, rules: Rules, visit_types: tuple[str, ...] | None = None) -> pl.Expr:
     """True where a visit-type cue (of these types) names this visit, not a look-back ("since a focused visit")."""
-    past_before = rules.past_context.filter(pl.col("scope") == "before_cue")["pattern"].to_list()[0]
     cues = rules.visit_type_cues if visit_types is None else rules.visit_type_cues.filter(pl.col("visit_type").is_in(visit_types))
-    return pl.any_horizontal([_current_hits(text, p, past_before) for p in cues["pattern"].to_list()] or [pl.lit(False)])
+    return pl.any_horizontal(
+        [_current_hits(text, r["pattern"], _look_back(rules), r["visit_type"] == "inspection") for r in cues.iter_rows(named=True)] or [pl.lit(False)]
+    )
 
 
 def visit_candidates(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules) -> pl.DataFrame:
@@ -102,11 +118,29 @@ def _scoped(pattern: str) -> str:
     return f"(?i:{pattern[4:]})" if pattern.startswith("(?i)") else f"(?:{pattern})"
 
 
-def visit_dates(s: pl.DataFrame, articles: pl.DataFrame | None, rules: Rules) -> pl.DataFrame:
+def visit_ordinal(text: pl.Expr, rules: Rules) -> pl.Expr:
+    """Which visit of its kind a sentence says this is ("fourth monitoring visit", "the sixth and
+    final since", "visited twice before" = 3, "the latest of four"), by the first pattern of
+    ``ordinal_patterns.csv`` that matches and whose ``unless`` does not ("the first since the trust
+    took over" counts the trust's visits, not the authority's)."""
+    words = {"{ORD}": rules.ordinal_words, "{COUNT}": rules.count_words}
+    values = []
+    for r in rules.ordinal_patterns.iter_rows(named=True):
+        slot = "{COUNT}" if "{COUNT}" in r["pattern"] else "{ORD}"
+        alt = "|".join(sorted(words[slot], key=len, reverse=True))
+        word = text.str.extract_groups(r["pattern"].replace(slot, f"(?P<n>{alt})")).struct.field("n").str.to_lowercase()
+        value = word.replace_strict(words[slot], default=None, return_dtype=pl.Int32) + int(r["adjust"] or 0)
+        if r["unless"]:
+            value = pl.when(text.str.contains(r["unless"])).then(None).otherwise(value)
+        values.append(value)
+    return pl.coalesce(values) if values else pl.lit(None, dtype=pl.Int32)
+
+
+def visit_dates(s: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     """When the inspectors were on site, per (article, authority): the first date the text gives the
     visit ("visited on 4 and 5 March", "the visit took place in early July", "the 12 March visit"),
     never a date whose frame speaks of another event (a rating, a letter, an earlier visit), resolved
-    against the article's date (see transforms.dates.resolve).
+    against the article's date (``s.published_date``; see transforms.dates.resolve).
 
     Columns: article_key, la_name, visit_year, visit_month, visit_date_evidence_start, visit_date_evidence_end.
     """
@@ -117,7 +151,7 @@ def visit_dates(s: pl.DataFrame, articles: pl.DataFrame | None, rules: Rules) ->
     after = rf"(?P<date>{DATE_EXPRESSION})(?:{kind('after_date')})"
     not_this = kind("not_this_visit")
     found = (
-        s.select("article_key", "la_name", "start", "end", pl.concat_list(
+        s.select("article_key", "la_name", "start", "end", "published_date", pl.concat_list(
             pl.col("text").str.extract_all(before), pl.col("text").str.extract_all(after)).alias("frame"))
         .explode("frame")
         .drop_nulls("frame")
@@ -129,13 +163,10 @@ def visit_dates(s: pl.DataFrame, articles: pl.DataFrame | None, rules: Rules) ->
         .filter(pl.col("date_text").is_not_null() & ~pl.col("gap").str.contains(not_this)
                 & ~pl.col("frame").str.extract_groups(before).struct.field("pre").fill_null("").str.contains(kind("earlier_visit")))
     )
-    published = (articles.select("article_key", "published_date") if articles is not None
-                 else pl.DataFrame(schema={"article_key": pl.String, "published_date": pl.Date}))
     year, month = resolve(pl.col("date_text"), pl.col("published_date"))
     # The first date that says a month; else the first that says a year ("last year" in an undated text says neither).
     found = (
-        found.join(published, on="article_key", how="left")
-        .with_columns(year.alias("visit_year"), month.alias("visit_month"))
+        found.with_columns(year.alias("visit_year"), month.alias("visit_month"))
         .filter(pl.col("visit_year").is_not_null() | pl.col("visit_month").is_not_null())
         .sort("article_key", "la_name", pl.col("visit_month").is_null(), "start", maintain_order=True)
         .unique(["article_key", "la_name"], keep="first", maintain_order=True)
@@ -156,21 +187,21 @@ def extract_visits(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules
     """
     candidates = visit_candidates(sentences, mentions, rules)
     pairs = candidates.filter(pl.col("is_visit")).select("article_key", "la_name")
-    s = sentences_per_authority(sentences).join(pairs, on=["article_key", "la_name"], how="inner").sort("article_key", "start")
+    published = (articles.select("article_key", "published_date") if articles is not None
+                 else pl.DataFrame(schema={"article_key": pl.String, "published_date": pl.Date}))
+    s = (sentences_per_authority(sentences).join(pairs, on=["article_key", "la_name"], how="inner")
+         .join(published, on="article_key", how="left").sort("article_key", "start"))
     text = pl.col("text")
-    past_before = rules.past_context.filter(pl.col("scope") == "before_cue")["pattern"].to_list()[0]
+    look_back = _look_back(rules)
 
     # Visit type: the first cue (in seed order) that occurs outside a look-back.
     type_rows = rules.visit_type_cues.rows(named=True)
     type_expr = pl.lit(None, dtype=pl.String)
     for r in reversed(type_rows):
-        type_expr = pl.when(_current_hits(text, r["pattern"], past_before)).then(pl.lit(r["visit_type"])).otherwise(type_expr)
+        type_expr = pl.when(_current_hits(text, r["pattern"], look_back, r["visit_type"] == "inspection")).then(pl.lit(r["visit_type"])).otherwise(type_expr)
     type_rank = {r["visit_type"]: i for i, r in reversed(list(enumerate(type_rows)))}
 
-    # Ordinal: "fourth monitoring visit", "for the sixth time".
-    ord_alt = "|".join(sorted(rules.ordinal_words, key=len, reverse=True))
-    ord_exprs = [text.str.extract_groups(p.replace("{ORD}", f"(?P<ord>{ord_alt})")).struct.field("ord") for p in rules.ordinal_patterns]
-    ordinal_word = pl.coalesce(ord_exprs).str.to_lowercase()
+    ordinal = visit_ordinal(text, rules)
 
     # Rating: the earliest cue in the sentence, with the date that follows it.
     rating_rows = rules.rating_cues.rows(named=True)
@@ -178,13 +209,23 @@ def extract_visits(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules
     for i, r in enumerate(rating_rows):
         # Named groups: a cue pattern may have capture groups of its own.
         dated = text.str.extract_groups(r["pattern"] + RATING_DATE_TAIL)
-        cue_cols += [text.str.find(r["pattern"]).alias(f"cue{i}_pos"), dated.struct.field("month").alias(f"cue{i}_month"),
-                     dated.struct.field("year").alias(f"cue{i}_year")]
+        # Else the date just before it ("a report in July 2022 which graded the service as inadequate"),
+        # else a date counted back from the article's ("rated inadequate two years ago").
+        headed = text.str.extract_groups(RATING_DATE_HEAD + r["pattern"])
+        ago = text.str.extract_groups(r["pattern"] + RATING_YEARS_AGO).struct.field("ago")
+        years_back = ago.str.to_lowercase().replace_strict(COUNT_WORDS, default=None, return_dtype=pl.Int32)
+        cue_cols += [
+            text.str.find(r["pattern"]).alias(f"cue{i}_pos"),
+            pl.when(dated.struct.field("year").is_not_null()).then(dated.struct.field("month"))
+            .otherwise(headed.struct.field("head_month")).alias(f"cue{i}_month"),
+            pl.coalesce(dated.struct.field("year").cast(pl.Int32), headed.struct.field("head_year").cast(pl.Int32),
+                        pl.col("published_date").dt.year().cast(pl.Int32) - years_back).cast(pl.String).alias(f"cue{i}_year"),
+        ]
     progress = pl.coalesce([text.str.extract(p, 1) for p in rules.progress_patterns]) if rules.progress_patterns else pl.lit(None)
 
     s = s.with_columns(
         type_expr.alias("type_cue"),
-        ordinal_word.alias("ordinal_word"),
+        ordinal.alias("ordinal_cue"),
         progress.alias("progress_cue"),
         pl.any_horizontal([text.str.contains(p) for p in rules.visit_evidence]).alias("is_visit_evidence"),
         *cue_cols,
@@ -203,25 +244,29 @@ def extract_visits(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules
         pl.struct("rating", "year", "month").first().alias("undated"),
     ).with_columns(pl.coalesce("dated", "undated").alias("r")).select("article_key", "la_name", pl.col("r").struct.unnest())
 
-    ordinals = pl.DataFrame({"ordinal_word": list(rules.ordinal_words), "visit_ordinal": list(rules.ordinal_words.values())})
     per_visit = s.group_by("article_key", "la_name", maintain_order=True).agg(
         pl.col("type_cue").sort_by("type_rank").first(),
-        pl.col("ordinal_word").drop_nulls().first(),
+        pl.col("ordinal_cue").drop_nulls().first().alias("visit_ordinal"),
         pl.col("progress_cue").drop_nulls().first().alias("progress_phrase"),
         pl.struct("text", "start", "end").filter(pl.col("is_visit_evidence") & (pl.col("block_kind") != "title")).first().alias("ev"),
         pl.struct("text", "start", "end").first().alias("ev_any"),
     )
     visits = (
         per_visit.join(rating, on=["article_key", "la_name"], how="left")
-        .join(ordinals, on="ordinal_word", how="left")
         .with_columns(
-            pl.coalesce(
-                "type_cue",
-                pl.when(pl.col("rating") == "inadequate").then(pl.lit("monitoring_visit")).otherwise(pl.lit("focused_visit")),
-            ).alias("visit_type"),
             pl.col("year").cast(pl.Int32).alias("rating_year"),
             (pl.col("month").str.to_lowercase().replace_strict({m: i + 1 for i, m in enumerate(MONTHS)}, default=None, return_dtype=pl.Int32)).alias("rating_month"),
             pl.coalesce("ev", "ev_any").alias("evidence"),
+        )
+        .join(visit_dates(s, rules), on=["article_key", "la_name"], how="left")
+        .with_columns(
+            pl.coalesce(
+                "type_cue",
+                # A judgement made in the month of the visit was made by that visit: a full inspection.
+                pl.when((pl.col("rating_year") == pl.col("visit_year")) & (pl.col("rating_month") == pl.col("visit_month")))
+                .then(pl.lit("inspection")),
+                pl.when(pl.col("rating") == "inadequate").then(pl.lit("monitoring_visit")).otherwise(pl.lit("focused_visit")),
+            ).alias("visit_type"),
         )
         .select(
             "article_key",
@@ -235,8 +280,11 @@ def extract_visits(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules
             pl.col("evidence").struct.field("text").alias("evidence_text"),
             pl.col("evidence").struct.field("start").alias("evidence_start"),
             pl.col("evidence").struct.field("end").alias("evidence_end"),
+            "visit_year",
+            "visit_month",
+            "visit_date_evidence_start",
+            "visit_date_evidence_end",
         )
-        .join(visit_dates(s, articles, rules), on=["article_key", "la_name"], how="left")
     )
     # A round-up sentence naming several authorities ("improvements at A and B, and disabled
     # children's services at C") does not say which looked at what: focus comes from sentences about one.
