@@ -62,3 +62,16 @@ def test_a_longer_alias_running_into_a_word_falls_back_to_a_shorter_one(extract)
     ex = extract(H + "Ofsted wrote to both the West Northamptonshire Council and North Northamptonshire councils after its visit.")
     named = set(ex.mentions.filter(pl.col("is_valid"))["la_name"].to_list())
     assert {"West Northamptonshire", "North Northamptonshire"} <= named
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ofsted's monitoring visit to Luton council found progress. Inspectors said leaders were supported by Bedford Borough Council.",
+        "Ofsted's monitoring visit to Luton council found progress, helped by Bedford Borough Council, its improvement partner.",
+        "Ofsted's monitoring visit to Luton council found progress. Inspectors found managers seconded from Bedford Borough Council led the front door.",
+    ],
+)
+def test_a_partner_adviser_or_supplier_of_staff_is_not_visited(extract, text):
+    ex = extract(H + text)
+    assert set(visits(ex)) == {"Luton"}

@@ -182,3 +182,23 @@ def test_a_rating_counted_back_from_the_article_date(extract):
                  "the service was judged inadequate two years ago.")
     (v,) = visits(ex).values()
     assert (v["rating"], v["rating_year"], v["rating_month"]) == ("inadequate", 2023, None)
+
+
+@pytest.mark.parametrize(
+    "text, areas",
+    [
+        ("Ofsted's focused visit to Rutland council, with inspectors looking at children subject to a protection plan, found progress. "
+         "Children in care were also mentioned by leaders.", {"help_and_protection"}),
+        ("Inspectors spent two days in Rutland council to examine its work on child protection and how referrals are handled.",
+         {"help_and_protection", "front_door"}),
+        ("This fifth monitoring visit to Rutland council focused on the way the council plans for children and young people who are looked after.",
+         {"children_in_care"}),
+        # "Too little focus on" is a finding, not what the visit looked at.
+        ("Ofsted's monitoring visit to Rutland council looked at pre-proceedings work. There was too little focus on permanence for some children.",
+         {"pre_proceedings"}),
+    ],
+)
+def test_focus_in_other_words(extract, text, areas):
+    ex = extract(H + text)
+    (la,) = visits(ex)
+    assert focus(ex, la) == areas

@@ -42,6 +42,7 @@ def _current_hits(text: pl.Expr, pattern: str, look_back: tuple[str, str], dated
 
 
 LEAD_SENTENCES = 3
+BULLET = r"^\s*[•·▪◦●\-–*]\s"
 VISIT_ONLY_TYPES = ("monitoring_visit", "focused_visit", "focused_assurance_visit")
 
 
@@ -298,8 +299,15 @@ def extract_focus(s: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     Only the inspectorate's sentences count: a councillor's "we will be focusing on" is not the visit's focus.
     """
     text = pl.col("text")
-    own = s.filter(pl.col("asserted_by") == "inspectorate")
-    indicator = pl.any_horizontal([text.str.contains(p) for p in rules.focus_indicators])
+    own = s.filter(pl.col("asserted_by") == "inspectorate").sort("article_key", "la_name", "start")
+    said_to_look_at = pl.any_horizontal([text.str.contains(p) for p in rules.focus_indicators])
+    # "Inspectors reviewed progress in these areas:" followed by bullets: each bullet says what they looked at.
+    bullet = text.str.contains(BULLET)
+    under_lead = (
+        pl.when(said_to_look_at & text.str.contains(r":\s*$")).then(True).when(bullet).then(None).otherwise(False)
+        .forward_fill().over("article_key", "la_name").fill_null(False)
+    )
+    indicator = said_to_look_at | (bullet & under_lead)
     cue_rows = rules.focus_cues.rows(named=True)
     found = own.with_columns(
         indicator.alias("is_indicator"),
