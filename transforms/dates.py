@@ -32,6 +32,10 @@ DATE_EXPRESSION = (
 )
 
 
+# Every date expression holds one of these: a cheap test before the full grammar.
+DATE_HINT = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|(?:this|last) (?:month|year|spring|summer|autumn|winter))"
+
+
 def resolve(expression: pl.Expr, published: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     """(year, month) of a date expression; the article's date resolves what the text leaves out.
 

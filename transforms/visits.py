@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from transforms.dates import DATE_EXPRESSION, resolve
+from transforms.dates import DATE_EXPRESSION, DATE_HINT, resolve
 from transforms.rules import Rules
 from transforms.textmatch import ascii_word_boundaries
 
@@ -13,6 +13,7 @@ MONTH_ALT = "|".join(m.capitalize() for m in MONTHS)
 # A year stated just after the rating: "rated inadequate in 2019", "judged 'inadequate' in May 2018".
 RATING_DATE_HEAD = ascii_word_boundaries(rf"(?:(?P<head_month>{MONTH_ALT})\s+)?(?P<head_year>(?:19|20)[0-9]{{2}})\b[^.0-9]{{0,80}}?")
 RATING_YEARS_AGO = ascii_word_boundaries(r"[^.;]{0,40}?\b(?P<ago>a|one|two|three|four|five|six|[1-9])\s+years?\s+ago\b")
+RATING_HINT = r"(?i)(?:inadequate|improvement|good|outstanding|RI\b|lowest|failing)"
 COUNT_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6} | {str(n): n for n in range(1, 10)}
 # The preposition is optional: a cue may end on it ("finding the council inadequate in").
 RATING_DATE_TAIL = ascii_word_boundaries(
@@ -85,18 +86,21 @@ def visit_candidates(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rul
     text = pl.col("text")
     # A visit type only local authorities receive ("a focused visit ... of children with SEND")
     # outweighs a SEND, provider or other-inspectorate cue in the same sentence; not a future one.
-    visit_only_type = _current_type_cue(text, rules, VISIT_ONLY_TYPES)
     reasons = [
-        pl.when(text.str.contains(r["pattern"]) & ~(visit_only_type & pl.lit(r["yields_to_visit_type"] == "true"))).then(pl.lit(r["reason"]))
+        pl.when(text.str.contains(r["pattern"]) & ~(pl.col("_visit_only_type") & pl.lit(r["yields_to_visit_type"] == "true"))).then(pl.lit(r["reason"]))
         for r in rules.visit_exclusions.iter_rows(named=True)
     ]
     report = pl.any_horizontal([text.str.contains(p) for p in rules.visit_report_cues]) if rules.visit_report_cues else pl.lit(False)
-    flagged = sentences.with_columns(
-        pl.any_horizontal([text.str.contains(p) for p in rules.visit_evidence]).alias("is_evidence"),
-        (pl.coalesce(reasons) if reasons else pl.lit(None, dtype=pl.String)).alias("exclusion"),
-        (_current_type_cue(text, rules) | report).alias("is_report"),
-    ).with_columns((pl.col("is_report") & pl.col("exclusion").is_null()).alias("is_clean_report"))
-    evidence = flagged.filter(pl.col("is_evidence") & (pl.col("asserted_by") != "council")).sort("article_key", "sentence_no")
+    evidence = (
+        sentences.filter(pl.any_horizontal([text.str.contains(p) for p in rules.visit_evidence]) & (pl.col("asserted_by") != "council"))
+        .with_columns(_current_type_cue(text, rules, VISIT_ONLY_TYPES).alias("_visit_only_type"))
+        .with_columns(
+            (pl.coalesce(reasons) if reasons else pl.lit(None, dtype=pl.String)).alias("exclusion"),
+            (_current_type_cue(text, rules) | report).alias("is_report"),
+        )
+        .with_columns((pl.col("is_report") & pl.col("exclusion").is_null()).alias("is_clean_report"))
+        .sort("article_key", "sentence_no")
+    )
     # News says what it is about first: the headline and the first sentences that speak of the
     # inspectorate. Another inspection mentioned in passing further down does not set a visit aside.
     lead = evidence.group_by("article_key", maintain_order=True).head(LEAD_SENTENCES).group_by("article_key").agg(
@@ -147,22 +151,27 @@ def visit_dates(s: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     """
     frames = rules.visit_date_frames
     kind = lambda k: "|".join(_scoped(p) for p in frames.filter(pl.col("kind") == k)["pattern"])  # noqa: E731
-    # The words just before the frame say whose visit it is: "its last inspection between ..." is not this one.
-    before = rf"(?P<pre>[^.;]{{0,90}}?)(?:{kind('before_date')})(?P<gap>[^.;()]{{0,90}}?)(?P<date>{DATE_EXPRESSION})"
+    before = rf"(?:{kind('before_date')})(?P<gap>[^.;()]{{0,90}}?)(?P<date>{DATE_EXPRESSION})"
     after = rf"(?P<date>{DATE_EXPRESSION})(?:{kind('after_date')})"
-    not_this = kind("not_this_visit")
+    # Only sentences that hold a month or a relative date can date the visit: a cheap test first.
+    dated = s.filter(pl.col("text").str.contains(DATE_HINT))
     found = (
-        s.select("article_key", "la_name", "start", "end", "published_date", pl.concat_list(
+        dated.select("article_key", "la_name", "start", "end", "published_date", "text", pl.concat_list(
             pl.col("text").str.extract_all(before), pl.col("text").str.extract_all(after)).alias("frame"))
         .explode("frame")
         .drop_nulls("frame")
         .with_columns(
-            pl.coalesce(pl.col("frame").str.extract_groups(before).struct.field("date"),
-                        pl.col("frame").str.extract_groups(after).struct.field("date")).alias("date_text"),
-            pl.col("frame").str.extract_groups(before).struct.field("gap").fill_null("").alias("gap"),
+            pl.col("frame").str.extract_groups(before).alias("b"),
+            pl.col("text").str.find(pl.col("frame"), literal=True).alias("at"),
         )
-        .filter(pl.col("date_text").is_not_null() & ~pl.col("gap").str.contains(not_this)
-                & ~pl.col("frame").str.extract_groups(before).struct.field("pre").fill_null("").str.contains(kind("earlier_visit")))
+        .with_columns(
+            pl.coalesce(pl.col("b").struct.field("date"), pl.col("frame").str.extract_groups(after).struct.field("date")).alias("date_text"),
+            pl.col("b").struct.field("gap").fill_null("").alias("gap"),
+            # The words just before the frame say whose visit it is: "its last inspection between ..." is not this one.
+            pl.col("text").str.slice(0, pl.col("at").fill_null(0)).str.tail(90).alias("pre"),
+        )
+        .filter(pl.col("date_text").is_not_null() & ~pl.col("gap").str.contains(kind("not_this_visit"))
+                & ~pl.col("pre").str.contains(kind("earlier_visit")))
     )
     year, month = resolve(pl.col("date_text"), pl.col("published_date"))
     # The first date that says a month; else the first that says a year ("last year" in an undated text says neither).
@@ -204,19 +213,21 @@ def extract_visits(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules
 
     ordinal = visit_ordinal(text, rules)
 
-    # Rating: the earliest cue in the sentence, with the date that follows it.
-    rating_rows = rules.rating_cues.rows(named=True)
+    # Rating: the earliest cue in the sentence, with the date that follows it. The cues of one grade
+    # run as one alternation: four passes per pattern kind, not one per cue.
+    rating_rows = (rules.rating_cues.group_by("rating", maintain_order=True)
+                   .agg(pl.col("pattern").map_elements(_scoped, return_dtype=pl.String).str.join("|")).rows(named=True))
     cue_cols = []
     for i, r in enumerate(rating_rows):
-        # Named groups: a cue pattern may have capture groups of its own.
-        dated = text.str.extract_groups(r["pattern"] + RATING_DATE_TAIL)
+        cue = f"(?:{r['pattern']})"
+        dated = text.str.extract_groups(cue + RATING_DATE_TAIL)
         # Else the date just before it ("a report in July 2022 which graded the service as inadequate"),
         # else a date counted back from the article's ("rated inadequate two years ago").
-        headed = text.str.extract_groups(RATING_DATE_HEAD + r["pattern"])
-        ago = text.str.extract_groups(r["pattern"] + RATING_YEARS_AGO).struct.field("ago")
+        headed = text.str.extract_groups(RATING_DATE_HEAD + cue)
+        ago = text.str.extract_groups(cue + RATING_YEARS_AGO).struct.field("ago")
         years_back = ago.str.to_lowercase().replace_strict(COUNT_WORDS, default=None, return_dtype=pl.Int32)
         cue_cols += [
-            text.str.find(r["pattern"]).alias(f"cue{i}_pos"),
+            text.str.find(cue).alias(f"cue{i}_pos"),
             pl.when(dated.struct.field("year").is_not_null()).then(dated.struct.field("month"))
             .otherwise(headed.struct.field("head_month")).alias(f"cue{i}_month"),
             pl.coalesce(dated.struct.field("year").cast(pl.Int32), headed.struct.field("head_year").cast(pl.Int32),
@@ -224,17 +235,20 @@ def extract_visits(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules
         ]
     progress = pl.coalesce([text.str.extract(p, 1) for p in rules.progress_patterns]) if rules.progress_patterns else pl.lit(None)
 
-    s = s.with_columns(
-        type_expr.alias("type_cue"),
-        ordinal.alias("ordinal_cue"),
-        progress.alias("progress_cue"),
-        pl.any_horizontal([text.str.contains(p) for p in rules.visit_evidence]).alias("is_visit_evidence"),
-        *cue_cols,
-    ).with_columns(pl.col("type_cue").replace_strict(type_rank, default=99, return_dtype=pl.Int32).alias("type_rank"))
+    s = s.with_columns(pl.any_horizontal([text.str.contains(p) for p in rules.visit_evidence]).alias("is_visit_evidence"))
+    # Type, ordinal and progress cues all need a word of the visit: their patterns run on those sentences alone.
+    cued = s.filter("is_visit_evidence").select(
+        "article_key", "la_name", "start", type_expr.alias("type_cue"), ordinal.alias("ordinal_cue"), progress.alias("progress_cue")
+    )
+    s = s.join(cued, on=["article_key", "la_name", "start"], how="left").with_columns(
+        pl.col("type_cue").replace_strict(type_rank, default=99, return_dtype=pl.Int32).alias("type_rank")
+    )
+    # Only sentences with a grade's word can state a rating: the dated cue patterns run on those alone.
+    graded = s.filter(text.str.contains(RATING_HINT)).with_columns(*cue_cols)
     # Long, one small frame per cue: a list of structs over every sentence costs more than the regexes.
     cues = pl.concat(
         [
-            s.select("article_key", "la_name", "start", pl.col(f"cue{i}_pos").alias("pos"), pl.lit(r["rating"]).alias("rating"),
+            graded.select("article_key", "la_name", "start", pl.col(f"cue{i}_pos").alias("pos"), pl.lit(r["rating"]).alias("rating"),
                      pl.col(f"cue{i}_month").alias("month"), pl.col(f"cue{i}_year").alias("year")).filter(pl.col("pos").is_not_null())
             for i, r in enumerate(rating_rows)
         ]
@@ -308,7 +322,9 @@ def extract_focus(s: pl.DataFrame, rules: Rules) -> pl.DataFrame:
         .forward_fill().over("article_key", "la_name").fill_null(False)
     )
     indicator = said_to_look_at | (bullet & under_lead)
-    cue_rows = rules.focus_cues.rows(named=True)
+    # One alternation per area: six passes, not one per cue.
+    cue_rows = (rules.focus_cues.group_by("focus_area", maintain_order=True)
+                .agg(pl.col("pattern").map_elements(_scoped, return_dtype=pl.String).str.join("|")).rows(named=True))
     found = own.with_columns(
         indicator.alias("is_indicator"),
         pl.concat_list([pl.when(text.str.contains(r["pattern"])).then(pl.lit(r["focus_area"])) for r in cue_rows])
