@@ -75,3 +75,11 @@ def test_a_longer_alias_running_into_a_word_falls_back_to_a_shorter_one(extract)
 def test_a_partner_adviser_or_supplier_of_staff_is_not_visited(extract, text):
     ex = extract(H + text)
     assert set(visits(ex)) == {"Luton"}
+
+
+def test_both_councils_refers_to_the_authorities_named_before(extract):
+    ex = extract(H + "Ofsted inspectors carried out a focused visit to Rutland and Lincolnshire in May. "
+                 "It was the second visit to both councils since they were rated outstanding in 2017.")
+    v = visits(ex)
+    assert {la: (x["visit_ordinal"], x["rating"], x["rating_year"]) for la, x in v.items()} == {
+        "Rutland": (2, "outstanding", 2017), "Lincolnshire": (2, "outstanding", 2017)}

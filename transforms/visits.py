@@ -43,6 +43,7 @@ def _current_hits(text: pl.Expr, pattern: str, look_back: tuple[str, str], dated
 
 
 LEAD_SENTENCES = 3
+GROUP_REFERENCE = r"(?i)\b(?:both|the two|the three|all three|all four|these)\s+(?:councils|authorities|local authorities|boroughs|counties)\b"
 BULLET = r"^\s*[•·▪◦●\-–*]\s"
 VISIT_ONLY_TYPES = ("monitoring_visit", "focused_visit", "focused_assurance_visit")
 
@@ -52,7 +53,11 @@ def sentences_per_authority(sentences: pl.DataFrame) -> pl.DataFrame:
 
     "Inspectors visited Kent and Surrey" speaks of both, though it is the subject of neither.
     """
-    las = pl.concat_list(pl.col("la_name"), pl.col("named_las")).list.drop_nulls().list.unique(maintain_order=True)
+    # "Both councils", "the two authorities": the authorities the last sentence naming several named.
+    several = pl.when(pl.col("named_las").list.len() > 1).then(pl.col("named_las"))
+    group_reference = pl.col("text").str.contains(GROUP_REFERENCE) & (pl.col("named_las").list.len() == 0)
+    named = pl.when(group_reference).then(several.forward_fill().over("article_key", order_by="start")).otherwise(pl.col("named_las"))
+    las = pl.concat_list(pl.col("la_name"), named.fill_null([])).list.drop_nulls().list.unique(maintain_order=True)
     return (
         sentences.with_columns(las.alias("_las"), pl.col("la_name").alias("_subject"))
         .drop("la_name")
