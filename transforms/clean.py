@@ -22,12 +22,13 @@ WRAP_WIDTH = 100
 # A line starting with a lower-case letter continues the paragraph above it in either layout.
 CONTINUATION = r"^[a-z]"
 # The header (headline, masthead, byline, dateline) ends at the first line that reads as body
-# text: terminated and at least this long. Bare dates and mastheads count only there.
-BODY_LINE_MIN_WORDS = 12
+# text: terminated and at least this long (about ten words; characters are cheaper to count).
+# Bare dates and mastheads count only there.
+BODY_LINE_MIN_CHARS = 60
 # A "drop the rest" footer marker only counts past this share of the file, so a stray
 # "More from ..." link at the top cannot swallow the article.
 FOOTER_MIN_POSITION = 0.3
-MASTHEAD_MAX_WORDS = 6
+MASTHEAD_MAX_CHARS = 60
 BLOCK_SEPARATOR = "\n\n"
 
 
@@ -42,7 +43,7 @@ def publisher_key(col: pl.Expr) -> pl.Expr:
     return col.str.to_lowercase().str.replace_all(r"[^a-z0-9]", "")
 
 
-def _lines(docs: pl.DataFrame) -> pl.DataFrame:
+def _lines(docs: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     lines = (
         docs.select("article_key", pl.col("text").str.split("\n").alias("raw_line"))
         .explode("raw_line")
@@ -51,13 +52,23 @@ def _lines(docs: pl.DataFrame) -> pl.DataFrame:
             pl.len().over("article_key").alias("n_lines"),
             pl.col("raw_line").str.strip_chars().alias("line"),
         )
-        .with_columns(pl.col("line").str.count_matches(r"\S+").alias("n_words"))
+        .with_columns(pl.col("line").str.len_chars().alias("n_chars"))
     )
-    is_body_line = pl.col("line").str.contains(TERMINATED) & (pl.col("n_words") >= BODY_LINE_MIN_WORDS)
+    is_body_line = pl.col("line").str.contains(TERMINATED) & (pl.col("n_chars") >= BODY_LINE_MIN_CHARS)
     first_body_line = pl.when(is_body_line).then(pl.col("line_no")).min().over("article_key")
-    return lines.with_columns(
-        (pl.col("line").str.len_chars().max().over("article_key") <= WRAP_WIDTH).alias("is_wrapped"),
+    lines = lines.with_columns(
+        (pl.col("n_chars").max().over("article_key") <= WRAP_WIDTH).alias("is_wrapped"),
         (pl.col("line_no") < first_body_line.fill_null(pl.col("n_lines"))).alias("is_header"),
+    )
+    # A masthead is a header line that is a known publication's name; folding every line to test
+    # that would cost more than the rest of the cleaning, so only short header lines are folded.
+    mastheads = (
+        lines.filter(pl.col("is_header") & (pl.col("n_chars") <= MASTHEAD_MAX_CHARS))
+        .filter(publisher_key(pl.col("line")).is_in(list(rules.publishers)))
+        .select("article_key", "line_no", pl.lit(True).alias("is_masthead"))
+    )
+    return lines.join(mastheads, on=["article_key", "line_no"], how="left", maintain_order="left").with_columns(
+        pl.col("is_masthead").fill_null(False)
     )
 
 
@@ -76,9 +87,7 @@ def extract_metadata(lines: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     def scoped(expr: pl.Expr, row: dict) -> pl.Expr:
         return pl.when(pl.col("is_header")).then(expr) if row["scope"] == "header" else expr
 
-    pubs = [
-        pl.when(pl.col("is_header") & (pl.col("n_words") <= MASTHEAD_MAX_WORDS) & publisher_key(line).is_in(known)).then(line)
-    ]
+    pubs = [pl.when(pl.col("is_masthead")).then(line)]
     for r in meta.filter(pl.col("field") == "publisher").iter_rows(named=True):
         found = line.str.extract(r["pattern"], 1).str.strip_chars()
         if r["requires_known_publisher"] == "true":
@@ -94,13 +103,24 @@ def extract_metadata(lines: pl.DataFrame, rules: Rules) -> pl.DataFrame:
         )
         for r in meta.filter(pl.col("field") == "published_date").iter_rows(named=True)
     ]
-    found = lines.with_columns(
-        pl.coalesce(pubs).alias("publisher_raw"),
-        (pl.coalesce(dates) if dates else pl.lit(None, dtype=pl.Date)).alias("published_date"),
-    )
-    per_article = found.group_by("article_key").agg(
-        pl.col("publisher_raw").drop_nulls().first(),
-        pl.col("published_date").drop_nulls().first(),
+    def first_per_article(frame: pl.DataFrame, value: pl.Expr, name: str) -> pl.DataFrame:
+        # Rows are in line order, and group_by keeps the order within a group.
+        return (
+            frame.select("article_key", value.alias(name))
+            .filter(pl.col(name).is_not_null())
+            .group_by("article_key")
+            .agg(pl.col(name).first())
+        )
+
+    published = first_per_article(lines, pl.coalesce(pubs), "publisher_raw")
+    # A full date holds a four-digit year: only those lines are worth the date patterns.
+    date_lines = lines.filter(pl.col("line").str.contains(r"[0-9]{4}"))
+    dated = first_per_article(date_lines, pl.coalesce(dates) if dates else pl.lit(None, dtype=pl.Date), "published_date")
+    per_article = (
+        lines.select("article_key")
+        .unique(maintain_order=True)
+        .join(published, on="article_key", how="left")
+        .join(dated, on="article_key", how="left")
     )
     return per_article.with_columns(
         publisher_key(pl.col("publisher_raw"))
@@ -124,8 +144,9 @@ def _classify_lines(lines: pl.DataFrame, rules: Rules) -> pl.DataFrame:
         pl.col("line_no") >= (pl.col("n_lines") * FOOTER_MIN_POSITION)
     )
     # An image's alt text and its caption often come out as the same line twice.
-    is_repeat = ((line != "") & (line == line.shift(1).over("article_key"))).fill_null(False)
-    is_masthead = pl.col("is_header") & (pl.col("n_words") <= MASTHEAD_MAX_WORDS) & publisher_key(line).is_in(list(rules.publishers))
+    is_repeat = (
+        (line != "") & (line == line.shift(1)) & (pl.col("article_key") == pl.col("article_key").shift(1))
+    ).fill_null(False)
     stripped = line
     for p in by_action["strip_prefix"] + by_action["strip_furniture"]:
         stripped = stripped.str.replace(p, "")
@@ -135,7 +156,7 @@ def _classify_lines(lines: pl.DataFrame, rules: Rules) -> pl.DataFrame:
             _any_match(line, by_action["drop_line"])
             | (pl.col("is_header") & _any_match(line, by_action["drop_header_line"]))
             | is_repeat
-            | is_masthead
+            | pl.col("is_masthead")
         ).alias("is_boilerplate"),
         _any_match(line, by_action["strip_prefix"]).alias("had_section_prefix"),
         stripped.str.strip_chars().alias("line"),
@@ -222,7 +243,7 @@ def clean_articles(docs: pl.DataFrame, rules: Rules) -> tuple[pl.DataFrame, pl.D
     articles: article_key, clean_text, title, standfirst, publisher, published_date, word_count.
     blocks: article_key, block_no, block_kind, text, start, end (offsets into clean_text).
     """
-    lines = _lines(docs)
+    lines = _lines(docs, rules)
     meta = extract_metadata(lines, rules)
     blocks = _label_blocks(_blocks(_classify_lines(lines, rules)))
     articles = blocks.group_by("article_key", maintain_order=True).agg(
