@@ -187,6 +187,8 @@ BODY = f"Inspectors found that leaders had a clear grip on practice {LONG}."
         ["Agenda item"],  # committee-system label
         ["Issue - meetings"],
         ["Advertisement - Support Local Business", "Show More"],
+        ["Home > News > Local democracy"],  # breadcrumb trail
+        ["By Sam Writer, Local Democracy Reporter"],  # byline with the writer's job
     ],
 )
 def test_header_furniture_is_dropped_and_the_headline_found(rules, furniture):
@@ -215,6 +217,11 @@ def test_a_newspaper_masthead_is_the_publisher_not_the_headline(rules):
 def test_a_known_publication_alone_in_the_header_is_the_masthead(rules):
     a, _ = _blocks_of(rules, f"CYP Now\n\n{HEADLINE}\n\n{BODY}\n")
     assert a["title"] == HEADLINE and a["publisher"] == "Children & Young People Now"
+
+
+def test_a_caption_naming_someone_with_a_role_is_not_a_byline(rules):
+    a, _ = _blocks_of(rules, f"{HEADLINE}\n\nSam Hill, cabinet member for children\n\n{BODY}\n")
+    assert "Sam Hill, cabinet member for children" in a["clean_text"]
 
 
 def test_a_masthead_form_below_the_first_paragraph_is_kept(rules):
@@ -268,13 +275,15 @@ def test_a_paywall_prompt_cuts_the_rest_after_giving_the_publisher(rules):
         "By Sam Writer\n| 04 June 2024",  # a dateline under the byline
         "Sam Writer\nTuesday, June 4, 2024",
         "04/06/2024 10:15",
+        "Last updated 10:15, Tue 4th June 2024",
+        "Sam Writer | Education correspondent\n| Tue 04 Jun 2024 | 10.15am",
     ],
 )
 def test_publication_date_lines(rules, header):
     a, _ = _blocks_of(rules, f"{HEADLINE}\n\n{header}\n\n{BODY}\n")
     assert a["published_date"] == date(2024, 6, 4)
     assert a["title"] == HEADLINE
-    assert "2024" not in a["clean_text"] and "June" not in a["clean_text"]
+    assert "2024" not in a["clean_text"] and "Jun" not in a["clean_text"]
 
 
 def test_a_leading_date_line_with_the_headline_on_it(rules):
