@@ -325,3 +325,16 @@ def test_a_date_inside_a_sentence_is_not_the_publication_date(rules):
 def test_publisher_named_in_the_text(rules, line, publisher):
     a, _ = _blocks_of(rules, f"{HEADLINE}\n\n{BODY}\n\n{line}\n\n{BODY}\n")
     assert a["publisher"] == publisher
+
+
+def test_a_short_headline_after_a_date_prefix_is_kept(rules):
+    a, _ = _blocks_of(rules, f"date 2024-06-04 Council praised\n\n{BODY}\n")
+    assert a["title"] == "Council praised" and a["published_date"] == date(2024, 6, 4)
+
+
+def test_an_unknown_boilerplate_action_is_refused_with_its_name(rules):
+    from dataclasses import replace
+
+    odd = replace(rules, boilerplate=pl.concat([rules.boilerplate, rules.boilerplate.head(1).with_columns(pl.lit("drop_twice").alias("action"))]))
+    with pytest.raises(ValueError, match="drop_twice"):
+        _clean(odd, BODY)

@@ -30,6 +30,11 @@ BODY_LINE_MIN_CHARS = 60
 FOOTER_MIN_POSITION = 0.3
 MASTHEAD_MAX_CHARS = 60
 BLOCK_SEPARATOR = "\n\n"
+# What a boilerplate.csv row does with a line it matches: drop it; drop it only in the header
+# (mastheads); drop it and everything after it (footers, paywalls); strip the match and take the
+# line as the headline (section prefixes); strip the match only (run-together furniture); strip
+# the match and make the line a list item, its own paragraph.
+BOILERPLATE_ACTIONS = ("drop_line", "drop_header_line", "drop_rest", "strip_prefix", "strip_furniture", "list_marker")
 
 
 def _any_match(col: pl.Expr, patterns: list[str]) -> pl.Expr:
@@ -86,6 +91,12 @@ def extract_metadata(lines: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     yields only names ``publishers.csv`` knows ("Source:" names agencies and councils too).
     """
     meta = rules.metadata_patterns
+    bad = meta.filter(~pl.col("scope").is_in(["anywhere", "header"]) | ~pl.col("requires_known_publisher").is_in(["true", "false"]))
+    if bad.height:
+        raise ValueError(
+            "seeds/rules/metadata_patterns.csv: scope must be anywhere or header and requires_known_publisher true or false; "
+            f"rows with other values: {bad.select('field', 'pattern').rows()}"
+        )
     known = list(rules.publishers)
     line = pl.col("line")
 
@@ -136,7 +147,10 @@ def extract_metadata(lines: pl.DataFrame, rules: Rules) -> pl.DataFrame:
 
 def _classify_lines(lines: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     bp = rules.boilerplate
-    actions = ("drop_line", "drop_header_line", "drop_rest", "strip_prefix", "strip_furniture", "list_marker")
+    unknown = set(bp["action"]) - set(BOILERPLATE_ACTIONS)
+    if unknown:
+        raise ValueError(f"seeds/rules/boilerplate.csv: unknown action(s) {sorted(unknown)}; known: {', '.join(BOILERPLATE_ACTIONS)}")
+    actions = BOILERPLATE_ACTIONS
     by_action = {a: bp.filter(pl.col("action") == a)["pattern"].to_list() for a in actions}
     line = pl.col("line")
     for p in by_action["list_marker"]:
@@ -155,16 +169,21 @@ def _classify_lines(lines: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     stripped = line
     for p in by_action["strip_prefix"] + by_action["strip_furniture"]:
         stripped = stripped.str.replace(p, "")
-    return lines.with_columns(
+    lines = lines.with_columns(
         is_rest_marker.cast(pl.Int32).cum_max().over("article_key").cast(pl.Boolean).alias("in_footer"),
+        is_repeat.alias("is_repeat"),
+        _any_match(line, by_action["strip_prefix"]).alias("had_section_prefix"),
+        stripped.str.strip_chars().alias("line"),
+    )
+    # Drop rules read what a prefix leaves: "date 2024-06-04 Council praised" keeps its headline.
+    line = pl.col("line")
+    return lines.with_columns(
         (
             _any_match(line, by_action["drop_line"])
             | (pl.col("is_header") & _any_match(line, by_action["drop_header_line"]))
-            | is_repeat
+            | pl.col("is_repeat")
             | pl.col("is_masthead")
-        ).alias("is_boilerplate"),
-        _any_match(line, by_action["strip_prefix"]).alias("had_section_prefix"),
-        stripped.str.strip_chars().alias("line"),
+        ).alias("is_boilerplate")
     )
 
 
