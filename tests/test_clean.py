@@ -183,6 +183,7 @@ BODY = f"Inspectors found that leaders had a clear grip on practice {LONG}."
         ["[Skip to content]", "Due to planned maintenance our online forms will be unavailable on Monday 3 June 2024."],
         ["Home   News   Article", "Subscribe now", "PRIVACY"],  # menus and buttons
         ["Make an Enquiry", "Contact Us", "Post sponsored by"],
+        ["Menu Search", "For enquiries and bookings, call us on 01234 567890"],  # agency banner
         ["feature-image", "Play all audios:", "Loading..."],  # media placeholders
         ["Agenda item"],  # committee-system label
         ["Issue - meetings"],
