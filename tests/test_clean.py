@@ -186,6 +186,9 @@ BODY = f"Inspectors found that leaders had a clear grip on practice {LONG}."
         ["Menu Search", "For enquiries and bookings, call us on 01234 567890"],  # agency banner
         ["feature-image", "Play all audios:", "Loading..."],  # media placeholders
         ["Agenda item"],  # committee-system label
+        ["Agendas, Meetings and Minutes - Agenda item", "Agenda item"],  # committee-system breadcrumb
+        ["Latest Public Services News"],  # section label
+        ["We use cookies. By continuing you agree to the use of cookies. CLOSE"],
         ["Issue - meetings"],
         ["Advertisement - Support Local Business", "Show More"],
         ["Home > News > Local democracy"],  # breadcrumb trail
@@ -254,11 +257,18 @@ def test_byline_time_stamp_and_caption_run_together_are_stripped(rules):
     assert a["published_date"] == date(2024, 3, 12)
 
 
+def test_document_links_with_their_size_are_dropped(rules):
+    a, _ = _blocks_of(rules, f"{HEADLINE}\n\n12 Improvement plan pdf icon PDF 468 KB\n\n{BODY}\n")
+    assert "468 KB" not in a["clean_text"]
+
+
 def test_a_paywall_prompt_cuts_the_rest_after_giving_the_publisher(rules):
     text = f"{HEADLINE}\n\n{BODY}\n\n{BODY}\n\nRegister now to continue reading\nThank you for visiting Example Weekly and making use of our archive.\nFree access to four articles\n"
     a, _ = _blocks_of(rules, text)
     assert a["publisher"] == "Example Weekly"
     assert "Free access" not in a["clean_text"] and "Register" not in a["clean_text"]
+    a, _ = _blocks_of(rules, f"{HEADLINE}\n\n{BODY}\n\n{BODY}\n\nWant full article access?\n\nReceive the magazine each week.\n")
+    assert "magazine" not in a["clean_text"]
 
 
 # ---- Dates -----------------------------------------------------------------------------------------
@@ -276,6 +286,7 @@ def test_a_paywall_prompt_cuts_the_rest_after_giving_the_publisher(rules):
         "By Sam Writer\n| 04 June 2024",  # a dateline under the byline
         "Sam Writer\nTuesday, June 4, 2024",
         "04/06/2024 10:15",
+        "By Cllr Sam Hill | 4 June 2024",
         "Last updated 10:15, Tue 4th June 2024",
         "Sam Writer | Education correspondent\n| Tue 04 Jun 2024 | 10.15am",
     ],
