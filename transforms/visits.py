@@ -12,6 +12,7 @@ MONTHS = ["january", "february", "march", "april", "may", "june", "july", "augus
 MONTH_ALT = "|".join(m.capitalize() for m in MONTHS)
 # A year stated just after the rating: "rated inadequate in 2019", "judged 'inadequate' in May 2018".
 RATING_DATE_HEAD = ascii_word_boundaries(rf"(?:(?P<head_month>{MONTH_ALT})\s+)?(?P<head_year>(?:19|20)[0-9]{{2}})\b[^.0-9]{{0,80}}?")
+RATING_DATE_OWN = rf"(?:(?P<own_month>{MONTH_ALT})\s+)?(?P<own_year>(?:19|20)[0-9]{{2}})"
 RATING_YEARS_AGO = ascii_word_boundaries(r"[^.;]{0,40}?\b(?P<ago>a|one|two|three|four|five|six|[1-9])\s+years?\s+ago\b")
 RATING_HINT = r"(?i)(?:inadequate|improvement|good|outstanding|RI\b|lowest|failing)"
 COUNT_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6} | {str(n): n for n in range(1, 10)}
@@ -157,7 +158,8 @@ def visit_dates(s: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     frames = rules.visit_date_frames
     kind = lambda k: "|".join(_scoped(p) for p in frames.filter(pl.col("kind") == k)["pattern"])  # noqa: E731
     before = rf"(?:{kind('before_date')})(?P<gap>[^.;()]{{0,90}}?)(?P<date>{DATE_EXPRESSION})"
-    after = rf"(?P<date>{DATE_EXPRESSION})(?:{kind('after_date')})"
+    # after_date rules are written anchored to the end of the date ("^ monitoring visit"): here they follow it.
+    after = rf"(?P<date>{DATE_EXPRESSION})(?:{kind('after_date').replace('(?i:^', '(?i:')})"
     # Only sentences that hold a month or a relative date can date the visit: a cheap test first.
     dated = s.filter(pl.col("text").str.contains(DATE_HINT))
     found = (
@@ -230,12 +232,16 @@ def extract_visits(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules
         # else a date counted back from the article's ("rated inadequate two years ago").
         headed = text.str.extract_groups(RATING_DATE_HEAD + cue)
         ago = text.str.extract_groups(cue + RATING_YEARS_AGO).struct.field("ago")
+        # Else a date inside the cue itself ("the May 2019 inadequate judgement").
+        own = text.str.extract(f"({cue})", 1).str.extract_groups(RATING_DATE_OWN)
         years_back = ago.str.to_lowercase().replace_strict(COUNT_WORDS, default=None, return_dtype=pl.Int32)
         cue_cols += [
             text.str.find(cue).alias(f"cue{i}_pos"),
             pl.when(dated.struct.field("year").is_not_null()).then(dated.struct.field("month"))
-            .otherwise(headed.struct.field("head_month")).alias(f"cue{i}_month"),
+            .when(headed.struct.field("head_year").is_not_null()).then(headed.struct.field("head_month"))
+            .otherwise(own.struct.field("own_month")).alias(f"cue{i}_month"),
             pl.coalesce(dated.struct.field("year").cast(pl.Int32), headed.struct.field("head_year").cast(pl.Int32),
+                        own.struct.field("own_year").cast(pl.Int32),
                         pl.col("published_date").dt.year().cast(pl.Int32) - years_back).cast(pl.String).alias(f"cue{i}_year"),
         ]
     progress = pl.coalesce([text.str.extract(p, 1) for p in rules.progress_patterns]) if rules.progress_patterns else pl.lit(None)
