@@ -26,7 +26,7 @@ from prefect.context import get_run_context
 from flows import settings
 from flows.progress import Progress
 from schemas.validate import validate_table
-from transforms import incremental, marts
+from transforms import incremental, limits as work_limits, marts
 from transforms.decode import decode_frame, sha256_file, sha256_hex
 from transforms.pipeline import Extracted, transform_batch
 from transforms.rules import Rules, load_rules
@@ -125,9 +125,13 @@ def read_batch_state(work_path: Path, files: pl.DataFrame) -> tuple[pl.DataFrame
 
 
 @task(**TASK)
-def decode_and_plan(files: pl.DataFrame, previous: pl.DataFrame, stored: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The files as text (kept for a second plan) and what to do with each."""
+def decode_and_plan(files: pl.DataFrame, previous: pl.DataFrame, stored: pl.DataFrame, rules: Rules | None = None,
+                    limits: work_limits.WorkLimits | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The files as text (kept for a second plan) and what to do with each; an article over the work
+    caps is rejected here, before any extraction, so that an unchanged rerun finds the same rejection."""
     decoded = _decode(files, previous)
+    if limits is not None:
+        decoded = work_limits.reject_over_limits(decoded, rules, limits)
     return decoded, plan.fn(decoded, previous, stored)
 
 
@@ -224,6 +228,9 @@ def ingest_flow(
     runner: str = settings.RUNNER,
     dask_address: Optional[str] = None,
     dask_workers: int = settings.DASK_WORKERS,
+    max_sentences_per_article: int = settings.MAX_SENTENCES_PER_ARTICLE,
+    max_quotes_per_article: int = settings.MAX_QUOTES_PER_ARTICLE,
+    max_mentions_per_article: int = settings.MAX_MENTIONS_PER_ARTICLE,
 ) -> dict:
     """Ingest every file under ``input_dir`` into the warehouse at ``db_path``; returns a run summary.
 
@@ -240,7 +247,8 @@ def ingest_flow(
         work = begin_run(db_path)
         try:
             with _task_runner(runner, dask_address, dask_workers) as pool:
-                summary = _ingest(input_dir, db_path, work, Path(seeds_dir), max_file_bytes, file_glob, batch_size, pool)
+                limits = work_limits.WorkLimits(max_sentences_per_article, max_quotes_per_article, max_mentions_per_article)
+                summary = _ingest(input_dir, db_path, work, Path(seeds_dir), max_file_bytes, file_glob, batch_size, pool, limits)
             summary["runner"] = runner
         except BaseException as err:
             session.discard(db_path)
@@ -270,7 +278,7 @@ def _task_runner(runner: str, dask_address: Optional[str], dask_workers: int):
 
 
 def _ingest(input_dir: Path, db_path: Path, work: Path, seeds_dir: Path, max_file_bytes: int, file_glob: str,
-            batch_size: int, pool: Any) -> dict:
+            batch_size: int, pool: Any, limits: work_limits.WorkLimits | None = None) -> dict:
     """Streams the corpus in batches: memory follows the batch size, not the corpus. Each batch commits
     into the working copy; the run is published (atomically) only once every batch is in.
 
@@ -292,7 +300,7 @@ def _ingest(input_dir: Path, db_path: Path, work: Path, seeds_dir: Path, max_fil
     ahead = 0 if pool is None else _pool_size(pool) + 1
     pending: deque[_Prepared] = deque()
     for first in range(0, max(len(paths), 1), batch_size):
-        prepared = _prepare_batch(paths[first : first + batch_size], work, at_start, max_file_bytes, progress, stages)
+        prepared = _prepare_batch(paths[first : first + batch_size], work, at_start, max_file_bytes, progress, stages, rules, limits)
         docs = prepared.to_extract.select("article_key", "text")
         if docs.is_empty():
             pass  # nothing to extract (an unchanged batch): no task run, no trip to a worker
@@ -393,7 +401,7 @@ def _to_extract(planned: pl.DataFrame) -> pl.DataFrame:
 
 
 def _prepare_batch(paths: pl.Series, work: Path, known: pl.DataFrame, max_file_bytes: int, progress: Progress,
-                   stages: dict[str, float]) -> _Prepared:
+                   stages: dict[str, float], rules: Rules | None = None, limits: work_limits.WorkLimits | None = None) -> _Prepared:
     t = time.perf_counter()
     batch_known = known.join(paths.to_frame(), on="path", how="semi")
     files = read_files(paths, batch_known, max_file_bytes, progress)
@@ -402,10 +410,10 @@ def _prepare_batch(paths: pl.Series, work: Path, known: pl.DataFrame, max_file_b
     stages["read"] += time.perf_counter() - t
     t = time.perf_counter()
     if state is None:
-        decoded, planned = decode_and_plan(files, previous, stored)
+        decoded, planned = decode_and_plan(files, previous, stored, rules, limits)
     else:
         # An unchanged batch needs no task run beyond its reading: nothing here touches the warehouse.
-        decoded, planned = decode_and_plan.fn(files, previous, stored)
+        decoded, planned = decode_and_plan.fn(files, previous, stored, rules, limits)
     del files
     stages["clean"] += time.perf_counter() - t
     return _Prepared(decoded, planned, previous, _to_extract(planned), is_unchanged=state is not None)
