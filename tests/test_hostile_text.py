@@ -56,3 +56,34 @@ def test_binary_with_nul_bytes_is_still_refused():
     assert "binary" in decode_bytes(bytes(range(256)) * 8)[2]
     # Odd-length "UTF-16" cannot be decoded: refused, not garbled.
     assert "binary" in decode_bytes(ARTICLE.encode("utf-16-le") + b"\x41")[2]
+
+
+@pytest.mark.parametrize("hidden", ["\u202e", "\u200e", "\u2066", "\u00ad", "\x07"])
+def test_case07_format_characters_do_not_hide_an_authority(extract, hidden):
+    ex = extract(f"Inspectors return\n\nOfsted’s monitoring visit to Sut{hidden}ton council found drift and delay.\n")
+    assert valid_las(ex) == {"Sutton"}
+    assert hidden not in ex.articles["clean_text"][0]
+
+
+@pytest.mark.parametrize("separator", ["\u2028\u2028", "\u2029", "\u0085\u0085", "\u2028\n"])
+def test_case07_unicode_line_separators_break_lines(extract, separator):
+    # A blank line ends the title's paragraph, however the line breaks are written.
+    ex = extract(f"Inspectors return to the council{separator}Ofsted’s monitoring visit to Sutton council found drift and delay.\n")
+    assert ex.articles["title"][0] == "Inspectors return to the council"
+    assert valid_las(ex) == {"Sutton"}
+
+
+def test_case07_control_characters_in_file_names_show_in_the_report():
+    from warehouse.report import render_report
+
+    name = "report\u202etxt.exe\x1b[31m.txt"
+    run = {"dq_run_id": "r1", "started_at": "2026-01-01 00:00:00", "expectations": 1, "failed": 0}
+    data = {"run": run, "results": [], "rejected_files": [{"source_file": name, "reject_reason": "empty file (0 bytes)", "size_bytes": 0,
+                                                           "read_at": "2026-01-01"}],
+            "rejected_rows": [], "flagged_articles": [{"source_file": "a\u2028b.txt", "title": "T\u200fitle"}], "contradictions": [],
+            "rating_checks": [], "trend": [], "ingests": [], "tables": []}
+    html = render_report(data)
+    for c in ("\u202e", "\x1b", "\u2028", "\u200f"):
+        assert c not in html
+    assert "report[U+202E]txt.exe[U+001B][31m.txt" in html
+    assert "a[U+2028]b.txt" in html and "T[U+200F]itle" in html

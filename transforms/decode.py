@@ -10,7 +10,14 @@ import polars as pl
 
 from transforms import charsets
 
-ZERO_WIDTH = "[\u200b\u200c\u200d\u2060\ufeff\u00ad]"
+# Characters that change how text looks or reads without being text: zero-width and bidirectional
+# controls and every other format character (Unicode category Cf: U+200E inside "Sutton" hid the
+# name from matching), and control characters other than tab, line and page breaks. The cleaned text
+# (and every offset into it) is without them; raw.raw_text keeps them verbatim.
+ZERO_WIDTH = "[\\p{Cf}\\x00-\\x08\\x0e-\\x1f\\x7f-\\x84\\x86-\\x9f]"
+# Unicode's own line and paragraph separators (and NEL) break lines as a newline does.
+LINE_SEPARATORS = "[\u2028\u0085]"
+PARAGRAPH_SEPARATOR = "\u2029"
 ODD_SPACES = "[\u00a0\u202f\u2007\u2009\u200a\t\f\v]"
 
 
@@ -79,13 +86,16 @@ def decode_frame(raw: pl.DataFrame) -> pl.DataFrame:
 
 
 def normalise_text(text: pl.Expr) -> pl.Expr:
-    """Line endings, HTML entities, odd spaces and zero-width characters, so offsets are stable."""
+    """Line endings (and Unicode line separators), HTML entities, odd spaces, format and control
+    characters, so offsets are stable and names match however they were dressed."""
     return (
         text.str.replace_all("\r\n?", "\n")
         .map_batches(
             lambda s: pl.Series([html.unescape(v) if v is not None and "&" in v else v for v in s], dtype=pl.String),
             return_dtype=pl.String,
         )
+        .str.replace_all(LINE_SEPARATORS, "\n")
+        .str.replace_all(PARAGRAPH_SEPARATOR, "\n\n", literal=True)
         .str.replace_all(ZERO_WIDTH, "")
         .str.replace_all(ODD_SPACES, " ")
     )
