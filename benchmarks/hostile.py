@@ -64,7 +64,7 @@ def run_one(name: str) -> dict:
     else:
         limits = WorkLimits(settings.MAX_SENTENCES_PER_ARTICLE, settings.MAX_QUOTES_PER_ARTICLE, settings.MAX_MENTIONS_PER_ARTICLE)
         t = time.perf_counter()
-        reason = over_limit_reasons(docs, rules, limits)[0]
+        reason = over_limit_reasons(docs, limits)[0]
         check_seconds = time.perf_counter() - t
     return {
         "input": name,

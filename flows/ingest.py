@@ -134,13 +134,13 @@ def read_batch_state(work_path: Path, files: pl.DataFrame) -> tuple[pl.DataFrame
 
 
 @task(**TASK)
-def decode_and_plan(files: pl.DataFrame, previous: pl.DataFrame, stored: pl.DataFrame, rules: Rules | None = None,
+def decode_and_plan(files: pl.DataFrame, previous: pl.DataFrame, stored: pl.DataFrame,
                     limits: work_limits.WorkLimits | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The files as text (kept for a second plan) and what to do with each; an article over the work
     caps is rejected here, before any extraction, so that an unchanged rerun finds the same rejection."""
     decoded = _decode(files, previous)
     if limits is not None:
-        decoded = work_limits.reject_over_limits(decoded, rules, limits)
+        decoded = work_limits.reject_over_limits(decoded, limits)
     return decoded, plan.fn(decoded, previous, stored)
 
 
@@ -309,8 +309,7 @@ def _ingest(input_dir: Path, db_path: Path, work: Path, seeds_dir: Path, max_fil
     ahead = 0 if pool is None else _pool_size(pool) + 1
     pending: deque[_Prepared] = deque()
     for first in range(0, max(len(paths), 1), batch_size):
-        prepared = _prepare_batch(paths[first : first + batch_size], work, at_start, max_file_bytes, progress, stages, rules, limits,
-                                  input_dir)
+        prepared = _prepare_batch(paths[first : first + batch_size], work, at_start, max_file_bytes, progress, stages, limits, input_dir)
         docs = prepared.to_extract.select("article_key", "text")
         if docs.is_empty():
             pass  # nothing to extract (an unchanged batch): no task run, no trip to a worker
@@ -411,8 +410,7 @@ def _to_extract(planned: pl.DataFrame) -> pl.DataFrame:
 
 
 def _prepare_batch(paths: pl.Series, work: Path, known: pl.DataFrame, max_file_bytes: int, progress: Progress,
-                   stages: dict[str, float], rules: Rules | None = None, limits: work_limits.WorkLimits | None = None,
-                   input_dir: Path | None = None) -> _Prepared:
+                   stages: dict[str, float], limits: work_limits.WorkLimits | None = None, input_dir: Path | None = None) -> _Prepared:
     t = time.perf_counter()
     batch_known = known.join(paths.to_frame(), on="path", how="semi")
     files = read_files(paths, batch_known, max_file_bytes, progress, input_dir)
@@ -421,10 +419,10 @@ def _prepare_batch(paths: pl.Series, work: Path, known: pl.DataFrame, max_file_b
     stages["read"] += time.perf_counter() - t
     t = time.perf_counter()
     if state is None:
-        decoded, planned = decode_and_plan(files, previous, stored, rules, limits)
+        decoded, planned = decode_and_plan(files, previous, stored, limits)
     else:
         # An unchanged batch needs no task run beyond its reading: nothing here touches the warehouse.
-        decoded, planned = decode_and_plan.fn(files, previous, stored, rules, limits)
+        decoded, planned = decode_and_plan.fn(files, previous, stored, limits)
     del files
     stages["clean"] += time.perf_counter() - t
     return _Prepared(decoded, planned, previous, _to_extract(planned), is_unchanged=state is not None)

@@ -20,9 +20,10 @@ DDL_DIR = PROJECT_ROOT / "warehouse" / "ddl"
 # Files above this size are rejected unread: a real article is a few tens of KB.
 MAX_FILE_BYTES = int(os.environ.get("OFSTED_WATCH_MAX_FILE_BYTES", 5 * 1024 * 1024))
 # What one article may ask of the extractors (see transforms/limits.py): an article over a cap is
-# rejected with its counts, unread by the extractors. The sample's articles have at most 141
-# sentence breaks, 36 quotation marks and 59 names; a 5 MiB file of ordinary prose about 50,000
-# sentences. At these caps extraction of one article stays within seconds and a few hundred MB.
+# rejected with its counts, before extraction. 400 generated articles have at most 141 sentence
+# breaks, 36 quotation marks and 170 capitalised words; a 5 MiB file of ordinary prose about 50,000
+# sentence breaks. Extraction is linear: at the caps one article takes a few seconds and a few
+# hundred MB (benchmarks/hostile.py).
 MAX_SENTENCES_PER_ARTICLE = int(os.environ.get("OFSTED_WATCH_MAX_SENTENCES_PER_ARTICLE", 20_000))
 MAX_QUOTES_PER_ARTICLE = int(os.environ.get("OFSTED_WATCH_MAX_QUOTES_PER_ARTICLE", 5_000))
 MAX_MENTIONS_PER_ARTICLE = int(os.environ.get("OFSTED_WATCH_MAX_MENTIONS_PER_ARTICLE", 20_000))

@@ -118,3 +118,17 @@ def test_mention_offsets_after_multibyte_characters(rules):
     got = {(r["surface"], line[r["start"] - 10 : r["end"] - 10]) for r in mentions.iter_rows(named=True)}
     assert {s for s, _ in got} >= {"Sutton", "Kent", "Leeds", "Bexley"}
     assert all(surface == span for surface, span in got)
+
+
+def test_case03_caps_reject_with_every_count_over_its_limit():
+    from transforms.limits import WorkLimits, reject_over_limits
+
+    dump = "A council says it is improving\n\n" + (PARAGRAPH + "\n") * 30
+    decoded = pl.DataFrame({"text": [dump, "Short. Piece.", None], "reject_reason": [None, None, "empty file (0 bytes)"]})
+    out = reject_over_limits(decoded, WorkLimits(max_sentences=30, max_quotes=20, max_mentions=1_000))
+    assert out["reject_reason"].to_list() == [
+        "too much to extract from one article: 33 sentence breaks, above the limit of 30 (max_sentences_per_article); "
+        "30 quotation marks, above the limit of 20 (max_quotes_per_article)",
+        None,
+        "empty file (0 bytes)",
+    ]

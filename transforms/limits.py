@@ -8,8 +8,9 @@ reason (recorded in raw_file and rejected_rows like any bad file), and the rest 
 The counts come from the decoded text in one vectorised pass, before cleaning, so they are upper
 bounds of what the extractors would see (boilerplate lines count too): sentence breaks (end
 punctuation followed by a space and a capital, and line breaks), opening quotation marks, and names
-(authority aliases found by the same automaton the mention finder uses, and capitalised word pairs
-the people patterns would look at).
+(capitalised words: every person's name and nearly every authority's starts with one). Counting
+authority aliases with the mention finder's automaton would be exact for those, at ten times the
+cost (0.6 ms an article against 0.08 ms).
 """
 
 from __future__ import annotations
@@ -18,11 +19,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from transforms.authorities import build_matcher
-from transforms.rules import Rules
-
 SENTENCE_BREAK = r"[.!?…]+[\x22”’')\]]* [\x22“‘'(\[]?[A-Z0-9]|\n"
-NAME_PAIR = r"[A-Z][a-z’']+ [A-Z]"
+CAPITALISED_WORD = r"(?-u:\b)[A-Z][a-z’']"
 
 
 @dataclass(frozen=True)
@@ -32,43 +30,36 @@ class WorkLimits:
     max_mentions: int
 
 
-def work_counts(docs: pl.DataFrame, rules: Rules) -> pl.DataFrame:
+def work_counts(docs: pl.DataFrame) -> pl.DataFrame:
     """``sentences``, ``quotes`` and ``mentions`` per row of ``docs`` (column ``text``; null text counts 0)."""
-    matcher = build_matcher(rules)
     text = pl.col("text").fill_null("")
-    folded = text.str.replace_all("[’‘]", "'")
     return docs.select(
         (text.str.count_matches(SENTENCE_BREAK) + 1).alias("sentences"),
         (text.str.count_matches("“") + (text.str.count_matches("\x22") + 1) // 2).alias("quotes"),
-        (
-            folded.str.find_many(matcher.patterns, ascii_case_insensitive=True, leftmost=True).list.len()
-            + text.str.count_matches(NAME_PAIR)
-        ).alias("mentions"),
+        text.str.count_matches(CAPITALISED_WORD).alias("mentions"),
     )
 
 
-def over_limit_reasons(docs: pl.DataFrame, rules: Rules, limits: WorkLimits) -> pl.Series:
+def over_limit_reasons(docs: pl.DataFrame, limits: WorkLimits) -> pl.Series:
     """Why each text is too much for one article, or null."""
-    counts = work_counts(docs, rules)
     checks = [("sentences", "sentence breaks", limits.max_sentences, "max_sentences_per_article"),
               ("quotes", "quotation marks", limits.max_quotes, "max_quotes_per_article"),
-              ("mentions", "names", limits.max_mentions, "max_mentions_per_article")]
-    parts = [
-        pl.when(pl.col(col) > cap).then(
-            pl.format(f"{{}} {what}, above the limit of {cap:,} ({setting})", pl.col(col).map_elements(lambda v: f"{v:,}", return_dtype=pl.String))
-        )
-        for col, what, cap, setting in checks
-    ]
-    reason = pl.concat_str(parts, separator="; ", ignore_nulls=True)
-    return counts.select(
-        pl.when(reason != "").then(pl.lit("too much to extract from one article: ") + reason).alias("reason")
-    ).to_series()
+              ("mentions", "capitalised words (names)", limits.max_mentions, "max_mentions_per_article")]
+    counts = work_counts(docs)
+    over = counts.select(pl.any_horizontal([pl.col(col) > cap for col, _, cap, _ in checks])).to_series()
+    reasons: list[str | None] = [None] * counts.height
+    # Words for the few articles over a cap only.
+    for i in over.arg_true().to_list():
+        row = counts.row(i, named=True)
+        parts = [f"{row[col]:,} {what}, above the limit of {cap:,} ({setting})" for col, what, cap, setting in checks if row[col] > cap]
+        reasons[i] = "too much to extract from one article: " + "; ".join(parts)
+    return pl.Series("reason", reasons, dtype=pl.String)
 
 
-def reject_over_limits(decoded: pl.DataFrame, rules: Rules, limits: WorkLimits) -> pl.DataFrame:
+def reject_over_limits(decoded: pl.DataFrame, limits: WorkLimits) -> pl.DataFrame:
     """Sets ``reject_reason`` on decoded files (``text``, ``reject_reason``) whose article is over a cap."""
     todo = decoded["reject_reason"].is_null() & decoded["text"].is_not_null()
     if decoded.is_empty() or not todo.any():
         return decoded
-    reasons = over_limit_reasons(decoded.select(pl.when(todo).then(pl.col("text")).alias("text")), rules, limits)
+    reasons = over_limit_reasons(decoded.select(pl.when(todo).then(pl.col("text")).alias("text")), limits)
     return decoded.with_columns(pl.coalesce(pl.col("reject_reason"), reasons).alias("reject_reason"))
