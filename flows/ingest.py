@@ -23,11 +23,11 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.context import get_run_context
 
-from flows import settings
+from flows import input_files, settings
 from flows.progress import Progress
 from schemas.validate import validate_table
-from transforms import incremental, marts
-from transforms.decode import decode_frame, sha256_file, sha256_hex
+from transforms import incremental, limits as work_limits, marts
+from transforms.decode import decode_frame, sha256_hex
 from transforms.pipeline import Extracted, transform_batch
 from transforms.rules import Rules, load_rules
 from warehouse import loader, session
@@ -51,15 +51,19 @@ def list_files(input_dir: Path, file_glob: str) -> pl.Series:
     """
     if not input_dir.is_dir():
         raise FileNotFoundError(f"input folder {input_dir} does not exist")
-    return pl.Series("path", sorted(str(p) for p in input_dir.rglob(file_glob) if p.is_file()), dtype=pl.String)
+    # Links and special files are listed too: reading them records why they are not loaded.
+    return pl.Series("path", input_files.list_input_files(input_dir, file_glob), dtype=pl.String)
 
 
 @task(**IO_TASK)
-def read_files(paths: pl.Series, known: pl.DataFrame, max_file_bytes: int, progress: Progress) -> pl.DataFrame:
+def read_files(paths: pl.Series, known: pl.DataFrame, max_file_bytes: int, progress: Progress, input_dir: Path | None = None) -> pl.DataFrame:
     """The files as bytes with their hashes; files over the size limit are hashed and recorded, not loaded.
     A file whose stat signature is the one recorded when it was last read (and settled then) is not read
     again: its recorded hash stands (``known``: the run's starting raw_file rows for these paths).
-    A file that vanished or cannot be read since it was listed is recorded with the reason."""
+    A file that vanished or cannot be read since it was listed is recorded with the reason; so are links
+    out of ``input_dir``, dangling links and anything that is not a regular file, never opened (see
+    input_files). A file over the size limit is never read either: its size and stat signature are
+    recorded, and while they stay the same its rejection stands unread."""
     trusted = incremental.trusted_hashes(known)
     rows = []
     for path in paths:
@@ -67,18 +71,23 @@ def read_files(paths: pl.Series, known: pl.DataFrame, max_file_bytes: int, progr
         row = {"path": path, "source_file": os.path.basename(path), "size_bytes": 0, "read_at": read_at,
                "content": None, "content_sha256": None, "read_error": None, "stat_signature": None}
         try:
-            st = os.stat(path)
-            size = row["size_bytes"] = st.st_size
+            real_path = input_files.os_path(path)
+            st, problem = input_files.check_entry(real_path, input_dir) if input_dir is not None else (os.stat(real_path), None)
+            size = row["size_bytes"] = st.st_size if problem is None else 0
             row["stat_signature"] = signature = incremental.stat_signature(st)
-            if path in trusted and trusted[path][0] == signature:
+            too_big = f"file is {size:,} bytes, above the size limit of {max_file_bytes:,} bytes (max_file_bytes): not read"
+            if problem is not None:
+                row["read_error"] = problem
+            elif path in trusted and trusted[path][0] == signature:
                 row["content_sha256"] = trusted[path][1]
             elif size > max_file_bytes:
-                row["read_error"] = f"file is {size:,} bytes, above the size limit of {max_file_bytes:,} bytes (max_file_bytes)"
-                row["content_sha256"] = sha256_file(Path(path))
+                row["read_error"] = too_big
             else:
-                with open(path, "rb") as f:
-                    data = f.read()
-                row["content"], row["content_sha256"] = data, sha256_hex(data)
+                data = input_files.read_regular(real_path, max_file_bytes)
+                if data is None:
+                    row["read_error"] = too_big
+                else:
+                    row["content"], row["content_sha256"] = data, sha256_hex(data)
         except OSError as err:
             row["read_error"] = f"could not read the file: {err}"
         progress.advance(1, row["size_bytes"])
@@ -125,9 +134,13 @@ def read_batch_state(work_path: Path, files: pl.DataFrame) -> tuple[pl.DataFrame
 
 
 @task(**TASK)
-def decode_and_plan(files: pl.DataFrame, previous: pl.DataFrame, stored: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The files as text (kept for a second plan) and what to do with each."""
+def decode_and_plan(files: pl.DataFrame, previous: pl.DataFrame, stored: pl.DataFrame,
+                    limits: work_limits.WorkLimits | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The files as text (kept for a second plan) and what to do with each; an article over the work
+    caps is rejected here, before any extraction, so that an unchanged rerun finds the same rejection."""
     decoded = _decode(files, previous)
+    if limits is not None:
+        decoded = work_limits.reject_over_limits(decoded, limits)
     return decoded, plan.fn(decoded, previous, stored)
 
 
@@ -224,6 +237,9 @@ def ingest_flow(
     runner: str = settings.RUNNER,
     dask_address: Optional[str] = None,
     dask_workers: int = settings.DASK_WORKERS,
+    max_sentences_per_article: int = settings.MAX_SENTENCES_PER_ARTICLE,
+    max_quotes_per_article: int = settings.MAX_QUOTES_PER_ARTICLE,
+    max_mentions_per_article: int = settings.MAX_MENTIONS_PER_ARTICLE,
 ) -> dict:
     """Ingest every file under ``input_dir`` into the warehouse at ``db_path``; returns a run summary.
 
@@ -240,7 +256,8 @@ def ingest_flow(
         work = begin_run(db_path)
         try:
             with _task_runner(runner, dask_address, dask_workers) as pool:
-                summary = _ingest(input_dir, db_path, work, Path(seeds_dir), max_file_bytes, file_glob, batch_size, pool)
+                limits = work_limits.WorkLimits(max_sentences_per_article, max_quotes_per_article, max_mentions_per_article)
+                summary = _ingest(input_dir, db_path, work, Path(seeds_dir), max_file_bytes, file_glob, batch_size, pool, limits)
             summary["runner"] = runner
         except BaseException as err:
             session.discard(db_path)
@@ -270,7 +287,7 @@ def _task_runner(runner: str, dask_address: Optional[str], dask_workers: int):
 
 
 def _ingest(input_dir: Path, db_path: Path, work: Path, seeds_dir: Path, max_file_bytes: int, file_glob: str,
-            batch_size: int, pool: Any) -> dict:
+            batch_size: int, pool: Any, limits: work_limits.WorkLimits | None = None) -> dict:
     """Streams the corpus in batches: memory follows the batch size, not the corpus. Each batch commits
     into the working copy; the run is published (atomically) only once every batch is in.
 
@@ -292,7 +309,7 @@ def _ingest(input_dir: Path, db_path: Path, work: Path, seeds_dir: Path, max_fil
     ahead = 0 if pool is None else _pool_size(pool) + 1
     pending: deque[_Prepared] = deque()
     for first in range(0, max(len(paths), 1), batch_size):
-        prepared = _prepare_batch(paths[first : first + batch_size], work, at_start, max_file_bytes, progress, stages)
+        prepared = _prepare_batch(paths[first : first + batch_size], work, at_start, max_file_bytes, progress, stages, limits, input_dir)
         docs = prepared.to_extract.select("article_key", "text")
         if docs.is_empty():
             pass  # nothing to extract (an unchanged batch): no task run, no trip to a worker
@@ -393,19 +410,19 @@ def _to_extract(planned: pl.DataFrame) -> pl.DataFrame:
 
 
 def _prepare_batch(paths: pl.Series, work: Path, known: pl.DataFrame, max_file_bytes: int, progress: Progress,
-                   stages: dict[str, float]) -> _Prepared:
+                   stages: dict[str, float], limits: work_limits.WorkLimits | None = None, input_dir: Path | None = None) -> _Prepared:
     t = time.perf_counter()
     batch_known = known.join(paths.to_frame(), on="path", how="semi")
-    files = read_files(paths, batch_known, max_file_bytes, progress)
+    files = read_files(paths, batch_known, max_file_bytes, progress, input_dir)
     state = incremental.unchanged_state(files, batch_known)
     previous, stored = read_batch_state(work, files) if state is None else state
     stages["read"] += time.perf_counter() - t
     t = time.perf_counter()
     if state is None:
-        decoded, planned = decode_and_plan(files, previous, stored)
+        decoded, planned = decode_and_plan(files, previous, stored, limits)
     else:
         # An unchanged batch needs no task run beyond its reading: nothing here touches the warehouse.
-        decoded, planned = decode_and_plan.fn(files, previous, stored)
+        decoded, planned = decode_and_plan.fn(files, previous, stored, limits)
     del files
     stages["clean"] += time.perf_counter() - t
     return _Prepared(decoded, planned, previous, _to_extract(planned), is_unchanged=state is not None)

@@ -19,6 +19,14 @@ DDL_DIR = PROJECT_ROOT / "warehouse" / "ddl"
 
 # Files above this size are rejected unread: a real article is a few tens of KB.
 MAX_FILE_BYTES = int(os.environ.get("OFSTED_WATCH_MAX_FILE_BYTES", 5 * 1024 * 1024))
+# What one article may ask of the extractors (see transforms/limits.py): an article over a cap is
+# rejected with its counts, before extraction. 400 generated articles have at most 141 sentence
+# breaks, 36 quotation marks and 170 capitalised words; 1 MB of invented news prose 11,000, 2,700 and
+# 22,000, so the caps let through about 2 MB of prose. Extraction is linear: near the caps one
+# article takes a few CPU seconds and a few hundred MB (benchmarks/hostile.py).
+MAX_SENTENCES_PER_ARTICLE = int(os.environ.get("OFSTED_WATCH_MAX_SENTENCES_PER_ARTICLE", 20_000))
+MAX_QUOTES_PER_ARTICLE = int(os.environ.get("OFSTED_WATCH_MAX_QUOTES_PER_ARTICLE", 5_000))
+MAX_MENTIONS_PER_ARTICLE = int(os.environ.get("OFSTED_WATCH_MAX_MENTIONS_PER_ARTICLE", 50_000))
 # Articles handed to one task run: large enough that Prefect's per-task cost vanishes.
 BATCH_SIZE = 1000
 FILE_GLOB = "*.txt"

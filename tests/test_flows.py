@@ -105,20 +105,20 @@ def test_a_rerun_reads_the_warehouse_only_for_batches_with_a_changed_file(prefec
 
 
 def test_a_rerun_reads_only_files_whose_stat_signature_changed(prefect_harness, corpus, tmp_path, monkeypatch):
-    import builtins
     import os
 
-    import flows.ingest as ingest
+    from flows import input_files
     from transforms import incremental
 
     monkeypatch.setattr(incremental, "SETTLED_SECONDS", 0)  # the files were written just now
     opened = []
+    read_regular = input_files.read_regular
 
     def spy(path, *args, **kwargs):
         opened.append(os.path.basename(path))
-        return builtins.open(path, *args, **kwargs)
+        return read_regular(path, *args, **kwargs)
 
-    monkeypatch.setattr(ingest, "open", spy, raising=False)
+    monkeypatch.setattr(input_files, "read_regular", spy)
     db = tmp_path / "w.duckdb"
     ingest_flow(input_dir=corpus, db_path=db)
     assert len(opened) == 5

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from transforms.rules import Rules
-from transforms.textmatch import fold
+from transforms.textmatch import char_offsets, fold
 
 MULTI = "\x00multi"
 CONTEXT_WORDS = r"(?i)^\s*(['’]s\b|council|borough|city|county|children|social|local|metropolitan)"
@@ -108,29 +108,28 @@ def find_mentions(sentences: pl.DataFrame, rules: Rules, matcher: AliasMatcher |
             folded.str.find_many(matcher.patterns, ascii_case_insensitive=True, leftmost=True).alias("byte_start"),
         )
         .filter(pl.col("alias_key").list.len() > 0)
-        .explode("alias_key", "byte_start")
     )
     rows = []
-    for article_key, sentence_no, sentence_start, text, found, byte_start in hits.iter_rows():
-        key = found.lower()
-        # Folding changed no character counts, so the prefix of the folded text gives the offset.
-        start = len(text.replace("’", "'").replace("‘", "'").encode("utf-8")[:byte_start].decode("utf-8"))
-        end = start + len(found)
-        verdict = _check_mention(text, start, end, key, matcher, rules, before_pats, after_pats)
-        if verdict is False:
-            # The longest alias ran into a longer word ("North Northamptonshire councils"): a
-            # shorter alias it begins with may still stand on its own.
-            shorter = _shorter_alias(text, start, key, matcher)
-            if shorter is None:
-                continue
-            key, end = shorter, start + len(shorter)
-            found = text[start:end]
+    # One row per sentence with its hits, not per hit: a sentence handed to Python (and its offsets
+    # counted) once per hit made a long line with many names quadratic.
+    for article_key, sentence_no, sentence_start, text, found_list, byte_list in hits.iter_rows():
+        for (start, found) in char_offsets(text.replace("’", "'").replace("‘", "'"), byte_list, found_list):
+            key = found.lower()
+            end = start + len(found)
             verdict = _check_mention(text, start, end, key, matcher, rules, before_pats, after_pats)
             if verdict is False:
-                continue
-        for la in matcher.by_key.get(key, []):
-            rows.append((article_key, sentence_no, sentence_start + start, sentence_start + end, text[start:end], la, verdict,
-                         len(matcher.by_key[key])))
+                # The longest alias ran into a longer word ("North Northamptonshire councils"): a
+                # shorter alias it begins with may still stand on its own.
+                shorter = _shorter_alias(text, start, key, matcher)
+                if shorter is None:
+                    continue
+                key, end = shorter, start + len(shorter)
+                verdict = _check_mention(text, start, end, key, matcher, rules, before_pats, after_pats)
+                if verdict is False:
+                    continue
+            for la in matcher.by_key.get(key, []):
+                rows.append((article_key, sentence_no, sentence_start + start, sentence_start + end, text[start:end], la, verdict,
+                             len(matcher.by_key[key])))
     schema = {"article_key": pl.String, "sentence_no": pl.Int64, "start": pl.Int64, "end": pl.Int64, "surface": pl.String,
               "la_name": pl.String, "exclusion_reason": pl.String, "n_candidates": pl.Int64}
     out = pl.DataFrame(rows, schema=schema, orient="row")

@@ -1,4 +1,5 @@
-"""Bytes to text: UTF-8 (with or without BOM), falling back to Windows-1252; binary and empty files are refused."""
+"""Bytes to text: UTF-8 (with or without BOM; stray non-UTF-8 bytes repaired as Windows-1252), UTF-16 and
+UTF-32; binary and empty files are refused."""
 
 from __future__ import annotations
 
@@ -7,29 +8,55 @@ import html
 
 import polars as pl
 
-ZERO_WIDTH = "[\u200b\u200c\u200d\u2060\ufeff\u00ad]"
+from transforms import charsets
+
+# Characters that change how text looks or reads without being text: zero-width and bidirectional
+# controls and every other format character (Unicode category Cf: U+200E inside "Sutton" hid the
+# name from matching), and control characters other than tab, line and page breaks. The cleaned text
+# (and every offset into it) is without them; raw.raw_text keeps them verbatim.
+ZERO_WIDTH = "[\\p{Cf}\\x00-\\x08\\x0e-\\x1f\\x7f-\\x84\\x86-\\x9f]"
+# Unicode's own line and paragraph separators (and NEL) break lines as a newline does.
+LINE_SEPARATORS = "[\u2028\u0085]"
+PARAGRAPH_SEPARATOR = "\u2029"
 ODD_SPACES = "[\u00a0\u202f\u2007\u2009\u200a\t\f\v]"
 
 
 def decode_bytes(data: bytes) -> tuple[str | None, str | None, str | None]:
-    """Return (text, encoding, reject_reason)."""
+    """Return (text, encoding, reject_reason).
+
+    UTF-8 (with or without BOM) with any byte that is not UTF-8 repaired as Windows-1252
+    (``utf-8+windows-1252``; a file with no valid UTF-8 beyond ASCII is ``windows-1252``);
+    UTF-16 and UTF-32 by their BOM or, without one, by the NUL bytes of ASCII text in them.
+    """
     if len(data) == 0:
         return None, None, "empty file (0 bytes)"
-    head = data[:8192]
-    if b"\x00" in head:
-        return None, None, "binary file: contains NUL bytes, not text"
-    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
-    if controls > max(8, len(head) // 20):
-        return None, None, f"binary file: {controls} control bytes in the first {len(head)} bytes"
-    if data.startswith(b"\xef\xbb\xbf"):
-        encoding = "utf-8-sig"
+    bom = charsets.bom_encoding(data)
+    wide = bom if bom is not None and bom[0] != "utf-8-sig" else None
+    if wide is None and bom is None and b"\x00" in data[:8192]:
+        guessed = charsets.wide_encoding_without_bom(data)
+        wide = (guessed, guessed) if guessed else None
+    if wide is not None:
+        try:
+            text, encoding = data.decode(wide[0]), wide[1]
+        except UnicodeDecodeError:
+            return None, None, f"binary file: contains NUL bytes and is not valid {wide[1].upper()}"
+        head = text[:8192]
+        controls = sum(1 for c in head if ord(c) < 32 and c not in "\t\n\f\r")
+        if controls > max(8, len(head) // 20):
+            return None, None, f"binary file: {controls} control characters in the first {len(head)} characters ({encoding})"
     else:
-        encoding = "utf-8"
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError:
-        # Windows-1252 leaves five byte values undefined; replacing them keeps the rest of the article.
-        text, encoding = data.decode("cp1252", errors="replace"), "windows-1252"
+        head = data[:8192]
+        if b"\x00" in head:
+            return None, None, "binary file: contains NUL bytes, not text"
+        controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+        if controls > max(8, len(head) // 20):
+            return None, None, f"binary file: {controls} control bytes in the first {len(head)} bytes"
+        body, encoding = (data[3:], "utf-8-sig") if bom is not None else (data, "utf-8")
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            text, _, has_utf8 = charsets.decode_utf8_repairing(body)
+            encoding = f"{encoding}+windows-1252" if has_utf8 else "windows-1252"
     if not text.strip():
         return None, encoding, "only whitespace: no text to extract"
     return text, encoding, None
@@ -55,17 +82,20 @@ def decode_frame(raw: pl.DataFrame) -> pl.DataFrame:
         pl.Series("text", [d[0] for d in decoded], dtype=pl.String),
         pl.Series("encoding", [d[1] for d in decoded], dtype=pl.String),
         pl.Series("reject_reason", [d[2] for d in decoded], dtype=pl.String),
-    ).with_columns((pl.col("encoding") == "windows-1252").fill_null(False).alias("is_encoding_fallback"))
+    ).with_columns(pl.col("encoding").str.contains("windows-1252", literal=True).fill_null(False).alias("is_encoding_fallback"))
 
 
 def normalise_text(text: pl.Expr) -> pl.Expr:
-    """Line endings, HTML entities, odd spaces and zero-width characters, so offsets are stable."""
+    """Line endings (and Unicode line separators), HTML entities, odd spaces, format and control
+    characters, so offsets are stable and names match however they were dressed."""
     return (
         text.str.replace_all("\r\n?", "\n")
         .map_batches(
             lambda s: pl.Series([html.unescape(v) if v is not None and "&" in v else v for v in s], dtype=pl.String),
             return_dtype=pl.String,
         )
+        .str.replace_all(LINE_SEPARATORS, "\n")
+        .str.replace_all(PARAGRAPH_SEPARATOR, "\n\n", literal=True)
         .str.replace_all(ZERO_WIDTH, "")
         .str.replace_all(ODD_SPACES, " ")
     )

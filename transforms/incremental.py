@@ -61,9 +61,12 @@ def plan_files(files: pl.DataFrame, previous: pl.DataFrame, stored_articles: pl.
     f = files.join(prev, on="path", how="left").with_columns(article_key_expr().alias("article_key"))
     f = f.join(stored, on="article_key", how="left").with_columns(pl.col("is_stored").fill_null(False))
     is_same = (pl.col("prev_sha") == pl.col("content_sha256")) & pl.col("prev_status").is_in([*LIVE_STATUSES, "missing"]) & pl.col("is_stored")
-    # The same rejected content for the same reason is old news: no second rejection is recorded.
+    # The same rejected content for the same reason is old news: no second rejection is recorded. A file
+    # rejected unread (over the size limit, a link out of the input folder) is the same while its stat
+    # signature is.
+    unread_same = pl.col("prev_sha").is_null() & pl.col("content_sha256").is_null() & (pl.col("prev_stat_signature") == pl.col("stat_signature"))
     same_rejection = (
-        (pl.col("prev_sha") == pl.col("content_sha256"))
+        ((pl.col("prev_sha") == pl.col("content_sha256")) | unread_same)
         & (pl.col("prev_status") == "rejected")
         & (pl.col("prev_reject_reason") == pl.col("reject_reason"))
     ).fill_null(False)

@@ -122,14 +122,17 @@ def find_people(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules) -
         (pl.col("start") + pl.col("role_end")).alias("abs_role_end"),
         (pl.col("start") + pl.col("name_start")).alias("abs_name_start"),
     )
-    m = mentions.select("article_key", pl.col("start").alias("m_start"), pl.col("la_name").alias("role_la"), "is_valid")
+    # The first valid mention at or after the role's start, kept if it lies inside the role: a sorted
+    # (as-of) join, one row per hit, where joining on the article paired every hit with every mention.
+    m = mentions.filter(pl.col("is_valid")).select("article_key", pl.col("start").alias("m_start"), pl.col("la_name").alias("role_la"))
     in_role = (
-        hits.join(m, on="article_key")
-        .filter((pl.col("m_start") >= pl.col("abs_role_start")) & (pl.col("m_start") < pl.col("abs_role_end")))
-        .group_by("article_key", "abs_name_start")
-        .agg(
-            pl.col("role_la").filter(pl.col("is_valid")).first().alias("role_la"),
-        )
+        hits.select("article_key", "abs_name_start", "abs_role_start", "abs_role_end").with_row_index("_hit").sort("abs_role_start")
+        .join_asof(m.unique(["article_key", "m_start"], keep="first", maintain_order=True).sort("m_start"),
+                   left_on="abs_role_start", right_on="m_start", by="article_key", strategy="forward", check_sortedness=False)
+        .filter(pl.col("m_start") < pl.col("abs_role_end"))
+        .sort("_hit")
+        .group_by("article_key", "abs_name_start", maintain_order=True)
+        .agg(pl.col("role_la").first())
     )
     hits = hits.join(in_role, on=["article_key", "abs_name_start"], how="left").with_columns(
         pl.coalesce("role_la", "la_name").alias("person_la")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from transforms.lookups import NearestSpan, SpanLookup, before as people_before, last_named, overlapping_sentences
 from transforms.people import NAME, TOKEN, clean_name
 from transforms.rules import Rules
 from transforms.textmatch import fold
@@ -61,7 +62,7 @@ def _resolve(subj: str, at: int, people: list[dict], sentence_la: str | None, la
         return Speaker(None, "inspectorate", "inspectorate", None)
     if s.lower() in ("the council", "the trust"):
         return Speaker(None, "council", "council", sentence_la)
-    before = [p for p in people if p["start"] <= at]
+    before = people_before(people, at)
     if s.lower() in ("he", "she"):
         # The nearer of the last person named and the last speaker quoted ("a spokesman said ... He added").
         if last is not None and (not before or last[0] > before[-1]["start"]):
@@ -73,10 +74,9 @@ def _resolve(subj: str, at: int, people: list[dict], sentence_la: str | None, la
     if " " in s:
         s = clean_name(s, stopwords) or s
     folded = fold(s)
-    for p in reversed(people):
-        pname = fold(p["person_name"])
-        if folded == pname or folded == pname.split()[-1]:
-            return Speaker(p["person_name"], p["role"], p["speaker_type"], p["la_name"])
+    p = last_named(people, folded)
+    if p is not None:
+        return Speaker(p["person_name"], p["role"], p["speaker_type"], p["la_name"])
     return Speaker(s if " " in s else None, None, "other", sentence_la)
 
 
@@ -100,19 +100,20 @@ def _article_quotes(blocks: list[dict], people: list[dict], sentence_la, pattern
             for m in pat.finditer(frame_text):
                 attributions.append((m.start(), m.end(), m.group("subj")))
         block_speaker: Speaker | None = None
+        nearest = NearestSpan(attributions) if attributions else None
         for s, e in spans:
             quote = text[s:e]
             if len(re.findall(r"\w+", quote)) < MIN_QUOTE_WORDS:
                 continue
             la = sentence_la(base + s)
             if attributions:
-                a = min(attributions, key=lambda a: min(abs(a[0] - e), abs(s - a[1])))
+                a = nearest(s, e)
                 speaker = _resolve(a[2], base + a[0], people, la, last, stopwords)
             elif s == 0 and previous_block_speaker is not None:
                 speaker = previous_block_speaker
             elif s == 0:
-                earlier = [p for p in people if p["start"] < base]
-                recent = [p for p in earlier if p["start"] >= base - 600]
+                earlier = people_before(people, base, inclusive=False)
+                recent = [p for p in earlier[-1:] if p["start"] >= base - 600]
                 if recent:
                     p = recent[-1]
                     speaker = Speaker(p["person_name"], p["role"], p["speaker_type"], p["la_name"])
@@ -155,13 +156,7 @@ def find_quotes(blocks: pl.DataFrame, sentences: pl.DataFrame, people: pl.DataFr
     sent_by = _by_article(sentences.filter(pl.col("article_key").is_in(quoted_articles)).select("article_key", "start", "end", "la_name").sort("article_key", "start"))
     quoted_blocks = blocks.filter(pl.col("article_key").is_in(quoted_articles)).sort("article_key", "block_no")
     for article_key, article_blocks in _by_article(quoted_blocks).items():
-        sents = [(s["start"], s["end"], s["la_name"]) for s in sent_by.get(article_key, [])]
-
-        def sentence_la(pos: int, sents=sents):
-            for s, e, la in sents:
-                if s <= pos < e:
-                    return la
-            return None
+        sentence_la = SpanLookup([(s["start"], s["end"], s["la_name"]) for s in sent_by.get(article_key, [])])
 
         for q in _article_quotes(article_blocks, people_by.get(article_key, []), sentence_la, patterns, rules.name_stopwords):
             rows.append({"article_key": article_key, **q})
@@ -180,8 +175,7 @@ def sentence_assertions(sentences: pl.DataFrame, quotes: pl.DataFrame, people: p
     after_pat, _ = _attribution_patterns(rules.speech_verbs)
     q = quotes.select("article_key", pl.col("start").alias("q_start"), pl.col("end").alias("q_end"), "speaker_type")
     overlap = (
-        sentences.select("article_key", "sentence_no", "start", "end")
-        .join(q, on="article_key")
+        overlapping_sentences(sentences, q)
         .with_columns(
             (pl.min_horizontal("end", "q_end") - pl.max_horizontal("start", "q_start")).clip(lower_bound=0).alias("overlap")
         )

@@ -43,3 +43,16 @@ def ascii_word_boundaries(pattern: str) -> str:
         out.append(ch)
         i += 1
     return "".join(out)
+
+
+def char_offsets(text: str, byte_offsets, items) -> list[tuple[int, object]]:
+    """(character offset, item) for each UTF-8 byte offset into ``text`` (polars reports byte offsets),
+    in order of offset. Each stretch between two offsets is counted once: linear in the text, where
+    decoding the prefix for every offset was quadratic."""
+    data = text.encode("utf-8")
+    out, chars, at = [], 0, 0
+    for b, item in sorted(zip(byte_offsets, items), key=lambda p: p[0]):
+        chars += len(data[at:b].decode("utf-8"))
+        at = b
+        out.append((chars, item))
+    return out

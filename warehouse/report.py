@@ -1,12 +1,14 @@
 """The data-quality report: one self-contained HTML file (inline styles and SVG, no scripts, no other host).
 
 Every value from the warehouse goes through html.escape: article text containing <script> is shown,
-never run.
+never run; control and format characters in it (a U+202E in a file name) are shown as their code points.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from html import escape
 
 CSS = """
@@ -22,8 +24,20 @@ tr.failed td{background:#fff5f5}.side{display:grid;grid-template-columns:1fr 1fr
 """
 
 
+# Characters that would act instead of showing: control, format (bidirectional overrides such as
+# U+202E, which reversed the rest of a file name on screen), line and paragraph separators. The report
+# shows each as its code point.
+INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]")
+
+
+def _visible(text: str) -> str:
+    if not INVISIBLE.search(text):
+        return text
+    return "".join(f"[U+{ord(c):04X}]" if c not in "\t\n" and unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in text)
+
+
 def _e(value) -> str:
-    return "" if value is None else escape(str(value), quote=True)
+    return "" if value is None else escape(_visible(str(value)), quote=True)
 
 
 def _table(rows: list[dict], columns: list[tuple[str, str]], empty: str, row_class=None) -> str:

@@ -15,12 +15,12 @@ CREATE TABLE IF NOT EXISTS raw.raw_file (
 -- Warehouses made before the column existed gain it (null until each file is read again).
 ALTER TABLE raw.raw_file ADD COLUMN IF NOT EXISTS stat_signature VARCHAR;
 COMMENT ON TABLE raw.raw_file IS 'One row per input file path: its content hash, size, encoding and state. A rerun leaves unchanged files'' rows untouched (etl_run counts them), unless only their stat_signature changed.';
-COMMENT ON COLUMN raw.raw_file.path IS 'Absolute path of the file when it was read (natural key).';
-COMMENT ON COLUMN raw.raw_file.source_file IS 'The file name without folders.';
+COMMENT ON COLUMN raw.raw_file.path IS 'Absolute path of the file when it was read (natural key). A byte of a name that is not UTF-8 is written \xNN and a backslash \\, so the path maps back to the same bytes.';
+COMMENT ON COLUMN raw.raw_file.source_file IS 'The file name without folders, escaped as path is.';
 COMMENT ON COLUMN raw.raw_file.content_sha256 IS 'SHA-256 of the raw bytes; files are recognised by it, so an unchanged file is not extracted again.';
 COMMENT ON COLUMN raw.raw_file.size_bytes IS 'Size of the file in bytes.';
-COMMENT ON COLUMN raw.raw_file.encoding IS 'Encoding the text was decoded with: utf-8, utf-8-sig (UTF-8 with BOM) or windows-1252.';
-COMMENT ON COLUMN raw.raw_file.is_encoding_fallback IS 'True when the bytes were not valid UTF-8 and Windows-1252 was used instead.';
+COMMENT ON COLUMN raw.raw_file.encoding IS 'Encoding the text was decoded with: utf-8, utf-8-sig (UTF-8 with BOM), windows-1252 (no UTF-8 beyond ASCII), utf-8+windows-1252 or utf-8-sig+windows-1252 (UTF-8 in which the bytes that were not UTF-8 were read as Windows-1252), utf-16 or utf-32 (told by a BOM), utf-16-le, utf-16-be, utf-32-le, utf-32-be (no BOM: told by the NUL bytes of ASCII text).';
+COMMENT ON COLUMN raw.raw_file.is_encoding_fallback IS 'True when some or all bytes were not valid UTF-8 and were read as Windows-1252 (encoding names which).';
 COMMENT ON COLUMN raw.raw_file.read_at IS 'When this content was read at this path (UTC).';
 COMMENT ON COLUMN raw.raw_file.status IS 'The file''s state: loaded (its article is extracted), duplicate (same content as another file: one article), rejected (see reject_reason), missing (no longer in the input folder; its facts are kept).';
 COMMENT ON COLUMN raw.raw_file.reject_reason IS 'Why the file was not loaded, in words; null when it was.';
