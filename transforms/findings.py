@@ -7,7 +7,8 @@ import polars as pl
 from transforms.rules import Rules
 
 CLAUSE_MARK = "\x1d"
-FINDING_BLOCKS = ["body"]
+# Headlines and standfirsts state findings too ("Caseloads still too high, says Ofsted").
+FINDING_BLOCKS = ["title", "standfirst", "heading", "body"]
 
 
 def _inner(pattern: str) -> str:
@@ -124,18 +125,106 @@ def tag_clauses(clauses: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     return tagged.with_columns(polarity.alias("polarities")).drop("_cid")
 
 
-def extract_findings(sentences: pl.DataFrame, rules: Rules) -> pl.DataFrame:
+def _matches(text: pl.Expr, patterns: list[str]) -> pl.Expr:
+    """Whether any of the patterns matches: one regex pass for the whole class."""
+    return text.str.contains(_alternation(patterns)) if patterns else pl.lit(False)
+
+
+def _frames(rules: Rules, kind: str, polarity: str | None = None) -> list[str]:
+    f = rules.finding_frames.filter(pl.col("kind") == kind)
+    if polarity is not None:
+        f = f.filter(pl.col("polarity").fill_null("") == polarity)
+    return f["pattern"].to_list()
+
+
+def _voice_and_lists(s: pl.DataFrame, rules: Rules) -> pl.DataFrame:
+    """Adds ``voice`` (who asserts the sentence's findings) and ``list_polarity`` (the polarity a
+    list lead-in imposes on the sentence's themed clauses).
+
+    ``asserted_by`` says who speaks; a finding's voice also depends on what is said. An inspectorate
+    frame ("Ofsted noted that ...", "the report recognised ...") makes a sentence the inspectorate's
+    even in an officer's quote or reported speech, and a quote the letter or an inspector speaks is
+    the inspectorate's to the end of its run of sentences. Without such a frame, a sentence in which
+    the council speaks of itself ("we", "our", "the council is working to") is the council's.
+    A lead-in ending in a colon ("Key findings include:", "Areas for improvement:") gives the next
+    paragraph, its list, the lead-in's voice and, for praise or criticism lead-ins, its polarity.
+    """
+    by = ["article_key", "block_no"]
+    text = pl.col("text")
+    s = s.sort("article_key", "sentence_no").with_columns(
+        _matches(text, _frames(rules, "inspector_voice")).alias("_iv"),
+        _matches(text, _frames(rules, "inspector_speaker")).alias("_isp"),
+        _matches(text, _frames(rules, "council_voice")).alias("_cv"),
+        _matches(text, _frames(rules, "list_lead_in", "")).alias("_lead"),
+        _matches(text, _frames(rules, "list_lead_in", "positive")).alias("_lead_pos"),
+        _matches(text, _frames(rules, "list_lead_in", "negative")).alias("_lead_neg"),
+        _matches(text, _frames(rules, "list_continuation")).alias("_cont"),
+        _matches(text, _frames(rules, "visit_scope")).alias("_scope"),
+        text.str.contains(r":\s*$").alias("_colon"),
+    )
+    # A run: consecutive sentences of one paragraph with one speaker (a quote and its continuation).
+    run = (pl.col("asserted_by") != pl.col("asserted_by").shift(1).over(by)).fill_null(True).cum_sum().over(by)
+    s = s.with_columns(run.alias("_run")).with_columns(
+        pl.col("_isp").cum_max().over([*by, "_run"]).alias("_speaker_run"),
+        pl.when(pl.col("_lead_neg") & ~pl.col("_lead_pos"))
+        .then(pl.lit("negative"))
+        .when(pl.col("_lead_pos") & ~pl.col("_lead_neg"))
+        .then(pl.lit("positive"))
+        .alias("_lead_polarity"),
+    )
+    s = s.with_columns(
+        pl.when(pl.col("_iv") | pl.col("_speaker_run"))
+        .then(pl.lit("inspectorate"))
+        .when(pl.col("_cv") & (pl.col("asserted_by") == "inspectorate"))
+        .then(pl.lit("council"))
+        .otherwise(pl.col("asserted_by"))
+        .alias("voice")
+    )
+    lists = (
+        s.filter(pl.col("_colon") & (pl.col("_lead") | pl.col("_lead_polarity").is_not_null()))
+        .select("article_key", (pl.col("block_no") + 1).alias("block_no"), pl.col("voice").alias("_list_voice"), pl.col("_lead_polarity").alias("_list_polarity"))
+        .unique(["article_key", "block_no"], keep="last", maintain_order=True)
+    )
+    s = s.join(lists, on=["article_key", "block_no"], how="left", maintain_order="left")
+    continued = pl.when(pl.col("_cont")).then(pl.col("_lead_polarity").shift(1).over("article_key"))
+    return s.with_columns(
+        pl.coalesce("_list_voice", "voice").alias("voice"),
+        pl.coalesce("_list_polarity", continued).alias("list_polarity"),
+        (pl.col("_scope") & ~pl.col("_iv") & pl.col("_list_voice").is_null()).alias("is_visit_scope"),
+    ).drop("_iv", "_isp", "_cv", "_lead", "_lead_pos", "_lead_neg", "_cont", "_scope", "_colon", "_run", "_speaker_run", "_list_voice", "_list_polarity")
+
+
+def _clause_lead_polarity(rules: Rules) -> pl.Expr:
+    """A clause that holds a praise or criticism lead-in ("areas for improvement, including ...")."""
+    pos = _matches(pl.col("clause"), _frames(rules, "list_lead_in", "positive"))
+    neg = _matches(pl.col("clause"), _frames(rules, "list_lead_in", "negative"))
+    return pl.when(neg & ~pos).then(pl.lit("negative")).when(pos & ~neg).then(pl.lit("positive"))
+
+
+def extract_findings(sentences: pl.DataFrame, rules: Rules, visits: pl.DataFrame | None = None) -> pl.DataFrame:
     """One row per (sentence, theme, polarity).
 
-    ``sentences`` must carry la_name, asserted_by and block_kind. ``is_previous_inspection`` marks
-    sentences that only recount the earlier inspection; ``is_inspection_finding`` is what analysts
-    (and the evaluation) count: the inspectorate's, about this visit, about a known authority.
+    ``sentences`` must carry la_name, asserted_by, block_no and block_kind. ``is_previous_inspection``
+    marks sentences that only recount the earlier inspection ("since the last inspection" measures
+    against it and does not count); ``asserted_by`` is the finding's voice (see _voice_and_lists);
+    ``is_inspection_finding`` is what analysts (and the evaluation) count: the inspectorate's, about
+    this visit, about a known authority, not a sentence that only says what the visit looked at,
+    and, when ``visits`` is given, about an authority the article reports a visit to.
     """
     past = rules.past_context.filter(pl.col("scope") == "sentence")["pattern"].to_list()
+    exempt = rules.past_context.filter(pl.col("scope") == "sentence_exempt")["pattern"].to_list()
+    past_text = pl.col("text").str.replace_all(_alternation(exempt), " ") if exempt else pl.col("text")
     s = sentences.filter(pl.col("block_kind").is_in(FINDING_BLOCKS)).with_columns(
-        pl.any_horizontal([pl.col("text").str.contains(p) for p in past]).alias("is_previous_inspection")
+        _matches(past_text, past).alias("is_previous_inspection")
     )
-    tagged = tag_clauses(split_clauses(s, rules), rules)
+    s = _voice_and_lists(s, rules)
+    clauses = split_clauses(s, rules).with_columns(pl.coalesce(_clause_lead_polarity(rules), "list_polarity").alias("list_polarity"))
+    tagged = tag_clauses(clauses, rules).with_columns(
+        pl.when(pl.col("list_polarity").is_not_null() & (pl.col("themes").list.len() > 0))
+        .then(pl.concat_list(pl.col("list_polarity")))
+        .otherwise(pl.col("polarities"))
+        .alias("polarities")
+    )
     rows = (
         tagged.explode("themes")
         .drop_nulls("themes")
@@ -146,14 +235,21 @@ def extract_findings(sentences: pl.DataFrame, rules: Rules) -> pl.DataFrame:
         .with_columns(
             pl.when(pl.col("polarity") == "positive").then(pl.col("pos_cue")).otherwise(pl.col("neg_cue")).alias("polarity_cue")
         )
+        .with_columns(
+            pl.when(pl.col("polarity_cue").is_null() & pl.col("list_polarity").is_not_null())
+            .then(pl.lit("(list)"))
+            .otherwise(pl.col("polarity_cue"))
+            .alias("polarity_cue")
+        )
     )
+    counted = (pl.col("voice") == "inspectorate") & ~pl.col("is_previous_inspection") & pl.col("la_name").is_not_null() & ~pl.col("is_visit_scope")
+    if visits is not None:
+        visited = visits.select("article_key", "la_name").unique().with_columns(pl.lit(True).alias("_visited"))
+        rows = rows.join(visited, on=["article_key", "la_name"], how="left", maintain_order="left")
+        counted = counted & pl.col("_visited").fill_null(False)
     return (
         rows.unique(["article_key", "sentence_no", "theme", "polarity"], keep="first", maintain_order=True)
-        .with_columns(
-            (
-                (pl.col("asserted_by") == "inspectorate") & ~pl.col("is_previous_inspection") & pl.col("la_name").is_not_null()
-            ).alias("is_inspection_finding")
-        )
+        .with_columns(counted.alias("is_inspection_finding"), pl.col("voice").alias("asserted_by"))
         .select(
             "article_key",
             "sentence_no",
