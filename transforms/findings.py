@@ -60,7 +60,8 @@ def _first_cue(text: pl.Expr, rules: Rules, polarity: str) -> pl.Expr:
 def split_clauses(sentences: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     marked = pl.col("text")
     for p in rules.clause_splitters:
-        marked = marked.str.replace_all(p, CLAUSE_MARK)
+        # A splitter with a group named "keep" keeps that text and splits after it ("Despite X, | Y").
+        marked = marked.str.replace_all(p, "${keep}" + CLAUSE_MARK if "(?P<keep>" in p else CLAUSE_MARK)
     return (
         sentences.with_columns(marked.str.split(CLAUSE_MARK).alias("clause"))
         .explode("clause")
