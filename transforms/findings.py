@@ -155,6 +155,7 @@ def _voice_and_lists(s: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     s = s.sort("article_key", "sentence_no").with_columns(
         _matches(text, _frames(rules, "inspector_voice")).alias("_iv"),
         _matches(text, _frames(rules, "inspector_speaker")).alias("_isp"),
+        text.str.contains(r"^[\s“”‘’\x22']*" + _alternation(_frames(rules, "inspector_voice"))).alias("_iv_lead"),
         _matches(text, _frames(rules, "council_voice")).alias("_cv"),
         _matches(text, _frames(rules, "list_lead_in", "")).alias("_lead"),
         _matches(text, _frames(rules, "list_lead_in", "positive")).alias("_lead_pos"),
@@ -174,7 +175,9 @@ def _voice_and_lists(s: pl.DataFrame, rules: Rules) -> pl.DataFrame:
         .alias("_lead_polarity"),
     )
     s = s.with_columns(
-        pl.when(pl.col("_iv") | pl.col("_speaker_run"))
+        # In a council officer's own quoted words a relay counts only when it leads the sentence
+        # ("Inspectors noted real improvements ..."), not in passing ("... recognised by Ofsted ...").
+        pl.when((pl.col("_iv") & ((pl.col("quoted_share") < 0.5) | pl.col("_iv_lead"))) | pl.col("_speaker_run"))
         .then(pl.lit("inspectorate"))
         .when(pl.col("_cv") & (pl.col("asserted_by") == "inspectorate"))
         .then(pl.lit("council"))
@@ -192,7 +195,7 @@ def _voice_and_lists(s: pl.DataFrame, rules: Rules) -> pl.DataFrame:
         pl.coalesce("_list_voice", "voice").alias("voice"),
         pl.coalesce("_list_polarity", continued).alias("list_polarity"),
         (pl.col("_scope") & ~pl.col("_iv") & pl.col("_list_voice").is_null()).alias("is_visit_scope"),
-    ).drop("_iv", "_isp", "_cv", "_lead", "_lead_pos", "_lead_neg", "_cont", "_scope", "_colon", "_run", "_speaker_run", "_list_voice", "_list_polarity")
+    ).drop("_iv", "_iv_lead", "_isp", "_cv", "_lead", "_lead_pos", "_lead_neg", "_cont", "_scope", "_colon", "_run", "_speaker_run", "_list_voice", "_list_polarity")
 
 
 def _clause_lead_polarity(rules: Rules) -> pl.Expr:
