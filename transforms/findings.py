@@ -25,10 +25,10 @@ def _alternation(patterns: list[str]) -> str:
 
 
 def _preceded(text: pl.Expr, modifiers: list[str], cues: str) -> pl.Expr:
-    """How many cue matches follow one of the modifiers."""
+    """How many cue matches follow one of the modifiers (all modifiers of a kind in one pass)."""
     if not modifiers:
         return pl.lit(0, dtype=pl.Int32)
-    return pl.sum_horizontal([text.str.count_matches(f"{_group(m)}{cues}").cast(pl.Int32) for m in modifiers])
+    return text.str.count_matches(f"{_alternation(modifiers)}{cues}").cast(pl.Int32)
 
 
 def _polarity_counts(text: pl.Expr, rules: Rules) -> tuple[pl.Expr, pl.Expr]:
@@ -58,10 +58,14 @@ def _first_cue(text: pl.Expr, rules: Rules, polarity: str) -> pl.Expr:
 
 
 def split_clauses(sentences: pl.DataFrame, rules: Rules) -> pl.DataFrame:
+    # A splitter with a group named "keep" keeps that text and splits after it ("Despite X, | Y"); it
+    # runs first, one pass each. The plain splitters run as one alternation: one pass in all.
     marked = pl.col("text")
-    for p in rules.clause_splitters:
-        # A splitter with a group named "keep" keeps that text and splits after it ("Despite X, | Y").
-        marked = marked.str.replace_all(p, "${keep}" + CLAUSE_MARK if "(?P<keep>" in p else CLAUSE_MARK)
+    for p in (p for p in rules.clause_splitters if "(?P<keep>" in p):
+        marked = marked.str.replace_all(p, "${keep}" + CLAUSE_MARK)
+    plain = [p for p in rules.clause_splitters if "(?P<keep>" not in p]
+    if plain:
+        marked = marked.str.replace_all(_alternation(plain), CLAUSE_MARK)
     return (
         sentences.with_columns(marked.str.split(CLAUSE_MARK).alias("clause"))
         .explode("clause")
@@ -82,12 +86,14 @@ def _theme_hits(clauses: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     for theme, patterns in plain.group_by("theme", maintain_order=True).agg("pattern").iter_rows():
         cue = text.str.extract(f"({_alternation(patterns)})", 1)
         parts.append(clauses.select("_cid", pl.lit(theme).alias("theme"), cue.alias("theme_cue")).filter(pl.col("theme_cue").is_not_null()))
+    # A cue with an exception: the exception is tested only on the few clauses the cue matched.
     for r in rules.theme_cues.filter(pl.col("unless").is_not_null() & (pl.col("unless") != "")).iter_rows(named=True):
         cue = text.str.extract(f"({_group(r['pattern'])})", 1)
         parts.append(
-            clauses.filter(~text.str.contains(r["unless"]))
-            .select("_cid", pl.lit(r["theme"]).alias("theme"), cue.alias("theme_cue"))
+            clauses.select("_cid", "clause", pl.lit(r["theme"]).alias("theme"), cue.alias("theme_cue"))
             .filter(pl.col("theme_cue").is_not_null())
+            .filter(~text.str.contains(r["unless"]))
+            .drop("clause")
         )
     long = pl.concat([p.with_columns(pl.lit(i, dtype=pl.Int32).alias("_order")) for i, p in enumerate(parts)])
     return (
@@ -99,12 +105,20 @@ def _theme_hits(clauses: pl.DataFrame, rules: Rules) -> pl.DataFrame:
 
 
 def tag_clauses(clauses: pl.DataFrame, rules: Rules) -> pl.DataFrame:
+    """Themes and polarities of the clauses that can hold a finding.
+
+    Only a clause that names a theme, or follows one in its sentence, can: polarity is worked out
+    for those alone (clauses come in sentence order, so "the clause before" is a plain shift).
+    """
     text = pl.col("clause")
     clauses = clauses.with_row_index("_cid")
     clauses = clauses.join(_theme_hits(clauses, rules), on="_cid", how="left", maintain_order="left")
+    same_sentence = (pl.col("article_key") == pl.col("article_key").shift(1)) & (pl.col("sentence_no") == pl.col("sentence_no").shift(1))
+    clauses = clauses.with_columns(pl.when(same_sentence).then(pl.col("themes").shift(1)).alias("_prev_themes")).filter(
+        pl.col("themes").is_not_null() | pl.col("_prev_themes").is_not_null()
+    )
     n_pos, n_neg = _polarity_counts(text, rules)
     tagged = clauses.with_columns(
-        pl.col("themes").fill_null([]),
         n_pos.alias("n_pos"),
         n_neg.alias("n_neg"),
         _first_cue(text, rules, "positive").alias("pos_cue"),
@@ -113,8 +127,8 @@ def tag_clauses(clauses: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     # A clause that judges without naming a theme ("but further work is required") judges the theme
     # of the clause before it.
     tagged = tagged.with_columns(
-        pl.when((pl.col("themes").list.len() == 0) & ((pl.col("n_pos") + pl.col("n_neg")) > 0))
-        .then(pl.col("themes").shift(1).over("article_key", "sentence_no"))
+        pl.when(pl.col("themes").is_null() & ((pl.col("n_pos") + pl.col("n_neg")) > 0))
+        .then(pl.col("_prev_themes"))
         .otherwise(pl.col("themes"))
         .fill_null([])
         .alias("themes")
@@ -123,7 +137,7 @@ def tag_clauses(clauses: pl.DataFrame, rules: Rules) -> pl.DataFrame:
         pl.when(pl.col("n_pos") >= pl.col("n_neg")).then(pl.when(pl.col("n_pos") > 0).then(pl.lit("positive"))),
         pl.when(pl.col("n_neg") >= pl.col("n_pos")).then(pl.when(pl.col("n_neg") > 0).then(pl.lit("negative"))),
     ).list.drop_nulls()
-    return tagged.with_columns(polarity.alias("polarities")).drop("_cid")
+    return tagged.with_columns(polarity.alias("polarities")).drop("_cid", "_prev_themes")
 
 
 def _matches(text: pl.Expr, patterns: list[str]) -> pl.Expr:
@@ -150,12 +164,13 @@ def _voice_and_lists(s: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     A lead-in ending in a colon ("Key findings include:", "Areas for improvement:") gives the next
     paragraph, its list, the lead-in's voice and, for praise or criticism lead-ins, its polarity.
     """
-    by = ["article_key", "block_no"]
     text = pl.col("text")
+    iv_at = text.str.find(_alternation(_frames(rules, "inspector_voice")))
     s = s.sort("article_key", "sentence_no").with_columns(
-        _matches(text, _frames(rules, "inspector_voice")).alias("_iv"),
+        iv_at.is_not_null().alias("_iv"),
+        # The frame leads the sentence (after any opening quotation mark).
+        (iv_at <= 2).fill_null(False).alias("_iv_lead"),
         _matches(text, _frames(rules, "inspector_speaker")).alias("_isp"),
-        text.str.contains(r"^[\s“”‘’\x22']*" + _alternation(_frames(rules, "inspector_voice"))).alias("_iv_lead"),
         _matches(text, _frames(rules, "council_voice")).alias("_cv"),
         _matches(text, _frames(rules, "list_lead_in", "")).alias("_lead"),
         _matches(text, _frames(rules, "list_lead_in", "positive")).alias("_lead_pos"),
@@ -165,9 +180,12 @@ def _voice_and_lists(s: pl.DataFrame, rules: Rules) -> pl.DataFrame:
         text.str.contains(r":\s*$").alias("_colon"),
     )
     # A run: consecutive sentences of one paragraph with one speaker (a quote and its continuation).
-    run = (pl.col("asserted_by") != pl.col("asserted_by").shift(1).over(by)).fill_null(True).cum_sum().over(by)
-    s = s.with_columns(run.alias("_run")).with_columns(
-        pl.col("_isp").cum_max().over([*by, "_run"]).alias("_speaker_run"),
+    # Sentences are in order, so runs and "the sentence before" are plain shifts, not windows.
+    new_article = pl.col("article_key") != pl.col("article_key").shift(1)
+    boundary = (new_article | (pl.col("block_no") != pl.col("block_no").shift(1)) | (pl.col("asserted_by") != pl.col("asserted_by").shift(1))).fill_null(True)
+    s = s.with_columns(boundary.cum_sum().alias("_run"), new_article.fill_null(True).alias("_new_article"))
+    s = s.with_columns(
+        (pl.when(pl.col("_isp")).then(pl.col("_run")).forward_fill() == pl.col("_run")).fill_null(False).alias("_speaker_run"),
         pl.when(pl.col("_lead_neg") & ~pl.col("_lead_pos"))
         .then(pl.lit("negative"))
         .when(pl.col("_lead_pos") & ~pl.col("_lead_neg"))
@@ -190,12 +208,12 @@ def _voice_and_lists(s: pl.DataFrame, rules: Rules) -> pl.DataFrame:
         .unique(["article_key", "block_no"], keep="last", maintain_order=True)
     )
     s = s.join(lists, on=["article_key", "block_no"], how="left", maintain_order="left")
-    continued = pl.when(pl.col("_cont")).then(pl.col("_lead_polarity").shift(1).over("article_key"))
+    continued = pl.when(pl.col("_cont") & ~pl.col("_new_article")).then(pl.col("_lead_polarity").shift(1))
     return s.with_columns(
         pl.coalesce("_list_voice", "voice").alias("voice"),
         pl.coalesce("_list_polarity", continued).alias("list_polarity"),
         (pl.col("_scope") & ~pl.col("_iv") & pl.col("_list_voice").is_null()).alias("is_visit_scope"),
-    ).drop("_iv", "_iv_lead", "_isp", "_cv", "_lead", "_lead_pos", "_lead_neg", "_cont", "_scope", "_colon", "_run", "_speaker_run", "_list_voice", "_list_polarity")
+    ).drop("_iv", "_iv_lead", "_new_article", "_isp", "_cv", "_lead", "_lead_pos", "_lead_neg", "_cont", "_scope", "_colon", "_run", "_speaker_run", "_list_voice", "_list_polarity")
 
 
 def _clause_lead_polarity(rules: Rules) -> pl.Expr:
@@ -222,8 +240,10 @@ def extract_findings(sentences: pl.DataFrame, rules: Rules, visits: pl.DataFrame
         _matches(past_text, past).alias("is_previous_inspection")
     )
     s = _voice_and_lists(s, rules)
-    clauses = split_clauses(s, rules).with_columns(pl.coalesce(_clause_lead_polarity(rules), "list_polarity").alias("list_polarity"))
-    tagged = tag_clauses(clauses, rules).with_columns(
+    tagged = tag_clauses(split_clauses(s, rules), rules).with_columns(
+        pl.coalesce(_clause_lead_polarity(rules), "list_polarity").alias("list_polarity")
+    )
+    tagged = tagged.with_columns(
         pl.when(pl.col("list_polarity").is_not_null() & (pl.col("themes").list.len() > 0))
         .then(pl.concat_list(pl.col("list_polarity")))
         .otherwise(pl.col("polarities"))
