@@ -148,6 +148,9 @@ def test_findings_keep_their_evidence_span(extract):
         ("There is a lack of timely assessments.", "assessment_and_planning", "negative"),
         ("Further work is needed on case recording.", "quality_assurance", "negative"),
         ("Regular supervision would help managers.", "management_oversight", "negative"),
+        ("Leaders cannot be assured that children are safe.", "leadership", "negative"),
+        ("Strategy meetings were not then being held in a timely manner.", "thresholds_and_decisions", "negative"),
+        ("The council was told to improve the consistency of supervision.", "management_oversight", "negative"),
         # comparatives
         ("Children's views are now better understood.", "direct_work", "positive"),
         ("Multi-agency working is stronger and more consistent.", "partnership_working", "positive"),
@@ -255,6 +258,11 @@ def test_criticism_lead_in_within_a_sentence_and_its_continuation(extract):
 def test_a_quote_spoken_by_the_letter_is_the_inspectorates_to_its_end(extract):
     text = H + "The letter said: “Leaders have a clear plan. Supervision is regular and effective.”"
     assert ("Surrey", "management_oversight", "positive") in findings(extract(text))
+
+
+def test_a_quote_attributed_after_it_to_a_letter_is_the_inspectorates(extract):
+    text = H + "“Managers have acted swiftly to reduce caseloads,” a letter from Ofsted to the council’s director, who started in May, said."
+    assert ("Surrey", "caseloads", "positive") in findings(extract(text))
 
 
 def test_headlines_state_findings(extract):
