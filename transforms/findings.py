@@ -81,16 +81,22 @@ def _theme_hits(clauses: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     a list of per-theme structs over every clause cost six times the regex work itself.
     """
     text = pl.col("clause")
+    # One pass per theme over every clause finds the few clauses that name it at all; the cue
+    # extraction and each exception then run on those alone.
+    named = {
+        theme: clauses.select("_cid", "clause").filter(text.str.contains(_alternation(patterns)))
+        for theme, patterns in rules.theme_cues.group_by("theme", maintain_order=True).agg("pattern").iter_rows()
+    }
     parts = []
     plain = rules.theme_cues.filter(pl.col("unless").is_null() | (pl.col("unless") == ""))
     for theme, patterns in plain.group_by("theme", maintain_order=True).agg("pattern").iter_rows():
         cue = text.str.extract(f"({_alternation(patterns)})", 1)
-        parts.append(clauses.select("_cid", pl.lit(theme).alias("theme"), cue.alias("theme_cue")).filter(pl.col("theme_cue").is_not_null()))
-    # A cue with an exception: the exception is tested only on the few clauses the cue matched.
+        parts.append(named[theme].select("_cid", pl.lit(theme).alias("theme"), cue.alias("theme_cue")).filter(pl.col("theme_cue").is_not_null()))
     for r in rules.theme_cues.filter(pl.col("unless").is_not_null() & (pl.col("unless") != "")).iter_rows(named=True):
         cue = text.str.extract(f"({_group(r['pattern'])})", 1)
         parts.append(
-            clauses.select("_cid", "clause", pl.lit(r["theme"]).alias("theme"), cue.alias("theme_cue"))
+            named[r["theme"]]
+            .select("_cid", "clause", pl.lit(r["theme"]).alias("theme"), cue.alias("theme_cue"))
             .filter(pl.col("theme_cue").is_not_null())
             .filter(~text.str.contains(r["unless"]))
             .drop("clause")
