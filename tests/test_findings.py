@@ -132,6 +132,8 @@ def test_findings_keep_their_evidence_span(extract):
     [
         # inflections and synonyms
         ("Retention of social workers has improved.", "workforce_stability", "positive"),
+        ("There is now greater stability within the social work workforce.", "workforce_stability", "positive"),
+        ("Most management posts are now filled by permanent staff.", "workforce_stability", "positive"),
         ("Almost a third of posts were vacant, which has impacted on children's experiences.", "workforce_stability", "negative"),
         ("Staff are dedicated and optimistic about the future.", "morale_and_support", "positive"),
         ("Children who go missing are seen promptly.", "risk_and_neglect", "positive"),
