@@ -7,7 +7,8 @@ import polars as pl
 from transforms.rules import Rules
 
 CLAUSE_MARK = "\x1d"
-FINDING_BLOCKS = ["body"]
+# Headlines and standfirsts state findings too ("Caseloads still too high, says Ofsted").
+FINDING_BLOCKS = ["title", "standfirst", "heading", "body"]
 
 
 def _inner(pattern: str) -> str:
@@ -24,10 +25,10 @@ def _alternation(patterns: list[str]) -> str:
 
 
 def _preceded(text: pl.Expr, modifiers: list[str], cues: str) -> pl.Expr:
-    """How many cue matches follow one of the modifiers."""
+    """How many cue matches follow one of the modifiers (all modifiers of a kind in one pass)."""
     if not modifiers:
         return pl.lit(0, dtype=pl.Int32)
-    return pl.sum_horizontal([text.str.count_matches(f"{_group(m)}{cues}").cast(pl.Int32) for m in modifiers])
+    return text.str.count_matches(f"{_alternation(modifiers)}{cues}").cast(pl.Int32)
 
 
 def _polarity_counts(text: pl.Expr, rules: Rules) -> tuple[pl.Expr, pl.Expr]:
@@ -57,9 +58,14 @@ def _first_cue(text: pl.Expr, rules: Rules, polarity: str) -> pl.Expr:
 
 
 def split_clauses(sentences: pl.DataFrame, rules: Rules) -> pl.DataFrame:
+    # A splitter with a group named "keep" keeps that text and splits after it ("Despite X, | Y"); it
+    # runs first, one pass each. The plain splitters run as one alternation: one pass in all.
     marked = pl.col("text")
-    for p in rules.clause_splitters:
-        marked = marked.str.replace_all(p, CLAUSE_MARK)
+    for p in (p for p in rules.clause_splitters if "(?P<keep>" in p):
+        marked = marked.str.replace_all(p, "${keep}" + CLAUSE_MARK)
+    plain = [p for p in rules.clause_splitters if "(?P<keep>" not in p]
+    if plain:
+        marked = marked.str.replace_all(_alternation(plain), CLAUSE_MARK)
     return (
         sentences.with_columns(marked.str.split(CLAUSE_MARK).alias("clause"))
         .explode("clause")
@@ -75,17 +81,25 @@ def _theme_hits(clauses: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     a list of per-theme structs over every clause cost six times the regex work itself.
     """
     text = pl.col("clause")
+    # One pass per theme over every clause finds the few clauses that name it at all; the cue
+    # extraction and each exception then run on those alone.
+    named = {
+        theme: clauses.select("_cid", "clause").filter(text.str.contains(_alternation(patterns)))
+        for theme, patterns in rules.theme_cues.group_by("theme", maintain_order=True).agg("pattern").iter_rows()
+    }
     parts = []
     plain = rules.theme_cues.filter(pl.col("unless").is_null() | (pl.col("unless") == ""))
     for theme, patterns in plain.group_by("theme", maintain_order=True).agg("pattern").iter_rows():
         cue = text.str.extract(f"({_alternation(patterns)})", 1)
-        parts.append(clauses.select("_cid", pl.lit(theme).alias("theme"), cue.alias("theme_cue")).filter(pl.col("theme_cue").is_not_null()))
+        parts.append(named[theme].select("_cid", pl.lit(theme).alias("theme"), cue.alias("theme_cue")).filter(pl.col("theme_cue").is_not_null()))
     for r in rules.theme_cues.filter(pl.col("unless").is_not_null() & (pl.col("unless") != "")).iter_rows(named=True):
         cue = text.str.extract(f"({_group(r['pattern'])})", 1)
         parts.append(
-            clauses.filter(~text.str.contains(r["unless"]))
-            .select("_cid", pl.lit(r["theme"]).alias("theme"), cue.alias("theme_cue"))
+            named[r["theme"]]
+            .select("_cid", "clause", pl.lit(r["theme"]).alias("theme"), cue.alias("theme_cue"))
             .filter(pl.col("theme_cue").is_not_null())
+            .filter(~text.str.contains(r["unless"]))
+            .drop("clause")
         )
     long = pl.concat([p.with_columns(pl.lit(i, dtype=pl.Int32).alias("_order")) for i, p in enumerate(parts)])
     return (
@@ -97,12 +111,20 @@ def _theme_hits(clauses: pl.DataFrame, rules: Rules) -> pl.DataFrame:
 
 
 def tag_clauses(clauses: pl.DataFrame, rules: Rules) -> pl.DataFrame:
+    """Themes and polarities of the clauses that can hold a finding.
+
+    Only a clause that names a theme, or follows one in its sentence, can: polarity is worked out
+    for those alone (clauses come in sentence order, so "the clause before" is a plain shift).
+    """
     text = pl.col("clause")
     clauses = clauses.with_row_index("_cid")
     clauses = clauses.join(_theme_hits(clauses, rules), on="_cid", how="left", maintain_order="left")
+    same_sentence = (pl.col("article_key") == pl.col("article_key").shift(1)) & (pl.col("sentence_no") == pl.col("sentence_no").shift(1))
+    clauses = clauses.with_columns(pl.when(same_sentence).then(pl.col("themes").shift(1)).alias("_prev_themes")).filter(
+        pl.col("themes").is_not_null() | pl.col("_prev_themes").is_not_null()
+    )
     n_pos, n_neg = _polarity_counts(text, rules)
     tagged = clauses.with_columns(
-        pl.col("themes").fill_null([]),
         n_pos.alias("n_pos"),
         n_neg.alias("n_neg"),
         _first_cue(text, rules, "positive").alias("pos_cue"),
@@ -111,8 +133,8 @@ def tag_clauses(clauses: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     # A clause that judges without naming a theme ("but further work is required") judges the theme
     # of the clause before it.
     tagged = tagged.with_columns(
-        pl.when((pl.col("themes").list.len() == 0) & ((pl.col("n_pos") + pl.col("n_neg")) > 0))
-        .then(pl.col("themes").shift(1).over("article_key", "sentence_no"))
+        pl.when(pl.col("themes").is_null() & ((pl.col("n_pos") + pl.col("n_neg")) > 0))
+        .then(pl.col("_prev_themes"))
         .otherwise(pl.col("themes"))
         .fill_null([])
         .alias("themes")
@@ -121,21 +143,118 @@ def tag_clauses(clauses: pl.DataFrame, rules: Rules) -> pl.DataFrame:
         pl.when(pl.col("n_pos") >= pl.col("n_neg")).then(pl.when(pl.col("n_pos") > 0).then(pl.lit("positive"))),
         pl.when(pl.col("n_neg") >= pl.col("n_pos")).then(pl.when(pl.col("n_neg") > 0).then(pl.lit("negative"))),
     ).list.drop_nulls()
-    return tagged.with_columns(polarity.alias("polarities")).drop("_cid")
+    return tagged.with_columns(polarity.alias("polarities")).drop("_cid", "_prev_themes")
 
 
-def extract_findings(sentences: pl.DataFrame, rules: Rules) -> pl.DataFrame:
+def _matches(text: pl.Expr, patterns: list[str]) -> pl.Expr:
+    """Whether any of the patterns matches: one regex pass for the whole class."""
+    return text.str.contains(_alternation(patterns)) if patterns else pl.lit(False)
+
+
+def _frames(rules: Rules, kind: str, polarity: str | None = None) -> list[str]:
+    f = rules.finding_frames.filter(pl.col("kind") == kind)
+    if polarity is not None:
+        f = f.filter(pl.col("polarity").fill_null("") == polarity)
+    return f["pattern"].to_list()
+
+
+def _voice_and_lists(s: pl.DataFrame, rules: Rules) -> pl.DataFrame:
+    """Adds ``voice`` (who asserts the sentence's findings) and ``list_polarity`` (the polarity a
+    list lead-in imposes on the sentence's themed clauses).
+
+    ``asserted_by`` says who speaks; a finding's voice also depends on what is said. An inspectorate
+    frame ("Ofsted noted that ...", "the report recognised ...") makes a sentence the inspectorate's
+    even in an officer's quote or reported speech, and a quote the letter or an inspector speaks is
+    the inspectorate's to the end of its run of sentences. Without such a frame, a sentence in which
+    the council speaks of itself ("we", "our", "the council is working to") is the council's.
+    A lead-in ending in a colon ("Key findings include:", "Areas for improvement:") gives the next
+    paragraph, its list, the lead-in's voice and, for praise or criticism lead-ins, its polarity.
+    """
+    text = pl.col("text")
+    iv_at = text.str.find(_alternation(_frames(rules, "inspector_voice")))
+    s = s.sort("article_key", "sentence_no").with_columns(
+        iv_at.is_not_null().alias("_iv"),
+        # The frame leads the sentence (after any opening quotation mark).
+        (iv_at <= 2).fill_null(False).alias("_iv_lead"),
+        _matches(text, _frames(rules, "inspector_speaker")).alias("_isp"),
+        _matches(text, _frames(rules, "council_voice")).alias("_cv"),
+        _matches(text, _frames(rules, "list_lead_in", "")).alias("_lead"),
+        _matches(text, _frames(rules, "list_lead_in", "positive")).alias("_lead_pos"),
+        _matches(text, _frames(rules, "list_lead_in", "negative")).alias("_lead_neg"),
+        _matches(text, _frames(rules, "list_continuation")).alias("_cont"),
+        _matches(text, _frames(rules, "visit_scope")).alias("_scope"),
+        text.str.contains(r":\s*$").alias("_colon"),
+    )
+    # A run: consecutive sentences of one paragraph with one speaker (a quote and its continuation).
+    # Sentences are in order, so runs and "the sentence before" are plain shifts, not windows.
+    new_article = pl.col("article_key") != pl.col("article_key").shift(1)
+    boundary = (new_article | (pl.col("block_no") != pl.col("block_no").shift(1)) | (pl.col("asserted_by") != pl.col("asserted_by").shift(1))).fill_null(True)
+    s = s.with_columns(boundary.cum_sum().alias("_run"), new_article.fill_null(True).alias("_new_article"))
+    s = s.with_columns(
+        (pl.when(pl.col("_isp")).then(pl.col("_run")).forward_fill() == pl.col("_run")).fill_null(False).alias("_speaker_run"),
+        pl.when(pl.col("_lead_neg") & ~pl.col("_lead_pos"))
+        .then(pl.lit("negative"))
+        .when(pl.col("_lead_pos") & ~pl.col("_lead_neg"))
+        .then(pl.lit("positive"))
+        .alias("_lead_polarity"),
+    )
+    s = s.with_columns(
+        # In a council officer's own quoted words a relay counts only when it leads the sentence
+        # ("Inspectors noted real improvements ..."), not in passing ("... recognised by Ofsted ...").
+        pl.when((pl.col("_iv") & ((pl.col("quoted_share") < 0.5) | pl.col("_iv_lead"))) | pl.col("_speaker_run"))
+        .then(pl.lit("inspectorate"))
+        .when(pl.col("_cv") & (pl.col("asserted_by") == "inspectorate"))
+        .then(pl.lit("council"))
+        .otherwise(pl.col("asserted_by"))
+        .alias("voice")
+    )
+    lists = (
+        s.filter(pl.col("_colon") & (pl.col("_lead") | pl.col("_lead_polarity").is_not_null()))
+        .select("article_key", (pl.col("block_no") + 1).alias("block_no"), pl.col("voice").alias("_list_voice"), pl.col("_lead_polarity").alias("_list_polarity"))
+        .unique(["article_key", "block_no"], keep="last", maintain_order=True)
+    )
+    s = s.join(lists, on=["article_key", "block_no"], how="left", maintain_order="left")
+    continued = pl.when(pl.col("_cont") & ~pl.col("_new_article")).then(pl.col("_lead_polarity").shift(1))
+    return s.with_columns(
+        pl.coalesce("_list_voice", "voice").alias("voice"),
+        pl.coalesce("_list_polarity", continued).alias("list_polarity"),
+        (pl.col("_scope") & ~pl.col("_iv") & pl.col("_list_voice").is_null()).alias("is_visit_scope"),
+    ).drop("_iv", "_iv_lead", "_new_article", "_isp", "_cv", "_lead", "_lead_pos", "_lead_neg", "_cont", "_scope", "_colon", "_run", "_speaker_run", "_list_voice", "_list_polarity")
+
+
+def _clause_lead_polarity(rules: Rules) -> pl.Expr:
+    """A clause that holds a praise or criticism lead-in ("areas for improvement, including ...")."""
+    pos = _matches(pl.col("clause"), _frames(rules, "list_lead_in", "positive"))
+    neg = _matches(pl.col("clause"), _frames(rules, "list_lead_in", "negative"))
+    return pl.when(neg & ~pos).then(pl.lit("negative")).when(pos & ~neg).then(pl.lit("positive"))
+
+
+def extract_findings(sentences: pl.DataFrame, rules: Rules, visits: pl.DataFrame | None = None) -> pl.DataFrame:
     """One row per (sentence, theme, polarity).
 
-    ``sentences`` must carry la_name, asserted_by and block_kind. ``is_previous_inspection`` marks
-    sentences that only recount the earlier inspection; ``is_inspection_finding`` is what analysts
-    (and the evaluation) count: the inspectorate's, about this visit, about a known authority.
+    ``sentences`` must carry la_name, asserted_by, block_no and block_kind. ``is_previous_inspection``
+    marks sentences that only recount the earlier inspection ("since the last inspection" measures
+    against it and does not count); ``asserted_by`` is the finding's voice (see _voice_and_lists);
+    ``is_inspection_finding`` is what analysts (and the evaluation) count: the inspectorate's, about
+    this visit, about a known authority, not a sentence that only says what the visit looked at,
+    and, when ``visits`` is given, about an authority the article reports a visit to.
     """
     past = rules.past_context.filter(pl.col("scope") == "sentence")["pattern"].to_list()
+    exempt = rules.past_context.filter(pl.col("scope") == "sentence_exempt")["pattern"].to_list()
+    past_text = pl.col("text").str.replace_all(_alternation(exempt), " ") if exempt else pl.col("text")
     s = sentences.filter(pl.col("block_kind").is_in(FINDING_BLOCKS)).with_columns(
-        pl.any_horizontal([pl.col("text").str.contains(p) for p in past]).alias("is_previous_inspection")
+        _matches(past_text, past).alias("is_previous_inspection")
     )
-    tagged = tag_clauses(split_clauses(s, rules), rules)
+    s = _voice_and_lists(s, rules)
+    tagged = tag_clauses(split_clauses(s, rules), rules).with_columns(
+        pl.coalesce(_clause_lead_polarity(rules), "list_polarity").alias("list_polarity")
+    )
+    tagged = tagged.with_columns(
+        pl.when(pl.col("list_polarity").is_not_null() & (pl.col("themes").list.len() > 0))
+        .then(pl.concat_list(pl.col("list_polarity")))
+        .otherwise(pl.col("polarities"))
+        .alias("polarities")
+    )
     rows = (
         tagged.explode("themes")
         .drop_nulls("themes")
@@ -146,14 +265,21 @@ def extract_findings(sentences: pl.DataFrame, rules: Rules) -> pl.DataFrame:
         .with_columns(
             pl.when(pl.col("polarity") == "positive").then(pl.col("pos_cue")).otherwise(pl.col("neg_cue")).alias("polarity_cue")
         )
+        .with_columns(
+            pl.when(pl.col("polarity_cue").is_null() & pl.col("list_polarity").is_not_null())
+            .then(pl.lit("(list)"))
+            .otherwise(pl.col("polarity_cue"))
+            .alias("polarity_cue")
+        )
     )
+    counted = (pl.col("voice") == "inspectorate") & ~pl.col("is_previous_inspection") & pl.col("la_name").is_not_null() & ~pl.col("is_visit_scope")
+    if visits is not None:
+        visited = visits.select("article_key", "la_name").unique().with_columns(pl.lit(True).alias("_visited"))
+        rows = rows.join(visited, on=["article_key", "la_name"], how="left", maintain_order="left")
+        counted = counted & pl.col("_visited").fill_null(False)
     return (
         rows.unique(["article_key", "sentence_no", "theme", "polarity"], keep="first", maintain_order=True)
-        .with_columns(
-            (
-                (pl.col("asserted_by") == "inspectorate") & ~pl.col("is_previous_inspection") & pl.col("la_name").is_not_null()
-            ).alias("is_inspection_finding")
-        )
+        .with_columns(counted.alias("is_inspection_finding"), pl.col("voice").alias("asserted_by"))
         .select(
             "article_key",
             "sentence_no",

@@ -172,7 +172,8 @@ def build_marts(ex: Extracted, files: pl.DataFrame, inspections: pl.DataFrame) -
     fct_finding = ex.findings.select(
         key_expr(pl.lit("finding"), "article_key", "sentence_no", "theme", "polarity").alias("finding_key"),
         "article_key",
-        la_key().alias("la_key"),
+        # A finding in a sentence about no known authority (a headline) keeps a null la_key.
+        pl.when(pl.col("la_name").is_not_null()).then(la_key()).alias("la_key"),
         "theme",
         "polarity",
         "asserted_by",

@@ -65,7 +65,7 @@ def extract_stage(cleaned: Cleaned, sentences: pl.DataFrame, rules: Rules) -> Ex
     quotes = find_quotes(cleaned.blocks, sentences, people, rules)
     sentences = sentence_assertions(sentences, quotes, people, rules)
     visits, visit_focus, visit_candidates = extract_visits(sentences, mentions, rules, cleaned.articles)
-    findings = extract_findings(sentences, rules)
+    findings = extract_findings(sentences, rules, visits)
     return Extracted(cleaned.articles, cleaned.blocks, sentences, mentions, people, quotes, visits, visit_focus, visit_candidates, findings)
 
 

@@ -48,6 +48,7 @@ class Rules:
     inspectorate_subjects: list[str]
     vocab: dict[str, pl.DataFrame]
     inspections: pl.DataFrame
+    finding_frames: pl.DataFrame
 
 
 def _csv(path: Path) -> pl.DataFrame:
@@ -187,4 +188,5 @@ def load_rules(seeds_dir: Path) -> Rules:
         inspectorate_subjects=_csv(rules_dir / "inspectorate_subjects.csv")["pattern"].to_list(),
         vocab=vocab,
         inspections=_csv(seeds_dir / "reference" / "ofsted_la_childrens_services_inspections.csv"),
+        finding_frames=_for_polars(_csv(rules_dir / "finding_frames.csv"), "pattern"),
     )
