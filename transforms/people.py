@@ -1,44 +1,152 @@
-"""Named people with their roles and authorities, and unnamed speakers such as 'a council spokesman'."""
+"""Named people with their roles and authorities.
+
+The frames that find a person ("Name, role, said", "role Name", "Cllr Name", "led by Name", ...) are
+rows of ``seeds/rules/person_patterns.csv`` written with placeholders ({NAME}, {ROLE}, {TITLE},
+{VERB}, ...); the cue words the placeholders stand for (role heads, titles, post-nominals, speech
+verbs, words that are never part of a name) are rule files too. This module only expands the
+placeholders and sorts what the frames find: which role, which authority, which speaker type.
+"""
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-
 import polars as pl
 
 from transforms.rules import Rules
+from transforms.textmatch import fold
 
+# One capitalised name token: "Smith", "O’Neill", "McGregor", "Stathers-Tracey".
 TOKEN = r"(?:Ma?c[A-Z][a-z]+|[A-Z][’']?[A-Z]?[a-z]+(?:-[A-Z][a-z]+)?)"
 NAME = rf"{TOKEN}(?: {TOKEN}){{1,2}}"
+INITIAL = r"[A-Z]\.?"
 # "the council's", "Croydon's": the owner is the authority, kept elsewhere. Ofsted's is kept: it says who.
-OWNER = r"^(?:the |a |an )?(?:(?!Ofsted)(?:[A-Z][\w-]*|council|county|authority|borough|trust)(?: (?:council|county|borough|city))?['’]s )"
-ROLE_END = r"(?= earlier| later| last| this| since| until| after| before| who| in [0-9]|[,.;:]|$)"
-UNNAMED = (
-    r"(?i)\b(?:a|an|the)\s+(?P<org>(?:[A-Z][\w’']*\s+){0,3}(?:council|trust|department|ofsted)\s+)?"
-    r"spokes(?:man|woman|person)(?:\s+for\s+(?P<for>the\s+council|the\s+trust|[A-Z][\w’' ]+?))?\s+(?:said|added|told|says)"
-)
+OWNER = r"^(?:the |a |an )?(?:(?!Ofsted)(?:[A-Z][\w-]*|council|county|authority|borough|trust|city|town)(?: (?:council|county|borough|city))?['’]s )"
 
 
-@lru_cache(maxsize=4)
-def _patterns(heads: tuple[str, ...], verbs: tuple[str, ...]) -> dict[str, re.Pattern[str]]:
-    head_alt = "|".join(sorted(heads, key=len, reverse=True))
-    verb_alt = "|".join(verbs)
+def _alt(words) -> str:
+    return "|".join(sorted({w for w in words if w}, key=len, reverse=True))
+
+
+def frame_parts(rules: Rules, python: bool = True) -> dict[str, str]:
+    """What each placeholder of person_patterns.csv stands for.
+
+    ``python=True``: the form this module runs with Python's ``re`` (name tokens refuse stopwords by
+    a look-ahead). ``python=False``: the same cues without look-arounds, in the dialect polars runs,
+    which the rule-example test uses.
+    """
+    stop = rules.name_stopword_table
+    never = _alt(stop.filter(pl.col("position") == "any")["word"].to_list())
+    never_first = _alt(stop["word"].to_list())
+    org = _alt(stop.filter(pl.col("kind") == "organisation")["word"].to_list())
+    if python:
+        first = rf"(?!(?:{never_first})\b){TOKEN}"
+        other = rf"(?!(?:{never})\b){TOKEN}"
+        # A name is never followed by an organisation word: "Eastfield Council" is a place.
+        name = rf"(?:{first}|{INITIAL}(?= {TOKEN}\b))(?: {other}){{1,2}}(?![\w’'-])(?! (?:{org})\b)"
+        name2 = name
+        token = rf"(?!(?:{never_first})\b){TOKEN}(?![\w’'-])"
+    else:
+        name = rf"{TOKEN}(?: {TOKEN}){{1,2}}"
+        name2 = name
+        token = TOKEN
+    titles = rules.person_titles
+    title_alt = _alt(titles.filter(pl.col("kind") != "postnominal")["title"].to_list())
+    post_alt = _alt(titles.filter(pl.col("kind") == "postnominal")["title"].to_list())
+    heads = rules.person_roles.filter(pl.col("is_head") == "yes")["role_head"].to_list()
+    head_alt = _alt(heads)
+    modifiers = _alt(rules.role_modifiers)
+    # Words before a role head that still belong to the role: an article, modifiers ("interim",
+    # "deputy"), capitalised words ("Trust", "LibDem") and possessives ("the city's").
+    pre = rf"(?:(?:[Tt]he|[Aa]n?|[Ii]ts|[Tt]heir) )?(?:(?:(?i:{modifiers})|[A-Z][\w’'-]*|[a-z]+['’]s) ){{0,3}}"
+    head = rf"(?i:{head_alt})s?\b"
+    # A role in apposition after one name is singular: "Ann Lee, inspectors said" is no role.
+    head_one = rf"(?i:{head_alt})\b"
+    verbs = _alt(rules.speech_verbs)
+    iverbs = _alt(rules.inverted_verbs)
     return {
-        "name_role_verb": re.compile(rf"(?P<name>{NAME}), (?P<role>[^“\"]{{3,160}}?), (?:{verb_alt}|[a-z]+ed)\b"),
-        "verb_name_role": re.compile(rf"\b(?:{verb_alt}) (?P<name>{NAME}), (?P<role>[^,.“\"]{{3,120}})"),
-        "name_as_role": re.compile(rf"(?P<name>{NAME}) as (?P<role>(?:the )?[^,.;“\"]{{3,120}}?){ROLE_END}"),
-        "name_who_is": re.compile(rf"(?P<name>{NAME}), who (?:is|was|has been) (?P<role>[^,.;“\"]{{3,120}}?){ROLE_END}"),
-        "role_name": re.compile(
-            rf"(?P<role>(?:(?:[Ff]ormer|[Ii]nterim|[Aa]cting|[Nn]ew) )?(?:[A-Z][\w’']*(?: [A-Z][\w’']*)? )?"
-            rf"(?i:{head_alt})(?: (?:of|for|at) [a-z’' ,]+?)?) (?P<name>{NAME})"
-        ),
-        "title_name": re.compile(rf"\b(?P<role>Cllr|Councillor|Coun) (?P<name>{NAME})"),
-        "head": re.compile(rf"(?i)\b(?:{head_alt})\b"),
+        "NAME": f"(?P<name>{name})",
+        "NAME2": f"(?P<name2>{name2})",
+        "SURNAME": f"(?P<name>{token})",
+        "TITLE": rf"(?P<title>{title_alt})\.?",
+        "TITLE_OPT": rf"(?:(?P<title>{title_alt})\.? )?",
+        "TITLE_ANY": rf"(?:(?:{title_alt})\.? )?",
+        "POSTNOM": rf"(?P<post>(?:,? (?:{post_alt})\b)*)",
+        "POSTNOM_REQ": rf"(?P<post>(?:,? (?:{post_alt})\b)+)",
+        # A role ahead of the name: as short as it can be (the tail stops at the first name).
+        "ROLE_BEFORE": rf"(?P<role>{pre}{head}(?: [\w’'&:-]+|, [A-Z][\w’'&-]*)*?)",
+        # A role after the name: as long as the clause; cut back where the role ends (see trim_role).
+        "ROLE_AFTER": rf"(?P<role>{pre}{head_one}[^.;“\x22()]*)",
+        "ACRONYM": r"(?: \([A-Z]{2,6}\))?",
+        "VERB": rf"(?:{verbs})\b",
+        "IVERB": rf"\b(?:{iverbs})\b",
+        "CLAUSE": r"(?P<role>[^,“\x22]{3,120})",
     }
 
 
+def expand_frame(frame: str, parts: dict[str, str]) -> str:
+    return re.sub(r"\{([A-Z_0-9]+)\}", lambda m: parts[m.group(1)], frame)
+
+
+_CACHE: dict[int, tuple[Rules, dict]] = {}
+
+
+def compiled(rules: Rules) -> dict:
+    """The frames and cue patterns built from one Rules object, once (Rules holds frames: no hash)."""
+    hit = _CACHE.get(id(rules))
+    if hit is not None and hit[0] is rules:
+        return hit[1]
+    out = _build(rules)
+    _CACHE[id(rules)] = (rules, out)
+    return out
+
+
+def _build(rules: Rules) -> dict:
+    parts = frame_parts(rules)
+    frames = [
+        (r["frame_name"], re.compile(expand_frame(r["frame"], parts)), r["role_from"])
+        for r in rules.person_patterns.iter_rows(named=True)
+    ]
+    heads = rules.person_roles.filter(pl.col("is_head") == "yes")["role_head"].to_list()
+    titles = {r["title"]: r for r in rules.person_titles.iter_rows(named=True)}
+    verbs = _alt(rules.speech_verbs)
+    name = parts["NAME"].replace("(?P<name>", "(?:")
+    return {
+        "frames": frames,
+        "head": re.compile(rf"(?i)\b(?:{_alt(heads)})s?\b"),
+        "titles": titles,
+        "title_lead": re.compile(rf"^(?:(?:{_alt(titles)})\.? )+"),
+        "title_only": re.compile(rf"(?i)^(?:{_alt(titles)})\.?$"),
+        # Where a role that follows a name ends: a relative clause, a verb, a new clause or name.
+        "role_stop": re.compile(
+            "|".join([
+                *rules.role_ends,
+                rf",? (?:{verbs})\b",
+                # the role cannot begin with a name, nor run into a title or a further name
+                rf"^(?={name} )| (?={parts['TITLE_ANY']} )|,? (?={name}(?:,|;|:| and|$))",
+            ])
+        ),
+        "parts": parts,
+        "speaker_types": [(re.compile(rf"(?i)\b(?:{r['role_head']})s?\b"), r["speaker_type"]) for r in rules.person_roles.iter_rows(named=True)],
+        "plural": re.compile(rf"(?i)\b({_alt(heads)})s\b"),
+        "labels": [(re.compile(rf"(?i)\b(?:{r['role_head']})\b"), r["label"]) for r in rules.person_roles.iter_rows(named=True) if r["label"]],
+    }
+
+
+def trim_role(role: str, stop: re.Pattern[str]) -> str:
+    m = stop.search(role)
+    role = role[: m.start()] if m else role
+    return re.sub(r"\s+", " ", role).strip(" ,:–-")
+
+
+def clean_role(role: str) -> str:
+    role = re.sub(r"\s+", " ", role).strip(" ,")
+    role = re.sub(OWNER, "", role).strip()
+    # "a new director", "the director": the article and 'new' say nothing about the role.
+    return re.sub(r"^(?:(?:[Tt]he|[Aa]n?|[Nn]ew|[Pp]ermanent) )+", "", role)
+
+
 def clean_name(name: str, stopwords: frozenset[str]) -> str | None:
+    """Leading stopwords off; None when what is left is not two name tokens."""
     tokens = name.split()
     while tokens and tokens[0] in stopwords:
         tokens.pop(0)
@@ -47,38 +155,72 @@ def clean_name(name: str, stopwords: frozenset[str]) -> str | None:
     return " ".join(tokens)
 
 
-def clean_role(role: str) -> str:
-    role = re.sub(r"\s+", " ", role).strip(" ,")
-    return re.sub(OWNER, "", role).strip()
+def _role_of(m: re.Match, role_from: str, c: dict) -> str | None:
+    groups = m.groupdict()
+    role = None
+    if role_from == "role" and groups.get("role"):
+        role = trim_role(groups["role"], c["role_stop"])
+        if not c["head"].search(role):
+            return "\x00"  # the frame needs a role and this is none: not a hit
+        role = c["plural"].sub(r"\1", clean_role(role))
+        if c["title_only"].match(role):
+            return "\x00"  # "Councillor Ann Lee": a title, read by the title frames
+        for pat, label in c["labels"]:
+            if pat.search(role) and not re.search(rf"\b{re.escape(label)}\b", role):
+                role = f"{label} ({role})"
+    elif role_from == "clause" and groups.get("role"):
+        # A relative clause between the name and the verb counts as a role only if it holds one.
+        clause = groups["role"].strip()
+        clause = clause if clause.startswith("who ") else trim_role(clause, c["role_stop"])
+        if c["head"].search(clause):
+            role = clean_role(re.sub(r"^who (?:is|was|has been|represents) ", "", clause))
+            for pat, label in c["labels"]:
+                if pat.search(role) and not re.search(rf"\b{re.escape(label)}\b", role):
+                    role = f"{label} ({role})"
+    title = groups.get("title")
+    if not role and title:
+        t = c["titles"].get(title.rstrip("."))
+        role = (t["role"] or None) if t else None
+    post = groups.get("post") or ""
+    if not role and re.search(r"\bMP\b", post):
+        role = "MP"
+    return role
 
 
-def _person_hits(text: str, pats: dict[str, re.Pattern[str]], stopwords: frozenset[str]) -> list[dict]:
+def _person_hits(text: str, c: dict, stopwords: frozenset[str]) -> list[dict]:
     hits: list[dict] = []
-    for kind, pat in pats.items():
-        if kind == "head":
-            continue
-        for m in pat.finditer(text):
-            name = clean_name(m.group("name"), stopwords)
-            role = m.group("role")
-            if name is None or (kind != "title_name" and not pats["head"].search(role)):
+    for rank, (kind, pat, role_from) in enumerate(c["frames"]):
+        pos = 0
+        while (m := pat.search(text, pos)) is not None:
+            # The next search starts where this hit's role was cut ("A, role, B, role"), not at its end.
+            pos = m.end()
+            role = _role_of(m, role_from, c)
+            if role == "\x00":
+                pos = m.start() + 1
                 continue
-            role_text = "councillor" if kind == "title_name" else clean_role(role)
-            hits.append(
-                {
-                    "name": name,
-                    "role": role_text,
-                    "pattern": kind,
-                    "name_start": m.start("name") + (len(m.group("name")) - len(name)),
-                    "role_start": m.start("role"),
-                    "role_end": m.end("role"),
-                }
-            )
+            groups = m.groupdict()
+            if role_from == "role" and groups.get("role") and m.start("role") > m.start("name"):
+                pos = max(m.start("role") + len(trim_role(groups["role"], c["role_stop"])), m.start() + 1)
+            for group in ("name", "name2"):
+                raw = groups.get(group)
+                if not raw:
+                    continue
+                is_surname = " " not in raw
+                name = raw if is_surname else clean_name(c["title_lead"].sub("", raw), stopwords)
+                if name is None:
+                    continue
+                start = m.start(group) + (len(raw) - len(name))
+                role_span = m.span("role") if groups.get("role") else (-1, -1)
+                hits.append({"name": name, "role": role, "pattern": kind, "rank": rank + (100 if role_from == "title" else 0),
+                             "is_surname": is_surname, "name_start": start, "name_end": start + len(name),
+                             "role_start": role_span[0], "role_end": role_span[1]})
     return hits
 
 
 HIT_DTYPE = pl.List(
     pl.Struct(
-        {"name": pl.String, "role": pl.String, "pattern": pl.String, "name_start": pl.Int64, "role_start": pl.Int64, "role_end": pl.Int64}
+        {"name": pl.String, "role": pl.String, "pattern": pl.String, "rank": pl.Int64, "is_surname": pl.Boolean, "name_start": pl.Int64,
+         "name_end": pl.Int64, "role_start": pl.Int64, "role_end": pl.Int64}
     )
 )
 
@@ -86,12 +228,21 @@ HIT_DTYPE = pl.List(
 def speaker_type_of(role: str | None, rules: Rules) -> str:
     if not role:
         return "other"
-    if re.search(r"(?i)\bofsted\b|\binspectorate\b", role):
-        return "inspectorate"
-    for r in rules.person_roles.iter_rows(named=True):
-        if re.search(rf"(?i)\b{r['role_head']}\b", role):
-            return r["speaker_type"]
+    for head, kind in compiled(rules)["speaker_types"]:
+        if head.search(role):
+            return kind
     return "other"
+
+
+def could_hold_person(rules: Rules) -> pl.Expr:
+    """A vectorised superset test: only sentences it passes go to the Python frames."""
+    heads = rules.person_roles.filter(pl.col("is_head") == "yes")["role_head"].to_list()
+    titles = rules.person_titles["title"].to_list()
+    cues = rules.person_patterns["cue"].drop_nulls().to_list()
+    anything = "|".join([*heads, *rules.speech_verbs, *cues])
+    return pl.col("text").str.contains(r"[A-Z][a-z’']+ [A-Z]") & (
+        pl.col("text").str.contains(f"(?i)(?:{anything})") | pl.col("text").str.contains(rf"\b(?:{'|'.join(titles)})\b")
+    )
 
 
 def find_people(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules) -> pl.DataFrame:
@@ -99,16 +250,15 @@ def find_people(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules) -
 
     ``sentences`` must carry ``la_name`` (see authorities.assign_subjects). A person's authority is
     one named inside their role ("leader of Bradford Council") unless that mention was set aside
-    ("former Leeds director"); otherwise the authority the sentence is about.
+    ("former Leeds director"); otherwise, for council people and people without a role, the
+    authority the sentence is about. A surname alone after a title ("Councillor Dixon, cabinet
+    member, said") adds its role to the person of that surname named in the same article.
     """
-    pats = _patterns(tuple(rules.person_roles["role_head"].to_list()), tuple(rules.speech_verbs))
+    c = compiled(rules)
     stop = rules.name_stopwords
-    # Every pattern but a councillor's title needs a role head in the sentence: the vectorised test
-    # leaves the Python patterns a fraction of the sentences. It matches a superset (no boundaries).
-    could_name = pl.col("text").str.contains("(?i)(?:" + "|".join(rules.person_roles["role_head"].to_list()) + "|Cllr|Coun)")
     hits = (
-        sentences.filter(pl.col("text").str.contains(r"[A-Z][a-z’']+ [A-Z]") & could_name)
-        .with_columns(pl.col("text").map_elements(lambda t: _person_hits(t, pats, stop), return_dtype=HIT_DTYPE).alias("h"))
+        sentences.filter(could_hold_person(rules))
+        .with_columns(pl.col("text").map_elements(lambda t: _person_hits(t, c, stop), return_dtype=HIT_DTYPE).alias("h"))
         .explode("h")
         .drop_nulls("h")
         .unnest("h")
@@ -121,37 +271,71 @@ def find_people(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules) -
         (pl.col("start") + pl.col("role_start")).alias("abs_role_start"),
         (pl.col("start") + pl.col("role_end")).alias("abs_role_end"),
         (pl.col("start") + pl.col("name_start")).alias("abs_name_start"),
+        (pl.col("start") + pl.col("name_end")).alias("abs_name_end"),
     )
-    m = mentions.select("article_key", pl.col("start").alias("m_start"), pl.col("la_name").alias("role_la"), "is_valid")
+    # Mentions of the same sentences only (joined on the sentence, never on the article alone).
+    m = mentions.select("article_key", "sentence_no", pl.col("start").alias("m_start"), pl.col("end").alias("m_end"),
+                        pl.col("la_name").alias("role_la"), "is_valid")
+    with_m = hits.select("article_key", "sentence_no", "abs_name_start", "abs_name_end", "abs_role_start", "abs_role_end").unique().join(
+        m, on=["article_key", "sentence_no"])
     in_role = (
-        hits.join(m, on="article_key")
-        .filter((pl.col("m_start") >= pl.col("abs_role_start")) & (pl.col("m_start") < pl.col("abs_role_end")))
-        .group_by("article_key", "abs_name_start")
-        .agg(
-            pl.col("role_la").filter(pl.col("is_valid")).first().alias("role_la"),
-        )
+        with_m.filter((pl.col("m_start") >= pl.col("abs_role_start")) & (pl.col("m_start") < pl.col("abs_role_end")))
+        .group_by("article_key", "abs_name_start", "abs_role_start")
+        .agg(pl.col("role_la").filter(pl.col("is_valid")).first())
     )
-    hits = hits.join(in_role, on=["article_key", "abs_name_start"], how="left").with_columns(
-        pl.coalesce("role_la", "la_name").alias("person_la")
+    # A "name" that is an authority's name ("Tameside Council") is no person.
+    on_place = (
+        with_m.filter((pl.col("m_start") < pl.col("abs_name_end")) & (pl.col("m_end") > pl.col("abs_name_start")) & pl.col("is_valid"))
+        .select("article_key", "abs_name_start").unique().with_columns(pl.lit(True).alias("_place"))
     )
-    # Several patterns may describe the same person: keep the fullest role, the first position.
+    hits = (
+        hits.join(in_role, on=["article_key", "abs_name_start", "abs_role_start"], how="left")
+        .join(on_place, on=["article_key", "abs_name_start"], how="left")
+        .filter(pl.col("_place").is_null())
+    )
+    full = hits.filter(~pl.col("is_surname"))
+    # A surname after a title refers back (or forward) to the full name with that last token.
+    surnames = full.select("article_key", "name", pl.col("name").str.split(" ").list.last().alias("surname")).unique(["article_key", "surname"], keep="first")
+    refs = (
+        hits.filter(pl.col("is_surname"))
+        .rename({"name": "surname"})
+        .join(surnames, on=["article_key", "surname"], how="inner")
+        .drop("surname")
+        .select(full.columns)
+    )
+    # Several frames may describe the same person: the role of the frame that reads roles best (a
+    # role written out before one a title implies), the fullest of those; the first position.
     people = (
-        hits.sort("article_key", "abs_name_start")
+        pl.concat([full, refs])
+        .with_columns((pl.col("rank") * 10_000 - pl.col("role").str.len_chars().cast(pl.Int64)).alias("role_order"))
+        .sort("article_key", "abs_name_start")
         .group_by("article_key", "name", maintain_order=True)
         .agg(
-            pl.col("role").sort_by(pl.col("role").str.len_chars(), descending=True).first(),
-            pl.col("person_la").drop_nulls().first(),
+            pl.col("role").sort_by("role_order", nulls_last=True).first(),
+            pl.col("role_la").sort_by("role_order", nulls_last=True).first(),
+            pl.col("la_name").drop_nulls().first().alias("sentence_la"),
             pl.col("abs_name_start").min().alias("start"),
             pl.col("sentence_no").min(),
         )
-        .with_columns((pl.col("start") + pl.col("name").str.len_chars()).alias("end"))
+        .with_columns(
+            (pl.col("start") + pl.col("name").str.len_chars()).alias("end"),
+            pl.col("role").map_elements(lambda r: speaker_type_of(r, rules), return_dtype=pl.String).fill_null("other").alias("speaker_type"),
+        )
+        # Council people and people with no role act for the authority the sentence is about; an
+        # inspector, a minister or an MP only for one their role names.
+        .with_columns(
+            pl.when((pl.col("speaker_type") == "council") | pl.col("role").is_null())
+            .then(pl.coalesce("role_la", "sentence_la"))
+            .otherwise(pl.col("role_la"))
+            .alias("la_name")
+        )
     )
     return people.select(
         "article_key",
         pl.col("name").alias("person_name"),
         "role",
-        pl.col("person_la").alias("la_name"),
-        pl.col("role").map_elements(lambda r: speaker_type_of(r, rules), return_dtype=pl.String).alias("speaker_type"),
+        "la_name",
+        "speaker_type",
         "start",
         "end",
         "sentence_no",

@@ -12,14 +12,14 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from transforms.people import NAME, TOKEN, clean_name
+from transforms.people import TOKEN, clean_name, compiled
 from transforms.rules import Rules
 from transforms.textmatch import fold
 
 QUOTE_SPAN = re.compile(r"“[^”]*(?:”|$)|\"[^\"]*(?:\"|$)")
 MIN_QUOTE_WORDS = 3
-SPOKES = r"(?:[Aa]n?|[Tt]he) (?:[\w’']+ ){0,3}?spokes(?:man|woman|person)(?: for (?:the )?[\w’']+(?: [\w’']+){0,3}?)?"
-INSPECTORATE_WORDS = r"(?i)^(?:it|they|inspectors?|ofsted|the inspectorate|the watchdog|the (?:\w+ )?(?:report|letter)|ofsted['’]s (?:report|letter))$"
+# A shorter fragment ("said she was “really pleased”") is a quote only with a speaker in its block.
+MIN_ATTRIBUTED_QUOTE_WORDS = 2
 
 
 @dataclass
@@ -30,37 +30,77 @@ class Speaker:
     la_name: str | None
 
 
-INVERTED_VERBS = ["said", "says", "added", "adds", "wrote", "told"]
+@dataclass(frozen=True)
+class SubjectCues:
+    """The rule-file cues that say who a speech verb's subject is (see seeds/rules)."""
+
+    spokes: re.Pattern[str]
+    inspectorate: tuple[re.Pattern[str], ...]
+    council: tuple[re.Pattern[str], ...]
+    connectives: re.Pattern[str]
+    title_lead: re.Pattern[str]
+    letter_to: re.Pattern[str] | None
 
 
-def _verb_hint(verbs: list[str]) -> str:
+_CUES: dict[int, tuple[Rules, SubjectCues]] = {}
+
+
+def subject_cues(rules: Rules) -> SubjectCues:
+    hit = _CUES.get(id(rules))
+    if hit is not None and hit[0] is rules:
+        return hit[1]
+    c = compiled(rules)
+    letter = [p for kind, p, _ in c["frames"] if kind == "letter_to"]
+    cues = SubjectCues(
+        spokes=re.compile(rf"(?i)\b(?:{'|'.join(rules.unnamed_speakers['noun'].to_list())})\b"),
+        inspectorate=tuple(re.compile(p) for p in rules.inspectorate_subjects),
+        council=tuple(re.compile(p) for p in rules.council_subjects),
+        connectives=re.compile(rf"^(?:(?:{'|'.join(rules.connectives)}),? )+"),
+        title_lead=c["title_lead"],
+        letter_to=letter[0] if letter else None,
+    )
+    _CUES[id(rules)] = (rules, cues)
+    return cues
+
+
+def _verb_hint(rules: Rules) -> str:
     """A pattern every attribution contains (a speech verb, boundaries left out): a cheap first test."""
-    return "(?:" + "|".join([*verbs, *INVERTED_VERBS]) + ")"
+    return "(?:" + "|".join(rules.speech_verbs) + ")"
 
 
-def _attribution_patterns(verbs: list[str]) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    verb_alt = "|".join(verbs)
-    subj = rf"{SPOKES}|{NAME}|{TOKEN}|[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ii]nspectors|the (?:inspectorate|watchdog|council|trust|(?:\w+ )?report|letter)"
+def _attribution_patterns(rules: Rules) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    parts = compiled(rules)["parts"]
+    verb_alt = "|".join(rules.speech_verbs)
+    nouns = "|".join(rules.unnamed_speakers["noun"].to_list())
+    spokes = rf"(?:[Aa]n?|[Tt]he) (?:[\w’']+ ){{0,3}}?(?:{nouns})(?: for (?:the )?[\w’']+(?: [\w’']+){{0,3}}?)?"
+    name = parts["NAME"].replace("(?P<name>", "(?:")
+    title = parts["TITLE"].replace("(?P<title>", "(?:")
+    subj = (
+        rf"{spokes}|{title} {TOKEN}|{name}|{TOKEN}|[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ii]nspectors"
+        rf"|the (?:inspectorate|watchdog|council|trust|authority|(?:[\w’']+ ){{0,2}}?report|(?:[\w’']+ ){{0,2}}?letter)"
+    )
     after = re.compile(rf"(?P<subj>{subj})(?:, [^\x01]{{0,160}}?,)? (?P<verb>{verb_alt})\b")
-    # Inverted attribution ("..., said the report") only with plain speech verbs: "described the
-    # report as ..." names what was described, not who spoke.
-    before = re.compile(rf"\b(?P<verb>{'|'.join(INVERTED_VERBS)}) (?P<subj>{NAME}|Ofsted|inspectors|the (?:inspectorate|report|letter))")
+    # Inverted attribution ("..., said the report") only with plain speech verbs (speech_verbs.csv
+    # 'inverted'): "described the report as ..." names what was described, not who spoke.
+    before = re.compile(
+        rf"\b(?P<verb>{'|'.join(rules.inverted_verbs)}) (?P<subj>(?:{title} )?{name}|Ofsted|inspectors|the (?:inspectorate|report|letter))"
+    )
     return after, before
 
 
-CONNECTIVES = r"^(?:(?:But|And|So|Yet|However|Meanwhile|Also|Then|Despite|Although|While|Instead|Now),? )+"
-
-
 def _resolve(subj: str, at: int, people: list[dict], sentence_la: str | None, last: tuple[int, Speaker] | None = None,
-             stopwords: frozenset[str] = frozenset()) -> Speaker:
-    s = re.sub(CONNECTIVES, "", subj.strip())
-    if re.search(r"(?i)spokes(man|woman|person)", s):
+             stopwords: frozenset[str] = frozenset(), cues: SubjectCues | None = None) -> Speaker:
+    assert cues is not None
+    s = cues.connectives.sub("", subj.strip())
+    if cues.spokes.search(s):
         kind = "inspectorate" if re.search(r"(?i)ofsted", s) else "council"
         return Speaker(None, "spokesperson", kind, sentence_la)
-    if re.match(INSPECTORATE_WORDS, s):
+    if any(p.match(s) for p in cues.inspectorate):
         return Speaker(None, "inspectorate", "inspectorate", None)
-    if s.lower() in ("the council", "the trust"):
+    if any(p.match(s) for p in cues.council):
         return Speaker(None, "council", "council", sentence_la)
+    # "Mayor Smith", "Cllr Smith", "Ms Smith": the title goes, the surname finds the person.
+    s = cues.title_lead.sub("", s)
     before = [p for p in people if p["start"] <= at]
     if s.lower() in ("he", "she"):
         # The nearer of the last person named and the last speaker quoted ("a spokesman said ... He added").
@@ -80,7 +120,8 @@ def _resolve(subj: str, at: int, people: list[dict], sentence_la: str | None, la
     return Speaker(s if " " in s else None, None, "other", sentence_la)
 
 
-def _article_quotes(blocks: list[dict], people: list[dict], sentence_la, patterns, stopwords: frozenset[str]) -> list[dict]:
+def _article_quotes(blocks: list[dict], people: list[dict], sentence_la, patterns, stopwords: frozenset[str],
+                    cues: SubjectCues) -> list[dict]:
     after_pat, before_pat, hint = patterns
     out: list[dict] = []
     previous_block_speaker: Speaker | None = None
@@ -99,15 +140,20 @@ def _article_quotes(blocks: list[dict], people: list[dict], sentence_la, pattern
         for pat in (after_pat, before_pat) if hint.search(frame_text) else ():
             for m in pat.finditer(frame_text):
                 attributions.append((m.start(), m.end(), m.group("subj")))
+        if attributions and cues.letter_to is not None:
+            # "a letter from Ofsted to Name, who ..., said": the addressee is not the speaker; the letter is.
+            to = [m.span("name") for m in cues.letter_to.finditer(frame_text)]
+            attributions = [(a0, a1, "the letter" if any(t0 <= a0 < t1 for t0, t1 in to) else subj) for a0, a1, subj in attributions]
         block_speaker: Speaker | None = None
         for s, e in spans:
             quote = text[s:e]
-            if len(re.findall(r"\w+", quote)) < MIN_QUOTE_WORDS:
+            n_words = len(re.findall(r"\w+", quote))
+            if n_words < MIN_QUOTE_WORDS and not (attributions and n_words >= MIN_ATTRIBUTED_QUOTE_WORDS):
                 continue
             la = sentence_la(base + s)
             if attributions:
                 a = min(attributions, key=lambda a: min(abs(a[0] - e), abs(s - a[1])))
-                speaker = _resolve(a[2], base + a[0], people, la, last, stopwords)
+                speaker = _resolve(a[2], base + a[0], people, la, last, stopwords, cues)
             elif s == 0 and previous_block_speaker is not None:
                 speaker = previous_block_speaker
             elif s == 0:
@@ -148,7 +194,8 @@ def _by_article(frame: pl.DataFrame) -> dict[str, list[dict]]:
 
 def find_quotes(blocks: pl.DataFrame, sentences: pl.DataFrame, people: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     """fct_quote rows: article_key, start, end, quote_text, speaker_name, speaker_role, speaker_type, la_name."""
-    patterns = (*_attribution_patterns(rules.speech_verbs), re.compile(_verb_hint(rules.speech_verbs)))
+    patterns = (*_attribution_patterns(rules), re.compile(_verb_hint(rules)))
+    cues = subject_cues(rules)
     rows: list[dict] = []
     quoted_articles = blocks.filter(pl.col("text").str.contains("[“\"]"))["article_key"].unique().implode()
     people_by = _by_article(people.filter(pl.col("article_key").is_in(quoted_articles)).sort("article_key", "start"))
@@ -163,7 +210,7 @@ def find_quotes(blocks: pl.DataFrame, sentences: pl.DataFrame, people: pl.DataFr
                     return la
             return None
 
-        for q in _article_quotes(article_blocks, people_by.get(article_key, []), sentence_la, patterns, rules.name_stopwords):
+        for q in _article_quotes(article_blocks, people_by.get(article_key, []), sentence_la, patterns, rules.name_stopwords, cues):
             rows.append({"article_key": article_key, **q})
     schema = {"article_key": pl.String, "start": pl.Int64, "end": pl.Int64, "quote_text": pl.String, "speaker_name": pl.String,
               "speaker_role": pl.String, "speaker_type": pl.String, "la_name": pl.String}
@@ -177,7 +224,8 @@ def sentence_assertions(sentences: pl.DataFrame, quotes: pl.DataFrame, people: p
     spokesperson and a speech verb ("Colbert said that...") is that speaker's; the rest is the
     article reporting the inspectorate.
     """
-    after_pat, _ = _attribution_patterns(rules.speech_verbs)
+    after_pat, _ = _attribution_patterns(rules)
+    cues = subject_cues(rules)
     q = quotes.select("article_key", pl.col("start").alias("q_start"), pl.col("end").alias("q_end"), "speaker_type")
     overlap = (
         sentences.select("article_key", "sentence_no", "start", "end")
@@ -201,11 +249,11 @@ def sentence_assertions(sentences: pl.DataFrame, quotes: pl.DataFrame, people: p
             m = after_pat.match(m2.group("rest")) if m2 else None
         if not m:
             return None
-        return _resolve(m.group("subj"), start, people_by.get(article_key, []), la, stopwords=rules.name_stopwords).speaker_type
+        return _resolve(m.group("subj"), start, people_by.get(article_key, []), la, stopwords=rules.name_stopwords, cues=cues).speaker_type
 
     s = sentences.join(overlap, on=["article_key", "sentence_no"], how="left")
     # Only a sentence holding a speech verb can report speech: Python looks at those alone.
-    has_verb = s.select(pl.col("text").str.contains(_verb_hint(rules.speech_verbs))).to_series()
+    has_verb = s.select(pl.col("text").str.contains(_verb_hint(rules))).to_series()
     reported = [
         reported_speaker(a, st, t, la) if verb else None
         for (a, st, t, la), verb in zip(s.select("article_key", "start", "text", "la_name").iter_rows(), has_verb)
