@@ -13,7 +13,7 @@ import re
 import polars as pl
 
 from transforms.rules import Rules
-from transforms.textmatch import fold
+from transforms.textmatch import ascii_word_boundaries
 
 # One capitalised name token: "Smith", "O’Neill", "McGregor", "Stathers-Tracey".
 TOKEN = r"(?:Ma?c[A-Z][a-z]+|[A-Z][’']?[A-Z]?[a-z]+(?:-[A-Z][a-z]+)?)"
@@ -27,30 +27,46 @@ def _alt(words) -> str:
     return "|".join(sorted({w for w in words if w}, key=len, reverse=True))
 
 
-def frame_parts(rules: Rules, python: bool = True) -> dict[str, str]:
-    """What each placeholder of person_patterns.csv stands for.
+def _either_case(word: str) -> str:
+    """'Councillor' -> '[Cc]ouncillor': a title still reads as one once masking lowered it."""
+    return f"[{word[0].upper()}{word[0].lower()}]{re.escape(word[1:])}" if word[:1].isalpha() else re.escape(word)
 
-    ``python=True``: the form this module runs with Python's ``re`` (name tokens refuse stopwords by
-    a look-ahead). ``python=False``: the same cues without look-arounds, in the dialect polars runs,
-    which the rule-example test uses.
+
+def masked_words(rules: Rules) -> tuple[list[str], list[str]]:
+    """Stopwords that are never any token of a name, each with its first letter lowered.
+
+    Masking them in the text (same length, so every offset holds) lets a name be simply capitalised
+    tokens: the frames need no look-ahead, run in either regex engine, and stay fast. A word a
+    surname may be ("Young") is not masked: it is refused only as a given name (clean_name).
     """
-    stop = rules.name_stopword_table
-    never = _alt(stop.filter(pl.col("position") == "any")["word"].to_list())
-    never_first = _alt(stop["word"].to_list())
-    org = _alt(stop.filter(pl.col("kind") == "organisation")["word"].to_list())
-    if python:
-        first = rf"(?!(?:{never_first})\b){TOKEN}"
-        other = rf"(?!(?:{never})\b){TOKEN}"
-        # A name is never followed by an organisation word: "Eastfield Council" is a place.
-        name = rf"(?:{first}|{INITIAL}(?= {TOKEN}\b))(?: {other}){{1,2}}(?![\w’'-])(?! (?:{org})\b)"
-        name2 = name
-        token = rf"(?!(?:{never_first})\b){TOKEN}(?![\w’'-])"
-    else:
-        name = rf"{TOKEN}(?: {TOKEN}){{1,2}}"
-        name2 = name
-        token = TOKEN
+    stop = rules.name_stopword_table.filter((pl.col("position") == "any") & pl.col("word").str.contains(r"^[A-Z][a-z’']+$"))
+    words = stop["word"].to_list()
+    starts = [" ", "(", "“", "‘", '"']
+    ends = [" ", ",", ".", ";", ":", "’", "'", ")", '"', "”"]
+    pats = [f"{a}{w}{e}" for w in words for a in starts for e in ends]
+    reps = [f"{a}{w[0].lower()}{w[1:]}{e}" for w in words for a in starts for e in ends]
+    return pats, reps
+
+
+def mask_expr(text: pl.Expr, rules: Rules) -> pl.Expr:
+    """The text with masked_words lowered (padded with spaces so words at either end are found)."""
+    pats, reps = masked_words(rules)
+    padded = pl.lit(" ") + text + pl.lit(" ")
+    return padded.str.replace_many(pats, reps).str.slice(1, text.str.len_chars())
+
+
+def frame_parts(rules: Rules) -> dict[str, str]:
+    """What each placeholder of person_patterns.csv stands for, over masked text (see mask_expr).
+
+    Written in the dialect both engines share (no look-arounds): this module runs the frames with
+    Python's ``re`` on the sentences a vectorised test lets through, and the rule-example test runs
+    the same expansion in polars.
+    """
+    name = rf"(?:{TOKEN}|{INITIAL})(?: {TOKEN}){{1,2}}"
+    name2 = name
+    token = TOKEN
     titles = rules.person_titles
-    title_alt = _alt(titles.filter(pl.col("kind") != "postnominal")["title"].to_list())
+    title_alt = "|".join(_either_case(t) for t in sorted(titles.filter(pl.col("kind") != "postnominal")["title"].to_list(), key=len, reverse=True))
     post_alt = _alt(titles.filter(pl.col("kind") == "postnominal")["title"].to_list())
     heads = rules.person_roles.filter(pl.col("is_head") == "yes")["role_head"].to_list()
     head_alt = _alt(heads)
@@ -106,15 +122,19 @@ def _build(rules: Rules) -> dict:
         (r["frame_name"], re.compile(expand_frame(r["frame"], parts)), r["role_from"])
         for r in rules.person_patterns.iter_rows(named=True)
     ]
+    # The same frames for polars: a sentence goes through a frame in Python only where polars says it matches.
+    polars_frames = [ascii_word_boundaries(expand_frame(r["frame"], parts)) for r in rules.person_patterns.iter_rows(named=True)]
     heads = rules.person_roles.filter(pl.col("is_head") == "yes")["role_head"].to_list()
     titles = {r["title"]: r for r in rules.person_titles.iter_rows(named=True)}
     verbs = _alt(rules.speech_verbs)
     name = parts["NAME"].replace("(?P<name>", "(?:")
     return {
         "frames": frames,
+        "polars_frames": polars_frames,
         "head": re.compile(rf"(?i)\b(?:{_alt(heads)})s?\b"),
         "titles": titles,
         "title_lead": re.compile(rf"^(?:(?:{_alt(titles)})\.? )+"),
+        "org_after": re.compile(rf" (?:{_alt(rules.name_stopword_table.filter(pl.col('kind') == 'organisation')['word'].to_list())})\b"),
         "title_only": re.compile(rf"(?i)^(?:{_alt(titles)})\.?$"),
         # Where a role that follows a name ends: a relative clause, a verb, a new clause or name.
         "role_stop": re.compile(
@@ -155,31 +175,40 @@ def clean_name(name: str, stopwords: frozenset[str]) -> str | None:
     return " ".join(tokens)
 
 
-def _role_of(m: re.Match, role_from: str, c: dict) -> str | None:
+def role_cut(role: str, stop: re.Pattern[str]) -> int:
+    """Where a role read to the end of its clause really ends (see role_ends.csv)."""
+    m = stop.search(role)
+    return m.start() if m else len(role)
+
+
+def _trimmed_role(text: str, masked: str, span: tuple[int, int], c: dict) -> str:
+    """The role's original text, cut where the masked role ends."""
+    cut = role_cut(masked[span[0]:span[1]], c["role_stop"])
+    return re.sub(r"\s+", " ", text[span[0]:span[0] + cut]).strip(" ,:–-")
+
+
+def _role_of(m: re.Match, text: str, role_from: str, c: dict) -> str | None:
     groups = m.groupdict()
     role = None
     if role_from == "role" and groups.get("role"):
-        role = trim_role(groups["role"], c["role_stop"])
+        role = _trimmed_role(text, m.string, m.span("role"), c)
         if not c["head"].search(role):
             return "\x00"  # the frame needs a role and this is none: not a hit
         role = c["plural"].sub(r"\1", clean_role(role))
         if c["title_only"].match(role):
             return "\x00"  # "Councillor Ann Lee": a title, read by the title frames
-        for pat, label in c["labels"]:
-            if pat.search(role) and not re.search(rf"\b{re.escape(label)}\b", role):
-                role = f"{label} ({role})"
+        role = _labelled(role, c)
     elif role_from == "clause" and groups.get("role"):
         # A relative clause between the name and the verb counts as a role only if it holds one.
-        clause = groups["role"].strip()
-        clause = clause if clause.startswith("who ") else trim_role(clause, c["role_stop"])
+        start, end = m.span("role")
+        clause = text[start:end].strip()
+        if not clause.startswith("who "):
+            clause = _trimmed_role(text, m.string, m.span("role"), c)
         if c["head"].search(clause):
-            role = clean_role(re.sub(r"^who (?:is|was|has been|represents) ", "", clause))
-            for pat, label in c["labels"]:
-                if pat.search(role) and not re.search(rf"\b{re.escape(label)}\b", role):
-                    role = f"{label} ({role})"
+            role = _labelled(clean_role(re.sub(r"^who (?:is|was|has been|represents) ", "", clause)), c)
     title = groups.get("title")
     if not role and title:
-        t = c["titles"].get(title.rstrip("."))
+        t = c["titles"].get(title.rstrip(".")) or c["titles"].get(title[:1].upper() + title[1:].rstrip("."))
         role = (t["role"] or None) if t else None
     post = groups.get("post") or ""
     if not role and re.search(r"\bMP\b", post):
@@ -187,29 +216,44 @@ def _role_of(m: re.Match, role_from: str, c: dict) -> str | None:
     return role
 
 
-def _person_hits(text: str, c: dict, stopwords: frozenset[str]) -> list[dict]:
+def _labelled(role: str, c: dict) -> str:
+    for pat, label in c["labels"]:
+        if pat.search(role) and not re.search(rf"\b{re.escape(label)}\b", role):
+            return f"{label} ({role})"
+    return role
+
+
+def _person_hits(text: str, masked: str, c: dict, stopwords: frozenset[str], ranks: list[int] | None = None) -> list[dict]:
+    """The frames (``ranks``: those polars found in this sentence) over one sentence: frames match
+    the masked text, names and roles come from the text."""
     hits: list[dict] = []
-    for rank, (kind, pat, role_from) in enumerate(c["frames"]):
+    for rank in range(len(c["frames"])) if ranks is None else ranks:
+        kind, pat, role_from = c["frames"][rank]
         pos = 0
-        while (m := pat.search(text, pos)) is not None:
-            # The next search starts where this hit's role was cut ("A, role, B, role"), not at its end.
+        while (m := pat.search(masked, pos)) is not None:
             pos = m.end()
-            role = _role_of(m, role_from, c)
+            role = _role_of(m, text, role_from, c)
             if role == "\x00":
                 pos = m.start() + 1
                 continue
             groups = m.groupdict()
             if role_from == "role" and groups.get("role") and m.start("role") > m.start("name"):
-                pos = max(m.start("role") + len(trim_role(groups["role"], c["role_stop"])), m.start() + 1)
+                # The next search starts where this role was cut ("A, role, B, role"), not at the match's end.
+                cut = role_cut(groups["role"], c["role_stop"])
+                pos = max(m.start("role") + cut, m.start() + 1)
             for group in ("name", "name2"):
-                raw = groups.get(group)
-                if not raw:
+                if not groups.get(group):
+                    continue
+                g0, g1 = m.span(group)
+                raw = text[g0:g1]
+                # "Eastfield Council", "Ann Lee Trust": a name followed by an organisation word is a place.
+                if c["org_after"].match(text, g1):
                     continue
                 is_surname = " " not in raw
                 name = raw if is_surname else clean_name(c["title_lead"].sub("", raw), stopwords)
-                if name is None:
+                if name is None or (is_surname and name in stopwords):
                     continue
-                start = m.start(group) + (len(raw) - len(name))
+                start = g0 + (len(raw) - len(name))
                 role_span = m.span("role") if groups.get("role") else (-1, -1)
                 hits.append({"name": name, "role": role, "pattern": kind, "rank": rank + (100 if role_from == "title" else 0),
                              "is_surname": is_surname, "name_start": start, "name_end": start + len(name),
@@ -234,15 +278,19 @@ def speaker_type_of(role: str | None, rules: Rules) -> str:
     return "other"
 
 
-def could_hold_person(rules: Rules) -> pl.Expr:
-    """A vectorised superset test: only sentences it passes go to the Python frames."""
+def could_hold_person(rules: Rules, masked: pl.Expr) -> pl.Expr:
+    """A vectorised superset test over masked text: only sentences it passes go to the Python frames.
+
+    A name (two capitalised tokens, or an initial and one) or a title before a capitalised token,
+    and some cue a frame needs: a role head, a speech verb or a frame's own cue.
+    """
     heads = rules.person_roles.filter(pl.col("is_head") == "yes")["role_head"].to_list()
-    titles = rules.person_titles["title"].to_list()
+    titles = "|".join(_either_case(t) for t in rules.person_titles.filter(pl.col("kind") != "postnominal")["title"].to_list())
     cues = rules.person_patterns["cue"].drop_nulls().to_list()
-    anything = "|".join([*heads, *rules.speech_verbs, *cues])
-    return pl.col("text").str.contains(r"[A-Z][a-z’']+ [A-Z]") & (
-        pl.col("text").str.contains(f"(?i)(?:{anything})") | pl.col("text").str.contains(rf"\b(?:{'|'.join(titles)})\b")
-    )
+    anything = ascii_word_boundaries("|".join([*heads, *rules.speech_verbs, *cues]))
+    return (
+        masked.str.contains(r"[A-Z][a-z’'.]* [A-Z][’']?[A-Z]?[a-z]") | masked.str.contains(ascii_word_boundaries(rf"\b(?:{titles})\.? [A-Z]"))
+    ) & masked.str.contains(f"(?i)(?:{anything})")
 
 
 def find_people(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules) -> pl.DataFrame:
@@ -256,9 +304,21 @@ def find_people(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules) -
     """
     c = compiled(rules)
     stop = rules.name_stopwords
+    masked = pl.col("masked")
+    frames_found = pl.concat_list(
+        [pl.when(masked.str.contains(f)).then(pl.lit(i)) for i, f in enumerate(c["polars_frames"])]
+    ).list.drop_nulls()
     hits = (
-        sentences.filter(could_hold_person(rules))
-        .with_columns(pl.col("text").map_elements(lambda t: _person_hits(t, c, stop), return_dtype=HIT_DTYPE).alias("h"))
+        sentences.with_columns(mask_expr(pl.col("text"), rules).alias("masked"))
+        .filter(could_hold_person(rules, masked))
+        .with_columns(frames_found.alias("ranks"))
+        .filter(pl.col("ranks").list.len() > 0)
+        .with_columns(
+            pl.struct("text", "masked", "ranks")
+            .map_elements(lambda r: _person_hits(r["text"], r["masked"], c, stop, r["ranks"]), return_dtype=HIT_DTYPE)
+            .alias("h")
+        )
+        .drop("masked", "ranks")
         .explode("h")
         .drop_nulls("h")
         .unnest("h")

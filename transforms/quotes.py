@@ -14,7 +14,7 @@ import polars as pl
 
 from transforms.people import TOKEN, clean_name, compiled
 from transforms.rules import Rules
-from transforms.textmatch import fold
+from transforms.textmatch import ascii_word_boundaries, fold
 
 QUOTE_SPAN = re.compile(r"“[^”]*(?:”|$)|\"[^\"]*(?:\"|$)")
 MIN_QUOTE_WORDS = 3
@@ -39,7 +39,9 @@ class SubjectCues:
     council: tuple[re.Pattern[str], ...]
     connectives: re.Pattern[str]
     title_lead: re.Pattern[str]
+    inspectorate_owner: re.Pattern[str]
     letter_to: re.Pattern[str] | None
+    letter_hint: re.Pattern[str]
 
 
 _CUES: dict[int, tuple[Rules, SubjectCues]] = {}
@@ -57,7 +59,12 @@ def subject_cues(rules: Rules) -> SubjectCues:
         council=tuple(re.compile(p) for p in rules.council_subjects),
         connectives=re.compile(rf"^(?:(?:{'|'.join(rules.connectives)}),? )+"),
         title_lead=c["title_lead"],
+        # "an Ofsted spokesperson": the words person_roles.csv reads as the inspectorate, not a role.
+        inspectorate_owner=re.compile(
+            rf"(?i)\b(?:{'|'.join(rules.person_roles.filter((pl.col('speaker_type') == 'inspectorate') & (pl.col('is_head') == 'no'))['role_head'].to_list())})\b"
+        ),
         letter_to=letter[0] if letter else None,
+        letter_hint=re.compile(rules.person_patterns.filter(pl.col("frame_name") == "letter_to")["cue"].fill_null("$^").first() or "$^"),
     )
     _CUES[id(rules)] = (rules, cues)
     return cues
@@ -73,17 +80,18 @@ def _attribution_patterns(rules: Rules) -> tuple[re.Pattern[str], re.Pattern[str
     verb_alt = "|".join(rules.speech_verbs)
     nouns = "|".join(rules.unnamed_speakers["noun"].to_list())
     spokes = rf"(?:[Aa]n?|[Tt]he) (?:[\w’']+ ){{0,3}}?(?:{nouns})(?: for (?:the )?[\w’']+(?: [\w’']+){{0,3}}?)?"
-    name = parts["NAME"].replace("(?P<name>", "(?:")
-    title = parts["TITLE"].replace("(?P<title>", "(?:")
+    # A title is a capitalised token too: "Mayor Smith said" is a two-token subject, and _resolve
+    # takes the title off before it looks for the person.
+    name = rf"{TOKEN}(?: {TOKEN}){{1,2}}"
     subj = (
-        rf"{spokes}|{title} {TOKEN}|{name}|{TOKEN}|[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ii]nspectors"
+        rf"{spokes}|{name}|{TOKEN}|[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ii]nspectors"
         rf"|the (?:inspectorate|watchdog|council|trust|authority|(?:[\w’']+ ){{0,2}}?report|(?:[\w’']+ ){{0,2}}?letter)"
     )
-    after = re.compile(rf"(?P<subj>{subj})(?:, [^\x01]{{0,160}}?,)? (?P<verb>{verb_alt})\b")
+    after = re.compile(rf"(?P<subj>{subj})(?:,(?: [^\x01]{{0,160}}?,)?)? (?P<verb>{verb_alt})\b")
     # Inverted attribution ("..., said the report") only with plain speech verbs (speech_verbs.csv
     # 'inverted'): "described the report as ..." names what was described, not who spoke.
     before = re.compile(
-        rf"\b(?P<verb>{'|'.join(rules.inverted_verbs)}) (?P<subj>(?:{title} )?{name}|Ofsted|inspectors|the (?:inspectorate|report|letter))"
+        rf"\b(?P<verb>{'|'.join(rules.inverted_verbs)}) (?P<subj>{name}|Ofsted|inspectors|the (?:inspectorate|report|letter))"
     )
     return after, before
 
@@ -93,7 +101,7 @@ def _resolve(subj: str, at: int, people: list[dict], sentence_la: str | None, la
     assert cues is not None
     s = cues.connectives.sub("", subj.strip())
     if cues.spokes.search(s):
-        kind = "inspectorate" if re.search(r"(?i)ofsted", s) else "council"
+        kind = "inspectorate" if cues.inspectorate_owner.search(s) else "council"
         return Speaker(None, "spokesperson", kind, sentence_la)
     if any(p.match(s) for p in cues.inspectorate):
         return Speaker(None, "inspectorate", "inspectorate", None)
@@ -122,7 +130,6 @@ def _resolve(subj: str, at: int, people: list[dict], sentence_la: str | None, la
 
 def _article_quotes(blocks: list[dict], people: list[dict], sentence_la, patterns, stopwords: frozenset[str],
                     cues: SubjectCues) -> list[dict]:
-    after_pat, before_pat, hint = patterns
     out: list[dict] = []
     previous_block_speaker: Speaker | None = None
     last: tuple[int, Speaker] | None = None
@@ -132,15 +139,8 @@ def _article_quotes(blocks: list[dict], people: list[dict], sentence_la, pattern
         if not spans:
             previous_block_speaker = None
             continue
-        frame = list(text)
-        for s, e in spans:
-            frame[s:e] = "\x01" * (e - s)
-        frame_text = "".join(frame)
-        attributions = []
-        for pat in (after_pat, before_pat) if hint.search(frame_text) else ():
-            for m in pat.finditer(frame_text):
-                attributions.append((m.start(), m.end(), m.group("subj")))
-        if attributions and cues.letter_to is not None:
+        frame_text, attributions = b["frame_text"], b["attributions"]
+        if attributions and cues.letter_to is not None and cues.letter_hint.search(frame_text):
             # "a letter from Ofsted to Name, who ..., said": the addressee is not the speaker; the letter is.
             to = [m.span("name") for m in cues.letter_to.finditer(frame_text)]
             attributions = [(a0, a1, "the letter" if any(t0 <= a0 < t1 for t0, t1 in to) else subj) for a0, a1, subj in attributions]
@@ -184,6 +184,30 @@ def _article_quotes(blocks: list[dict], people: list[dict], sentence_la, pattern
     return out
 
 
+def _frame_text(text: str) -> str:
+    """The block with every quotation blanked out (same length): attributions are looked for around quotes."""
+    frame = list(text)
+    for m in QUOTE_SPAN.finditer(text):
+        s, e = m.span()
+        frame[s:e] = "\x01" * (e - s)
+    return "".join(frame)
+
+
+def _block_attributions(texts: list[str], patterns: tuple[re.Pattern[str], ...], hint: re.Pattern[str]) -> tuple[list[str], list[list[tuple[int, int, str]]]]:
+    """Each block's frame text and its attributions (start, end, subject), in blocks holding a speech verb.
+
+    (Run in polars instead, the attribution pattern's bounded lazy clause makes Rust's engine give
+    up its DFA: it took three times as long as Python's.)"""
+    frames = [_frame_text(t) for t in texts]
+    out: list[list[tuple[int, int, str]]] = [[] for _ in frames]
+    for i, frame in enumerate(frames):
+        if not hint.search(frame):
+            continue
+        for pat in patterns:
+            out[i].extend((m.start(), m.end(), m.group("subj")) for m in pat.finditer(frame))
+    return frames, out
+
+
 def _by_article(frame: pl.DataFrame) -> dict[str, list[dict]]:
     """Rows as dicts grouped by article, in the frame's order: one pass, no frame per article."""
     out: dict[str, list[dict]] = {}
@@ -201,7 +225,11 @@ def find_quotes(blocks: pl.DataFrame, sentences: pl.DataFrame, people: pl.DataFr
     people_by = _by_article(people.filter(pl.col("article_key").is_in(quoted_articles)).sort("article_key", "start"))
     sent_by = _by_article(sentences.filter(pl.col("article_key").is_in(quoted_articles)).select("article_key", "start", "end", "la_name").sort("article_key", "start"))
     quoted_blocks = blocks.filter(pl.col("article_key").is_in(quoted_articles)).sort("article_key", "block_no")
-    for article_key, article_blocks in _by_article(quoted_blocks).items():
+    frames, found = _block_attributions(quoted_blocks["text"].to_list(), patterns[:2], patterns[2])
+    by_article: dict[str, list[dict]] = {}
+    for i, (article_key, text, start) in enumerate(quoted_blocks.select("article_key", "text", "start").iter_rows()):
+        by_article.setdefault(article_key, []).append({"text": text, "start": start, "frame_text": frames[i], "attributions": found[i]})
+    for article_key, article_blocks in by_article.items():
         sents = [(s["start"], s["end"], s["la_name"]) for s in sent_by.get(article_key, [])]
 
         def sentence_la(pos: int, sents=sents):
