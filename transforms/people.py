@@ -194,9 +194,10 @@ def _role_of(m: re.Match, text: str, role_from: str, c: dict) -> str | None:
         role = _trimmed_role(text, m.string, m.span("role"), c)
         if not c["head"].search(role):
             return "\x00"  # the frame needs a role and this is none: not a hit
-        role = c["plural"].sub(r"\1", clean_role(role))
+        role = clean_role(role)
         if c["title_only"].match(role):
             return "\x00"  # "Councillor Ann Lee": a title, read by the title frames
+        role = c["plural"].sub(r"\1", role)
         role = _labelled(role, c)
     elif role_from == "clause" and groups.get("role"):
         # A relative clause between the name and the verb counts as a role only if it holds one.

@@ -87,7 +87,7 @@ def _attribution_patterns(rules: Rules) -> tuple[re.Pattern[str], re.Pattern[str
         rf"{spokes}|{name}|{TOKEN}|[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ii]nspectors"
         rf"|the (?:inspectorate|watchdog|council|trust|authority|(?:[\w’']+ ){{0,2}}?report|(?:[\w’']+ ){{0,2}}?letter)"
     )
-    after = re.compile(rf"(?P<subj>{subj})(?:,(?: [^\x01]{{0,160}}?,)?)? (?P<verb>{verb_alt})\b")
+    after = re.compile(rf"(?P<subj>{subj})(?:,(?P<clause> [^\x01]{{0,160}}?,)?)? (?P<verb>{verb_alt})\b")
     # Inverted attribution ("..., said the report") only with plain speech verbs (speech_verbs.csv
     # 'inverted'): "described the report as ..." names what was described, not who spoke.
     before = re.compile(
@@ -143,7 +143,8 @@ def _article_quotes(blocks: list[dict], people: list[dict], sentence_la, pattern
         if attributions and cues.letter_to is not None and cues.letter_hint.search(frame_text):
             # "a letter from Ofsted to Name, who ..., said": the addressee is not the speaker; the letter is.
             to = [m.span("name") for m in cues.letter_to.finditer(frame_text)]
-            attributions = [(a0, a1, "the letter" if any(t0 <= a0 < t1 for t0, t1 in to) else subj) for a0, a1, subj in attributions]
+            attributions = [(a0, a1, "the letter" if any(t0 <= a0 < t1 for t0, t1 in to) else subj, clause)
+                            for a0, a1, subj, clause in attributions]
         block_speaker: Speaker | None = None
         for s, e in spans:
             quote = text[s:e]
@@ -153,7 +154,10 @@ def _article_quotes(blocks: list[dict], people: list[dict], sentence_la, pattern
             la = sentence_la(base + s)
             if attributions:
                 a = min(attributions, key=lambda a: min(abs(a[0] - e), abs(s - a[1])))
-                speaker = _resolve(a[2], base + a[0], people, la, last, stopwords, cues)
+                # "the council, Coun Ann Lee, said": a person named in apposition is the speaker.
+                named = cues.title_lead.sub("", a[3])
+                subj = named if named and any(fold(p["person_name"]) == fold(named) for p in people) else a[2]
+                speaker = _resolve(subj, base + a[0], people, la, last, stopwords, cues)
             elif s == 0 and previous_block_speaker is not None:
                 speaker = previous_block_speaker
             elif s == 0:
@@ -193,18 +197,18 @@ def _frame_text(text: str) -> str:
     return "".join(frame)
 
 
-def _block_attributions(texts: list[str], patterns: tuple[re.Pattern[str], ...], hint: re.Pattern[str]) -> tuple[list[str], list[list[tuple[int, int, str]]]]:
+def _block_attributions(texts: list[str], patterns: tuple[re.Pattern[str], ...], hint: re.Pattern[str]) -> tuple[list[str], list[list[tuple[int, int, str, str]]]]:
     """Each block's frame text and its attributions (start, end, subject), in blocks holding a speech verb.
 
     (Run in polars instead, the attribution pattern's bounded lazy clause makes Rust's engine give
     up its DFA: it took three times as long as Python's.)"""
     frames = [_frame_text(t) for t in texts]
-    out: list[list[tuple[int, int, str]]] = [[] for _ in frames]
+    out: list[list[tuple[int, int, str, str]]] = [[] for _ in frames]
     for i, frame in enumerate(frames):
         if not hint.search(frame):
             continue
         for pat in patterns:
-            out[i].extend((m.start(), m.end(), m.group("subj")) for m in pat.finditer(frame))
+            out[i].extend((m.start(), m.end(), m.group("subj"), (m.groupdict().get("clause") or "").strip(" ,")) for m in pat.finditer(frame))
     return frames, out
 
 
