@@ -13,14 +13,14 @@ from dataclasses import dataclass
 import polars as pl
 
 from transforms.lookups import NearestSpan, SpanLookup, before as people_before, last_named, overlapping_sentences
-from transforms.people import NAME, TOKEN, clean_name
+from transforms.people import TOKEN, clean_name, compiled
 from transforms.rules import Rules
 from transforms.textmatch import fold
 
 QUOTE_SPAN = re.compile(r"“[^”]*(?:”|$)|\"[^\"]*(?:\"|$)")
 MIN_QUOTE_WORDS = 3
-SPOKES = r"(?:[Aa]n?|[Tt]he) (?:[\w’']+ ){0,3}?spokes(?:man|woman|person)(?: for (?:the )?[\w’']+(?: [\w’']+){0,3}?)?"
-INSPECTORATE_WORDS = r"(?i)^(?:it|they|inspectors?|ofsted|the inspectorate|the watchdog|the (?:\w+ )?(?:report|letter)|ofsted['’]s (?:report|letter))$"
+# A shorter fragment ("said she was “really pleased”") is a quote only with a speaker in its block.
+MIN_ATTRIBUTED_QUOTE_WORDS = 2
 
 
 @dataclass
@@ -31,37 +31,84 @@ class Speaker:
     la_name: str | None
 
 
-INVERTED_VERBS = ["said", "says", "added", "adds", "wrote", "told"]
+@dataclass(frozen=True)
+class SubjectCues:
+    """The rule-file cues that say who a speech verb's subject is (see seeds/rules)."""
+
+    spokes: re.Pattern[str]
+    inspectorate: tuple[re.Pattern[str], ...]
+    council: tuple[re.Pattern[str], ...]
+    connectives: re.Pattern[str]
+    title_lead: re.Pattern[str]
+    inspectorate_owner: re.Pattern[str]
+    letter_to: re.Pattern[str] | None
+    letter_hint: re.Pattern[str]
 
 
-def _verb_hint(verbs: list[str]) -> str:
+_CUES: dict[int, tuple[Rules, SubjectCues]] = {}
+
+
+def subject_cues(rules: Rules) -> SubjectCues:
+    hit = _CUES.get(id(rules))
+    if hit is not None and hit[0] is rules:
+        return hit[1]
+    c = compiled(rules)
+    letter = [p for kind, p, _ in c["frames"] if kind == "letter_to"]
+    cues = SubjectCues(
+        spokes=re.compile(rf"(?i)\b(?:{'|'.join(rules.unnamed_speakers['noun'].to_list())})\b"),
+        inspectorate=tuple(re.compile(p) for p in rules.inspectorate_subjects),
+        council=tuple(re.compile(p) for p in rules.council_subjects),
+        connectives=re.compile(rf"^(?:(?:{'|'.join(rules.connectives)}),? )+"),
+        title_lead=c["title_lead"],
+        # "an Ofsted spokesperson": the words person_roles.csv reads as the inspectorate, not a role.
+        inspectorate_owner=re.compile(
+            rf"(?i)\b(?:{'|'.join(rules.person_roles.filter((pl.col('speaker_type') == 'inspectorate') & (pl.col('is_head') == 'no'))['role_head'].to_list())})\b"
+        ),
+        letter_to=letter[0] if letter else None,
+        letter_hint=re.compile(rules.person_patterns.filter(pl.col("frame_name") == "letter_to")["cue"].fill_null("$^").first() or "$^"),
+    )
+    _CUES[id(rules)] = (rules, cues)
+    return cues
+
+
+def _verb_hint(rules: Rules) -> str:
     """A pattern every attribution contains (a speech verb, boundaries left out): a cheap first test."""
-    return "(?:" + "|".join([*verbs, *INVERTED_VERBS]) + ")"
+    return "(?:" + "|".join(rules.speech_verbs) + ")"
 
 
-def _attribution_patterns(verbs: list[str]) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    verb_alt = "|".join(verbs)
-    subj = rf"{SPOKES}|{NAME}|{TOKEN}|[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ii]nspectors|the (?:inspectorate|watchdog|council|trust|(?:\w+ )?report|letter)"
-    after = re.compile(rf"(?P<subj>{subj})(?:, [^\x01]{{0,160}}?,)? (?P<verb>{verb_alt})\b")
-    # Inverted attribution ("..., said the report") only with plain speech verbs: "described the
-    # report as ..." names what was described, not who spoke.
-    before = re.compile(rf"\b(?P<verb>{'|'.join(INVERTED_VERBS)}) (?P<subj>{NAME}|Ofsted|inspectors|the (?:inspectorate|report|letter))")
+def _attribution_patterns(rules: Rules) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    verb_alt = "|".join(rules.speech_verbs)
+    nouns = "|".join(rules.unnamed_speakers["noun"].to_list())
+    spokes = rf"(?:[Aa]n?|[Tt]he) (?:[\w’']+ ){{0,3}}?(?:{nouns})(?: for (?:the )?[\w’']+(?: [\w’']+){{0,3}}?)?"
+    # A title is a capitalised token too: "Mayor Smith said" is a two-token subject, and _resolve
+    # takes the title off before it looks for the person.
+    name = rf"{TOKEN}(?: {TOKEN}){{1,2}}"
+    subj = (
+        rf"{spokes}|{name}|{TOKEN}|[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ii]nspectors"
+        rf"|the (?:inspectorate|watchdog|council|trust|authority|(?:[\w’']+ ){{0,2}}?report|(?:[\w’']+ ){{0,2}}?letter)"
+    )
+    after = re.compile(rf"(?P<subj>{subj})(?:,(?P<clause> [^\x01]{{0,160}}?,)?)? (?P<verb>{verb_alt})\b")
+    # Inverted attribution ("..., said the report") only with plain speech verbs (speech_verbs.csv
+    # 'inverted'): "described the report as ..." names what was described, not who spoke.
+    before = re.compile(
+        rf"\b(?P<verb>{'|'.join(rules.inverted_verbs)}) (?P<subj>{name}|Ofsted|inspectors|the (?:inspectorate|report|letter))"
+    )
     return after, before
 
 
-CONNECTIVES = r"^(?:(?:But|And|So|Yet|However|Meanwhile|Also|Then|Despite|Although|While|Instead|Now),? )+"
-
-
 def _resolve(subj: str, at: int, people: list[dict], sentence_la: str | None, last: tuple[int, Speaker] | None = None,
-             stopwords: frozenset[str] = frozenset()) -> Speaker:
-    s = re.sub(CONNECTIVES, "", subj.strip())
-    if re.search(r"(?i)spokes(man|woman|person)", s):
-        kind = "inspectorate" if re.search(r"(?i)ofsted", s) else "council"
+             stopwords: frozenset[str] = frozenset(), cues: SubjectCues | None = None) -> Speaker:
+    assert cues is not None
+    s = cues.connectives.sub("", subj.strip())
+    if cues.spokes.search(s):
+        kind = "inspectorate" if cues.inspectorate_owner.search(s) else "council"
         return Speaker(None, "spokesperson", kind, sentence_la)
-    if re.match(INSPECTORATE_WORDS, s):
+    if any(p.match(s) for p in cues.inspectorate):
         return Speaker(None, "inspectorate", "inspectorate", None)
-    if s.lower() in ("the council", "the trust"):
+    if any(p.match(s) for p in cues.council):
         return Speaker(None, "council", "council", sentence_la)
+    # "Mayor Smith", "Cllr Smith", "Ms Smith": the title goes, the surname finds the person.
+    s = cues.title_lead.sub("", s)
     before = people_before(people, at)
     if s.lower() in ("he", "she"):
         # The nearer of the last person named and the last speaker quoted ("a spokesman said ... He added").
@@ -80,8 +127,8 @@ def _resolve(subj: str, at: int, people: list[dict], sentence_la: str | None, la
     return Speaker(s if " " in s else None, None, "other", sentence_la)
 
 
-def _article_quotes(blocks: list[dict], people: list[dict], sentence_la, patterns, stopwords: frozenset[str]) -> list[dict]:
-    after_pat, before_pat, hint = patterns
+def _article_quotes(blocks: list[dict], people: list[dict], sentence_la, patterns, stopwords: frozenset[str],
+                    cues: SubjectCues) -> list[dict]:
     out: list[dict] = []
     previous_block_speaker: Speaker | None = None
     last: tuple[int, Speaker] | None = None
@@ -91,24 +138,26 @@ def _article_quotes(blocks: list[dict], people: list[dict], sentence_la, pattern
         if not spans:
             previous_block_speaker = None
             continue
-        frame = list(text)
-        for s, e in spans:
-            frame[s:e] = "\x01" * (e - s)
-        frame_text = "".join(frame)
-        attributions = []
-        for pat in (after_pat, before_pat) if hint.search(frame_text) else ():
-            for m in pat.finditer(frame_text):
-                attributions.append((m.start(), m.end(), m.group("subj")))
+        frame_text, attributions = b["frame_text"], b["attributions"]
+        if attributions and cues.letter_to is not None and cues.letter_hint.search(frame_text):
+            # "a letter from Ofsted to Name, who ..., said": the addressee is not the speaker; the letter is.
+            to = [m.span("name") for m in cues.letter_to.finditer(frame_text)]
+            attributions = [(a0, a1, "the letter" if any(t0 <= a0 < t1 for t0, t1 in to) else subj, clause)
+                            for a0, a1, subj, clause in attributions]
         block_speaker: Speaker | None = None
         nearest = NearestSpan(attributions) if attributions else None
         for s, e in spans:
             quote = text[s:e]
-            if len(re.findall(r"\w+", quote)) < MIN_QUOTE_WORDS:
+            n_words = len(re.findall(r"\w+", quote))
+            if n_words < MIN_QUOTE_WORDS and not (attributions and n_words >= MIN_ATTRIBUTED_QUOTE_WORDS):
                 continue
             la = sentence_la(base + s)
             if attributions:
                 a = nearest(s, e)
-                speaker = _resolve(a[2], base + a[0], people, la, last, stopwords)
+                # "the council, Coun Ann Lee, said": a person named in apposition is the speaker.
+                named = cues.title_lead.sub("", a[3])
+                subj = named if named and any(fold(p["person_name"]) == fold(named) for p in people) else a[2]
+                speaker = _resolve(subj, base + a[0], people, la, last, stopwords, cues)
             elif s == 0 and previous_block_speaker is not None:
                 speaker = previous_block_speaker
             elif s == 0:
@@ -139,6 +188,31 @@ def _article_quotes(blocks: list[dict], people: list[dict], sentence_la, pattern
     return out
 
 
+def _frame_text(text: str) -> str:
+    """The block with every quotation blanked out (same length): attributions are looked for around quotes."""
+    frame = list(text)
+    for m in QUOTE_SPAN.finditer(text):
+        s, e = m.span()
+        frame[s:e] = "\x01" * (e - s)
+    return "".join(frame)
+
+
+def _block_attributions(texts: list[str], patterns: tuple[re.Pattern[str], ...], hint: re.Pattern[str]) -> tuple[list[str], list[list[tuple[int, int, str, str]]]]:
+    """Each block's frame text and its attributions (start, end, subject), in blocks holding a speech verb.
+
+    (Run in polars instead, the attribution pattern's bounded lazy clause makes Rust's engine give
+    up its DFA: it took three times as long as Python's.)"""
+    # Blocks without a quotation need neither (the walk skips them).
+    frames = [_frame_text(t) if ("“" in t or '"' in t) else "" for t in texts]
+    out: list[list[tuple[int, int, str, str]]] = [[] for _ in frames]
+    for i, frame in enumerate(frames):
+        if not frame or not hint.search(frame):
+            continue
+        for pat in patterns:
+            out[i].extend((m.start(), m.end(), m.group("subj"), (m.groupdict().get("clause") or "").strip(" ,")) for m in pat.finditer(frame))
+    return frames, out
+
+
 def _by_article(frame: pl.DataFrame) -> dict[str, list[dict]]:
     """Rows as dicts grouped by article, in the frame's order: one pass, no frame per article."""
     out: dict[str, list[dict]] = {}
@@ -149,16 +223,21 @@ def _by_article(frame: pl.DataFrame) -> dict[str, list[dict]]:
 
 def find_quotes(blocks: pl.DataFrame, sentences: pl.DataFrame, people: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     """fct_quote rows: article_key, start, end, quote_text, speaker_name, speaker_role, speaker_type, la_name."""
-    patterns = (*_attribution_patterns(rules.speech_verbs), re.compile(_verb_hint(rules.speech_verbs)))
+    patterns = (*_attribution_patterns(rules), re.compile(_verb_hint(rules)))
+    cues = subject_cues(rules)
     rows: list[dict] = []
     quoted_articles = blocks.filter(pl.col("text").str.contains("[“\"]"))["article_key"].unique().implode()
     people_by = _by_article(people.filter(pl.col("article_key").is_in(quoted_articles)).sort("article_key", "start"))
     sent_by = _by_article(sentences.filter(pl.col("article_key").is_in(quoted_articles)).select("article_key", "start", "end", "la_name").sort("article_key", "start"))
     quoted_blocks = blocks.filter(pl.col("article_key").is_in(quoted_articles)).sort("article_key", "block_no")
-    for article_key, article_blocks in _by_article(quoted_blocks).items():
+    frames, found = _block_attributions(quoted_blocks["text"].to_list(), patterns[:2], patterns[2])
+    by_article: dict[str, list[dict]] = {}
+    for i, (article_key, text, start) in enumerate(quoted_blocks.select("article_key", "text", "start").iter_rows()):
+        by_article.setdefault(article_key, []).append({"text": text, "start": start, "frame_text": frames[i], "attributions": found[i]})
+    for article_key, article_blocks in by_article.items():
         sentence_la = SpanLookup([(s["start"], s["end"], s["la_name"]) for s in sent_by.get(article_key, [])])
 
-        for q in _article_quotes(article_blocks, people_by.get(article_key, []), sentence_la, patterns, rules.name_stopwords):
+        for q in _article_quotes(article_blocks, people_by.get(article_key, []), sentence_la, patterns, rules.name_stopwords, cues):
             rows.append({"article_key": article_key, **q})
     schema = {"article_key": pl.String, "start": pl.Int64, "end": pl.Int64, "quote_text": pl.String, "speaker_name": pl.String,
               "speaker_role": pl.String, "speaker_type": pl.String, "la_name": pl.String}
@@ -172,7 +251,8 @@ def sentence_assertions(sentences: pl.DataFrame, quotes: pl.DataFrame, people: p
     spokesperson and a speech verb ("Colbert said that...") is that speaker's; the rest is the
     article reporting the inspectorate.
     """
-    after_pat, _ = _attribution_patterns(rules.speech_verbs)
+    after_pat, _ = _attribution_patterns(rules)
+    cues = subject_cues(rules)
     q = quotes.select("article_key", pl.col("start").alias("q_start"), pl.col("end").alias("q_end"), "speaker_type")
     overlap = (
         overlapping_sentences(sentences, q)
@@ -191,15 +271,15 @@ def sentence_assertions(sentences: pl.DataFrame, quotes: pl.DataFrame, people: p
     def reported_speaker(article_key: str, start: int, text: str, la: str | None) -> str | None:
         m = after_pat.match(text)
         if not m or m.start() != 0:
-            m2 = re.match(rf"^(?:[A-Z]\w+,? ){{0,2}}?(?P<rest>.*)$", text)
+            m2 = re.match(r"^(?:[A-Z]\w+,? ){0,2}?(?P<rest>.*)$", text)
             m = after_pat.match(m2.group("rest")) if m2 else None
         if not m:
             return None
-        return _resolve(m.group("subj"), start, people_by.get(article_key, []), la, stopwords=rules.name_stopwords).speaker_type
+        return _resolve(m.group("subj"), start, people_by.get(article_key, []), la, stopwords=rules.name_stopwords, cues=cues).speaker_type
 
     s = sentences.join(overlap, on=["article_key", "sentence_no"], how="left")
     # Only a sentence holding a speech verb can report speech: Python looks at those alone.
-    has_verb = s.select(pl.col("text").str.contains(_verb_hint(rules.speech_verbs))).to_series()
+    has_verb = s.select(pl.col("text").str.contains(_verb_hint(rules))).to_series()
     reported = [
         reported_speaker(a, st, t, la) if verb else None
         for (a, st, t, la), verb in zip(s.select("article_key", "start", "text", "la_name").iter_rows(), has_verb)

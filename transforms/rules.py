@@ -46,6 +46,16 @@ class Rules:
     negators: list[str]
     neutralisers: list[str]
     inspectorate_subjects: list[str]
+    # People and quotes (see transforms/people.py and quotes.py).
+    name_stopword_table: pl.DataFrame
+    connectives: list[str]
+    inverted_verbs: list[str]
+    person_titles: pl.DataFrame
+    person_patterns: pl.DataFrame
+    role_modifiers: list[str]
+    role_ends: list[str]
+    unnamed_speakers: pl.DataFrame
+    council_subjects: list[str]
     vocab: dict[str, pl.DataFrame]
     inspections: pl.DataFrame
     finding_frames: pl.DataFrame
@@ -154,6 +164,8 @@ def load_rules(seeds_dir: Path) -> Rules:
     ordinal_words = {r["word"]: int(r["ordinal"]) for r in number_words.filter(pl.col("kind") == "ordinal").iter_rows(named=True)}
     count_words = {r["word"]: int(r["ordinal"]) for r in number_words.filter(pl.col("kind") == "count").iter_rows(named=True)}
     vocab = {p.stem: _csv(p) for p in sorted(vocab_dir.glob("*.csv"))}
+    stopwords = _csv(rules_dir / "name_stopwords.csv")
+    verbs = _csv(rules_dir / "speech_verbs.csv")
     return Rules(
         boilerplate=_for_polars(_csv(rules_dir / "boilerplate.csv"), "pattern"),
         metadata_patterns=_for_polars(_csv(rules_dir / "metadata_patterns.csv"), "pattern"),
@@ -163,9 +175,9 @@ def load_rules(seeds_dir: Path) -> Rules:
         aliases=aliases,
         ambiguous_names=_csv(rules_dir / "ambiguous_names.csv"),
         mention_exclusions=_csv(rules_dir / "mention_exclusions.csv"),
-        name_stopwords=frozenset(_csv(rules_dir / "name_stopwords.csv")["word"].to_list()),
+        name_stopwords=frozenset(stopwords["word"].to_list()),
         person_roles=_csv(rules_dir / "person_roles.csv"),
-        speech_verbs=_csv(rules_dir / "speech_verbs.csv")["verb"].to_list(),
+        speech_verbs=verbs["verb"].to_list(),
         ordinal_words=ordinal_words,
         count_words=count_words,
         ordinal_patterns=_for_polars(_csv(rules_dir / "ordinal_patterns.csv"), "pattern", "unless"),
@@ -186,6 +198,15 @@ def load_rules(seeds_dir: Path) -> Rules:
         negators=_polars_patterns(_csv(rules_dir / "polarity_modifiers.csv").filter(pl.col("kind") == "negator")["pattern"].to_list()),
         neutralisers=_polars_patterns(_csv(rules_dir / "polarity_modifiers.csv").filter(pl.col("kind") == "neutraliser")["pattern"].to_list()),
         inspectorate_subjects=_csv(rules_dir / "inspectorate_subjects.csv")["pattern"].to_list(),
+        name_stopword_table=stopwords.select("word", "kind", "position"),
+        connectives=stopwords.filter(pl.col("kind") == "connective")["word"].to_list(),
+        inverted_verbs=verbs.filter(pl.col("inverted") == "yes")["verb"].to_list(),
+        person_titles=_csv(rules_dir / "person_titles.csv"),
+        person_patterns=_csv(rules_dir / "person_patterns.csv"),
+        role_modifiers=_csv(rules_dir / "role_modifiers.csv")["word"].to_list(),
+        role_ends=_csv(rules_dir / "role_ends.csv")["pattern"].to_list(),
+        unnamed_speakers=_csv(rules_dir / "unnamed_speakers.csv"),
+        council_subjects=_csv(rules_dir / "council_subjects.csv")["pattern"].to_list(),
         vocab=vocab,
         inspections=_csv(seeds_dir / "reference" / "ofsted_la_childrens_services_inspections.csv"),
         finding_frames=_for_polars(_csv(rules_dir / "finding_frames.csv"), "pattern"),
