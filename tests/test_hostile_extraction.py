@@ -17,9 +17,14 @@ from transforms.pipeline import run_all
 PARAGRAPH = "“We are improving quickly,” said Dana Whitfield, director of children's services at Sutton."
 
 
+def _paragraphs(n: int, first: int = 0) -> list[str]:
+    # Numbered so that cleaning, which drops a line repeated word for word (page furniture), keeps them all.
+    return [PARAGRAPH.replace("quickly", f"quickly in area {i}") for i in range(first, first + n)]
+
+
 def _article(n: int) -> str:
     # Half the paragraphs in one block (one line each), half as blocks of their own.
-    return "Council says it is improving\n\n" + "\n".join([PARAGRAPH] * n) + "\n\n" + "\n\n".join([PARAGRAPH] * n) + "\n"
+    return "Council says it is improving\n\n" + "\n".join(_paragraphs(n)) + "\n\n" + "\n\n".join(_paragraphs(n, n)) + "\n"
 
 
 @contextmanager
