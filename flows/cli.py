@@ -110,12 +110,16 @@ def main(argv: list[str] | None = None) -> int:
     ing.add_argument("--batch-size", type=positive_int, default=settings.BATCH_SIZE, help="articles per batch: memory follows this, not the corpus")
     ing.add_argument("--report", type=Path, default=settings.DEFAULT_REPORT_DIR, help="folder for the data-quality report (default: report/)")
     add_runner_arguments(ing)
+    ing.add_argument("--lock-wait", type=float, default=settings.LOCK_WAIT_SECONDS,
+                     help="seconds to wait for another run (or a read-write connection) to finish before giving up (default: 600)")
     ing.add_argument("--no-quality", action="store_true", help="skip the quality flow after the ingest")
     ing.add_argument("--json", action="store_true", help="print the summary as JSON")
 
     qa = sub.add_parser("quality", help="run the data-quality checks and write the HTML report")
     qa.add_argument("--db", type=Path, default=settings.DEFAULT_DB_PATH, help="warehouse file (default: warehouse/ofsted.duckdb)")
     qa.add_argument("--report", type=Path, default=settings.DEFAULT_REPORT_DIR, help="folder for the report (default: report/)")
+    qa.add_argument("--lock-wait", type=float, default=settings.LOCK_WAIT_SECONDS,
+                    help="seconds to wait for another run (or a read-write connection) to finish before giving up (default: 600)")
     qa.add_argument("--max-row-drop", type=float, default=settings.MAX_ROW_DROP, help="fail a table that lost more than this share of its rows")
 
     ev = sub.add_parser("eval", help="ingest into a temporary warehouse and score against gold files")
@@ -209,12 +213,13 @@ def run_command(args, parser) -> int:
             from flows.ingest import ingest_flow
 
             result = {"ingest": ingest_flow(input_dir=args.input, db_path=args.db, max_file_bytes=args.max_file_bytes, batch_size=args.batch_size,
-                                            **runner_parameters(args))}
+                                            lock_wait_seconds=args.lock_wait, **runner_parameters(args))}
         else:
             from flows.pipeline import ingest_and_quality_flow
 
             result = ingest_and_quality_flow(input_dir=args.input, db_path=args.db, report_dir=args.report,
-                                             max_file_bytes=args.max_file_bytes, batch_size=args.batch_size, **runner_parameters(args))
+                                             max_file_bytes=args.max_file_bytes, batch_size=args.batch_size,
+                                             lock_wait_seconds=args.lock_wait, **runner_parameters(args))
         if args.json:
             print(json.dumps(result, indent=2, default=str))
         else:
@@ -225,7 +230,8 @@ def run_command(args, parser) -> int:
     if args.command == "quality":
         from flows.quality import quality_flow
 
-        print_quality_summary(quality_flow(db_path=args.db, report_dir=args.report, max_row_drop=args.max_row_drop))
+        print_quality_summary(quality_flow(db_path=args.db, report_dir=args.report, max_row_drop=args.max_row_drop,
+                                           lock_wait_seconds=args.lock_wait))
         return 0
     if args.command == "server":
         return run_server(args.port)

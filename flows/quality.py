@@ -84,6 +84,9 @@ def quality_flow(
             session.discard(db_path)
             # The traceback's frames hold the run's (closed) DuckDB connections; free them now.
             traceback.clear_frames(err.__traceback__)
+            explained = session.explain_copy_error(db_path, err)
+            if explained is not err:
+                raise explained from err
             raise
     return result
 

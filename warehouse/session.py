@@ -233,12 +233,26 @@ def settle_published(db_path: Path, wait_seconds: float = 0.0, notify: Callable[
         return
 
 
-def _damaged_message(db_path: Path, err: Exception) -> str:
+def _damaged_message(db_path: Path, err: Exception | str) -> str:
     if "WAL" in str(err):
         return (f"{wal_path(db_path)} does not belong to {db_path} ({err}): it was left by a process that wrote to an "
                 f"earlier file. Nothing was done. Move it aside (mv {wal_path(db_path)} {wal_path(db_path)}.orphan) to open the warehouse.")
     return (f"the warehouse {db_path} cannot be read: {err}. It may be truncated or damaged; nothing was changed. "
             "Restore it from a backup, or move it aside and run the ingest again to rebuild it from the input folder.")
+
+
+DAMAGE_SIGNS = ("could not read enough bytes", "corrupt", "checksum", "not a valid duckdb", "database file")
+
+
+def explain_copy_error(db_path: Path, err: BaseException) -> BaseException:
+    """A DuckDB error met while working on the copy names the user's warehouse, not ``<db>.next``:
+    a damaged copy means a damaged warehouse. Other errors (a full disk) are returned as they are."""
+    import duckdb
+
+    if isinstance(err, duckdb.Error) and any(sign in str(err).lower() for sign in DAMAGE_SIGNS):
+        text = str(err).replace(str(working_path(db_path)), str(db_path))
+        return WarehouseDamaged(_damaged_message(db_path, text))
+    return err
 
 
 def begin(db_path: Path, wait_seconds: float = 0.0, notify: Callable[[str], None] | None = None) -> Path:
