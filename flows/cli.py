@@ -157,7 +157,13 @@ def main(argv: list[str] | None = None) -> int:
               "nothing was published and the warehouse is as it was"), file=sys.stderr)
         return 128 + signal.SIGTERM
     except Exception as err:  # noqa: BLE001 - every failure ends in a message that says what was published
-        return report_failure(args, err)
+        code = report_failure(args, err)
+        if code == 3:
+            # Prefect's API is gone: at exit its client would spend ~7 s per undelivered event retrying it.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+        return code
 
 
 class Terminated(BaseException):
