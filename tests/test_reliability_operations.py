@@ -24,7 +24,7 @@ from flows.ingest import ingest_flow
 from flows.quality import quality_flow
 from tests.conftest import PROJECT, SEED_ARTICLES
 from tests.test_operations import VENV_BIN, _free_port, _wait_for, api_url, checksums
-from warehouse import loader, schema_version, session
+from warehouse import loader, session
 
 OW = str(VENV_BIN / "ofsted-watch")
 
@@ -184,6 +184,8 @@ def columns(db: Path) -> dict[str, set[tuple[str, str]]]:
 
 @pytest.mark.parametrize("version", [1, 2, 3])
 def test_case09_every_earlier_schema_migrates_forward(built, inbox, tmp_path, version):
+    from warehouse import schema_version
+
     db = tmp_path / "old.duckdb"
     con = duckdb.connect(str(db))
     con.execute((FIXTURES / f"v{version}.sql").read_text(encoding="utf-8"))
@@ -203,6 +205,8 @@ def test_case09_every_earlier_schema_migrates_forward(built, inbox, tmp_path, ve
 
 
 def test_case09_a_warehouse_newer_than_the_code_is_refused(warehouse, inbox):
+    from warehouse import schema_version
+
     con = duckdb.connect(str(warehouse))
     con.execute("INSERT INTO schema_version VALUES (999, '999_future.sql', now()::TIMESTAMP, 'migrated')")
     con.close()

@@ -212,6 +212,11 @@ def settle_published(db_path: Path, wait_seconds: float = 0.0, notify: Callable[
                 raise WarehouseDamaged(_damaged_message(db_path, err)) from err
             now = time.monotonic()
             if now >= deadline:
+                if has_wal:
+                    raise WarehouseInUse(
+                        f"{wal_path(db_path)} holds changes a writer committed and never checkpointed, and another process "
+                        f"holds {db_path} open ({err}); nothing was done. Close it and run again: the run will checkpoint them."
+                    ) from None
                 raise WarehouseInUse(
                     f"another process holds the warehouse {db_path} read-write ({err}). A run would lose its changes: "
                     "nothing was done. Close that connection (analysts: open the warehouse with read_only=True) and run again."
@@ -281,11 +286,19 @@ def begin(db_path: Path, wait_seconds: float = 0.0, notify: Callable[[str], None
     return work
 
 
+def _read_only(path: Path):
+    import duckdb
+
+    from warehouse.loader import DUCKDB_LOAD_MEMORY_LIMIT  # the loader imports this module
+
+    return duckdb.connect(str(path), read_only=True, config={"memory_limit": DUCKDB_LOAD_MEMORY_LIMIT})
+
+
 def _count_articles(work: Path, db_path: Path) -> int:
     import duckdb
 
     try:
-        con = duckdb.connect(str(work), read_only=True)
+        con = _read_only(work)
     except duckdb.Error as err:
         raise WarehouseDamaged(_damaged_message(db_path, err).replace(str(work), str(db_path))) from err
     try:
@@ -316,7 +329,7 @@ def verify(work: Path, db_path: Path) -> int:
     import duckdb
 
     try:
-        con = duckdb.connect(str(work), read_only=True)
+        con = _read_only(work)
     except duckdb.Error as err:
         raise PublishRefused(f"the finished working copy of {db_path} cannot be opened ({err}); nothing was published") from err
     try:
