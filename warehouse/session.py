@@ -212,7 +212,7 @@ def settle_published(db_path: Path, wait_seconds: float = 0.0, notify: Callable[
                 raise WarehouseDamaged(_damaged_message(db_path, err)) from err
             now = time.monotonic()
             if now >= deadline:
-                if has_wal:
+                if has_wal and not _held_read_write(db_path):
                     raise WarehouseInUse(
                         f"{wal_path(db_path)} holds changes a writer committed and never checkpointed, and another process "
                         f"holds {db_path} open ({err}); nothing was done. Close it and run again: the run will checkpoint them."
@@ -236,6 +236,19 @@ def settle_published(db_path: Path, wait_seconds: float = 0.0, notify: Callable[
         finally:
             con.close()
         return
+
+
+def _held_read_write(db_path: Path) -> bool:
+    """Whether a writer (DuckDB's exclusive lock) holds the file, rather than only readers."""
+    import duckdb
+
+    try:
+        duckdb.connect(str(db_path), read_only=True).close()
+    except duckdb.IOException as err:
+        return "lock" in str(err).lower()
+    except duckdb.Error:
+        return False
+    return False
 
 
 def _damaged_message(db_path: Path, err: Exception | str) -> str:
