@@ -220,11 +220,14 @@ def test_case09_a_warehouse_newer_than_the_code_is_refused(warehouse, inbox):
 
 def test_case10_a_damaged_warehouse_is_not_published_again(warehouse):
     con = duckdb.connect(str(warehouse), read_only=True)
-    block = con.sql("SELECT max(block_id) FROM pragma_storage_info('staging.stg_article') WHERE column_name = 'clean_text'").fetchall()[0][0]
+    blocks = [b for (b,) in con.sql("SELECT DISTINCT block_id FROM pragma_storage_info('staging.stg_article') "
+                                    "WHERE column_name = 'clean_text' AND block_id >= 0").fetchall()]
     con.close()
-    with open(warehouse, "r+b") as f:  # overwrite part of a block of the cleaned texts (3 header pages, then 256 KiB blocks)
-        f.seek(3 * 4096 + block * 262144 + 4096)
-        f.write(os.urandom(4096))
+    assert blocks
+    with open(warehouse, "r+b") as f:  # overwrite the start of each block of the cleaned texts (3 header pages, then 256 KiB blocks)
+        for block in blocks:
+            f.seek(3 * 4096 + block * 262144 + 8)
+            f.write(os.urandom(512))
     before = sha(warehouse)
     with pytest.raises(session.OperationError, match="damaged"):
         ingest_flow(input_dir=SEED_ARTICLES, db_path=warehouse)  # an unchanged rerun: nothing is re-extracted
