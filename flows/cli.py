@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
+import traceback
+from contextlib import contextmanager
 from pathlib import Path
 
 from flows import settings
@@ -86,6 +89,16 @@ def runner_parameters(args) -> dict:
     return {"runner": args.runner, "dask_address": args.dask_address, "dask_workers": args.dask_workers}
 
 
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ofsted-watch", description="News about Ofsted visits of children's services, as a DuckDB warehouse.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -94,15 +107,19 @@ def main(argv: list[str] | None = None) -> int:
     ing.add_argument("--input", type=Path, default=settings.ARTICLES_DIR, help="folder of raw article files (default: seeds/articles)")
     ing.add_argument("--db", type=Path, default=settings.DEFAULT_DB_PATH, help="warehouse file (default: warehouse/ofsted.duckdb)")
     ing.add_argument("--max-file-bytes", type=int, default=settings.MAX_FILE_BYTES, help="files larger than this are rejected unread")
-    ing.add_argument("--batch-size", type=int, default=settings.BATCH_SIZE, help="articles per batch: memory follows this, not the corpus")
+    ing.add_argument("--batch-size", type=positive_int, default=settings.BATCH_SIZE, help="articles per batch: memory follows this, not the corpus")
     ing.add_argument("--report", type=Path, default=settings.DEFAULT_REPORT_DIR, help="folder for the data-quality report (default: report/)")
     add_runner_arguments(ing)
+    ing.add_argument("--lock-wait", type=float, default=settings.LOCK_WAIT_SECONDS,
+                     help="seconds to wait for another run (or a read-write connection) to finish before giving up (default: 600)")
     ing.add_argument("--no-quality", action="store_true", help="skip the quality flow after the ingest")
     ing.add_argument("--json", action="store_true", help="print the summary as JSON")
 
     qa = sub.add_parser("quality", help="run the data-quality checks and write the HTML report")
     qa.add_argument("--db", type=Path, default=settings.DEFAULT_DB_PATH, help="warehouse file (default: warehouse/ofsted.duckdb)")
     qa.add_argument("--report", type=Path, default=settings.DEFAULT_REPORT_DIR, help="folder for the report (default: report/)")
+    qa.add_argument("--lock-wait", type=float, default=settings.LOCK_WAIT_SECONDS,
+                    help="seconds to wait for another run (or a read-write connection) to finish before giving up (default: 600)")
     qa.add_argument("--max-row-drop", type=float, default=settings.MAX_ROW_DROP, help="fail a table that lost more than this share of its rows")
 
     ev = sub.add_parser("eval", help="ingest into a temporary warehouse and score against gold files")
@@ -123,23 +140,92 @@ def main(argv: list[str] | None = None) -> int:
 
     bn = sub.add_parser("bench", help="benchmark the ingest on a generated corpus (made once, cached)")
     bn.add_argument("--articles", type=int, required=True)
-    bn.add_argument("--batch-size", type=int, default=settings.BATCH_SIZE)
+    bn.add_argument("--batch-size", type=positive_int, default=settings.BATCH_SIZE)
     bn.add_argument("--naive-subset", type=int, default=200, help="articles the naive baseline runs on (its time is scaled)")
     add_runner_arguments(bn)
 
     args = parser.parse_args(argv)
     settings.configure_prefect_environment()
+    from flows import outcome
+
+    outcome.reset()
+    try:
+        with exit_143_on_sigterm():
+            return run_command(args, parser)
+    except Terminated:
+        print("ofsted-watch: stopped by SIGTERM; " + ("the warehouse was published before it" if outcome.published else
+              "nothing was published and the warehouse is as it was"), file=sys.stderr)
+        return 128 + signal.SIGTERM
+    except Exception as err:  # noqa: BLE001 - every failure ends in a message that says what was published
+        code = report_failure(args, err)
+        if code == 3:
+            # Prefect's API is gone: at exit its client would spend ~7 s per undelivered event retrying it.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+        return code
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised where the main thread is, so the run unwinds (discarding its working copy)."""
+
+
+@contextmanager
+def exit_143_on_sigterm():
+    """SIGTERM stops the run like Ctrl-C does and exits with 143 (128 + 15), as a terminated command should."""
+
+    def handler(signum, frame):
+        raise Terminated()
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def report_failure(args, err: Exception) -> int:
+    """Prints what was published before the failure, then the failure; returns the exit code:
+    3 when everything was published and only Prefect's record of the run failed, else 1."""
+    from flows import outcome
+    from warehouse.session import OperationError
+
+    published = outcome.published
+    if args.command == "ingest" and "ingest" in published:
+        if getattr(args, "json", False):
+            print(json.dumps(published, indent=2, default=str))
+        else:
+            print_ingest_summary(published["ingest"])
+            if "quality" in published:
+                print_quality_summary(published["quality"])
+    detail = str(err) if isinstance(err, OperationError) else f"{type(err).__name__}: {err}"
+    if not isinstance(err, OperationError):
+        traceback.print_exception(err, file=sys.stderr)
+    wanted = {"ingest": {"ingest"} if getattr(args, "no_quality", False) else {"ingest", "quality"}, "quality": {"quality"}}
+    if published and wanted.get(args.command, {None}) <= set(published):
+        print(f"ofsted-watch: the warehouse was published ({', '.join(sorted(published))} finished), but the run could not be "
+              f"recorded with Prefect: {detail}", file=sys.stderr)
+        return 3
+    if "ingest" in published:
+        print(f"ofsted-watch: the ingest was published (summary above), then the quality step failed: {detail}", file=sys.stderr)
+        return 1
+    print(f"ofsted-watch: error: {detail}", file=sys.stderr)
+    return 1
+
+
+def run_command(args, parser) -> int:
     if args.command == "ingest":
         if args.no_quality:
             from flows.ingest import ingest_flow
 
             result = {"ingest": ingest_flow(input_dir=args.input, db_path=args.db, max_file_bytes=args.max_file_bytes, batch_size=args.batch_size,
-                                            **runner_parameters(args))}
+                                            lock_wait_seconds=args.lock_wait, **runner_parameters(args))}
         else:
             from flows.pipeline import ingest_and_quality_flow
 
             result = ingest_and_quality_flow(input_dir=args.input, db_path=args.db, report_dir=args.report,
-                                             max_file_bytes=args.max_file_bytes, batch_size=args.batch_size, **runner_parameters(args))
+                                             max_file_bytes=args.max_file_bytes, batch_size=args.batch_size,
+                                             lock_wait_seconds=args.lock_wait, **runner_parameters(args))
         if args.json:
             print(json.dumps(result, indent=2, default=str))
         else:
@@ -150,7 +236,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "quality":
         from flows.quality import quality_flow
 
-        print_quality_summary(quality_flow(db_path=args.db, report_dir=args.report, max_row_drop=args.max_row_drop))
+        print_quality_summary(quality_flow(db_path=args.db, report_dir=args.report, max_row_drop=args.max_row_drop,
+                                           lock_wait_seconds=args.lock_wait))
         return 0
     if args.command == "server":
         return run_server(args.port)

@@ -23,7 +23,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.context import get_run_context
 
-from flows import input_files, settings
+from flows import input_files, outcome, settings
 from flows.progress import Progress
 from schemas.validate import validate_table
 from transforms import incremental, limits as work_limits, marts
@@ -49,10 +49,16 @@ def list_files(input_dir: Path, file_glob: str) -> pl.Series:
     futures (3.6 s a run at 100,000 files). Paths are not resolved one by one either (realpath costs
     an lstat per folder level: 10 s at 100,000 files); a linked file is recorded under its link's path.
     """
-    if not input_dir.is_dir():
-        raise FileNotFoundError(f"input folder {input_dir} does not exist")
+    check_input_dir(input_dir)
     # Links and special files are listed too: reading them records why they are not loaded.
     return pl.Series("path", input_files.list_input_files(input_dir, file_glob), dtype=pl.String)
+
+
+def check_input_dir(input_dir: Path) -> None:
+    if not input_dir.exists():
+        raise session.OperationError(f"the input folder {input_dir} does not exist; check --input")
+    if not input_dir.is_dir():
+        raise session.OperationError(f"{input_dir} is a file, not a folder: --input takes the folder holding the articles")
 
 
 @task(**IO_TASK)
@@ -188,24 +194,26 @@ def validate(tables: dict[str, pl.DataFrame], source_files: pl.DataFrame) -> tup
 
 
 @task(**TASK)
-def load_warehouse(work_path: Path, batch: loader.LoadBatch) -> tuple[dict[str, int], dict[str, int]]:
+def load_warehouse(work_path: Path, batch: loader.LoadBatch) -> tuple[dict[str, int], dict[str, int], int]:
+    """Rows written per table, rows held per table, and articles whose rows the batch deleted."""
     # The DDL was applied once, when the run read the known files (0.14 s a time, per batch it added up).
     con = loader.connect_for_load(work_path)
     try:
         written = loader.load(con, batch)
-        return written, loader.table_counts(con)
+        return written, loader.table_counts(con), batch.articles_released
     finally:
         con.close()
 
 
-@task(**IO_TASK)
-def begin_run(db_path: Path) -> Path:
-    return session.begin(db_path)
+@task(**TASK)
+def begin_run(db_path: Path, lock_wait_seconds: float) -> Path:
+    # No retries: a copy that failed (disk full) fails again, and its partial file is already removed.
+    return session.begin(db_path, lock_wait_seconds, get_run_logger().warning)
 
 
 @task(**TASK)
-def publish_warehouse(db_path: Path, work_path: Path) -> None:
-    session.publish(db_path, work_path)
+def publish_warehouse(db_path: Path, work_path: Path, articles_released: int) -> None:
+    session.publish(db_path, work_path, articles_released)
 
 
 def _raw_file_rows(planned: pl.DataFrame, run_id: str) -> pl.DataFrame:
@@ -252,9 +260,13 @@ def ingest_flow(
     input_dir, db_path = Path(input_dir).resolve(), Path(db_path).resolve()
     if runner not in settings.RUNNERS:
         raise ValueError(f"runner must be one of {settings.RUNNERS}, not {runner!r}")
-    with session.exclusive_run(db_path, lock_wait_seconds):
-        work = begin_run(db_path)
+    if batch_size < 1:
+        raise session.OperationError(f"batch_size must be at least 1 (articles per batch), not {batch_size}")
+    check_input_dir(input_dir)
+    session.check_is_warehouse(db_path)
+    with session.exclusive_run(db_path, lock_wait_seconds, get_run_logger().warning):
         try:
+            work = begin_run(db_path, lock_wait_seconds)
             with _task_runner(runner, dask_address, dask_workers) as pool:
                 limits = work_limits.WorkLimits(max_sentences_per_article, max_quotes_per_article, max_mentions_per_article)
                 summary = _ingest(input_dir, db_path, work, Path(seeds_dir), max_file_bytes, file_glob, batch_size, pool, limits)
@@ -263,6 +275,9 @@ def ingest_flow(
             session.discard(db_path)
             # The traceback's frames hold the run's (closed) DuckDB connections; free them now.
             traceback.clear_frames(err.__traceback__)
+            explained = session.explain_copy_error(db_path, err)
+            if explained is not err:
+                raise explained from err
             raise
     return summary
 
@@ -348,9 +363,9 @@ def _ingest(input_dir: Path, db_path: Path, work: Path, seeds_dir: Path, max_fil
     closing = loader.LoadBatch(run_row=run_row, raw_files=gone.drop("is_stored") if gone.height else None,
                                raw_texts=None, article_tables={}, reference_tables={}, dim_person=None, rejected=None)
     session.fault_point("before_load")
-    written, table_rows = load_warehouse(work, closing)
+    written, table_rows, _ = load_warehouse(work, closing)
     totals.add_rows(written)
-    publish_warehouse(db_path, work)
+    publish_warehouse(db_path, work, totals.released)
     stages["load"] += time.perf_counter() - t
     summary = {
         "run_id": run_id,
@@ -370,6 +385,7 @@ def _ingest(input_dir: Path, db_path: Path, work: Path, seeds_dir: Path, max_fil
         "table_rows": table_rows,
         "stage_seconds": {k: round(v, 3) for k, v in stages.items()},
     }
+    outcome.record("ingest", summary)
     logger.info("ingest %s: %d files, %d new, %d changed, %d unchanged, %d rejected", run_id, len(paths),
                 summary["files_new"], summary["files_changed"], summary["files_unchanged"], summary["files_rejected"])
     return summary
@@ -380,7 +396,7 @@ class _Totals:
         self.change: dict[str, int] = {}
         self.rows: dict[str, int] = {}
         self.rejected: list[dict] = []
-        self.duplicates = self.extracted = self.batches = 0
+        self.duplicates = self.extracted = self.batches = self.released = 0
 
     def add_rows(self, written: dict[str, int]) -> None:
         for k, v in written.items():
@@ -486,7 +502,8 @@ def _finish_batch(p: _Prepared, work: Path, rules: Rules, reference: dict[str, p
         rejected=all_rejected.select("run_id", "rejected_at", "table_name", "source_file", "reason", "row_json"),
         replace_article_keys=sorted(set(to_extract["article_key"].to_list()) | set(retired)),
     )
-    written, _ = load_warehouse(work, batch)
+    written, _, released = load_warehouse(work, batch)
+    totals.released += released
     stages["load"] += time.perf_counter() - t
     _count(planned, to_extract, totals, all_rejected, written)
 

@@ -22,8 +22,9 @@ def ingest_and_quality_flow(
     runner: str = settings.RUNNER,
     dask_address: Optional[str] = None,
     dask_workers: int = settings.DASK_WORKERS,
+    lock_wait_seconds: float = settings.LOCK_WAIT_SECONDS,
 ) -> dict:
     ingest = ingest_flow(input_dir=input_dir, db_path=db_path, max_file_bytes=max_file_bytes, batch_size=batch_size,
-                         runner=runner, dask_address=dask_address, dask_workers=dask_workers)
-    dq = quality_flow(db_path=db_path, report_dir=report_dir, max_row_drop=max_row_drop)
+                         runner=runner, dask_address=dask_address, dask_workers=dask_workers, lock_wait_seconds=lock_wait_seconds)
+    dq = quality_flow(db_path=db_path, report_dir=report_dir, max_row_drop=max_row_drop, lock_wait_seconds=lock_wait_seconds)
     return {"ingest": ingest, "quality": dq}

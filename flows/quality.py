@@ -9,7 +9,7 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from flows import settings
+from flows import outcome, settings
 from schemas.vocabulary import keys
 from warehouse import loader, quality, session
 from warehouse.report import render_report
@@ -48,6 +48,18 @@ def store_and_report(db_path: Path, run: dict, results: list[dict], report_dir: 
     return path
 
 
+def check_report_dir(report_dir: Path) -> None:
+    """Fails before any work when the report cannot be written, naming the folder."""
+    try:
+        report_dir.mkdir(parents=True, exist_ok=True)
+        probe = report_dir / f".write-test-{uuid.uuid4().hex}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as err:
+        raise session.OperationError(f"the report folder {report_dir} is not writable ({err.strerror or err}); "
+                                     "give --report a folder you can write to") from err
+
+
 @flow(name="ofsted-watch-quality")
 def quality_flow(
     db_path: Path = settings.DEFAULT_DB_PATH,
@@ -60,14 +72,21 @@ def quality_flow(
     Like an ingest, it writes under the run lock to a copy published atomically.
     """
     db_path, report_dir = Path(db_path).resolve(), Path(report_dir).resolve()
-    with session.exclusive_run(db_path, lock_wait_seconds):
-        work = session.begin(db_path)
+    # It reads a warehouse: a mistyped path must not become a new, empty one that passes every check.
+    session.require_warehouse(db_path)
+    check_report_dir(report_dir)
+    warn = get_run_logger().warning
+    with session.exclusive_run(db_path, lock_wait_seconds, warn):
         try:
+            work = session.begin(db_path, lock_wait_seconds, warn)
             result = _quality(db_path, work, report_dir, max_row_drop)
         except BaseException as err:
             session.discard(db_path)
             # The traceback's frames hold the run's (closed) DuckDB connections; free them now.
             traceback.clear_frames(err.__traceback__)
+            explained = session.explain_copy_error(db_path, err)
+            if explained is not err:
+                raise explained from err
             raise
     return result
 
@@ -89,6 +108,7 @@ def _quality(db_path: Path, work: Path, report_dir: Path, max_row_drop: float) -
     }
     path = store_and_report(work, run, results, report_dir)
     session.publish(db_path, work)
+    outcome.record("quality", run | {"report_path": str(path)})
     logger.info("quality: %d expectations, %d failed; report %s", len(results), len(failed), path)
     return {**run, "report_path": str(path), "failures": [
         {k: r[k] for k in ("suite", "table_name", "expectation", "column_name", "unexpected_count", "failing_examples")} for r in failed

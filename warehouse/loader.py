@@ -10,7 +10,7 @@ import duckdb
 import polars as pl
 
 from flows.settings import DDL_DIR, DUCKDB_DISABLED_COMPRESSION, DUCKDB_LOAD_MEMORY_LIMIT, DUCKDB_MEMORY_LIMIT
-from warehouse.session import fault_point
+from warehouse.session import OperationError, WarehouseDamaged, check_working_copy, fault_point
 
 REFERENCE_TABLES = ["dim_local_authority", "dim_date", "dim_theme", "fct_inspection"]
 ARTICLE_TABLES = {
@@ -28,7 +28,7 @@ ARTICLE_TABLES = {
 LOCK_RETRY_SECONDS = 30.0
 
 
-class WarehouseLocked(RuntimeError):
+class WarehouseLocked(OperationError):
     """Another process holds the warehouse file."""
 
 
@@ -40,17 +40,29 @@ def connect(db_path: Path, read_only: bool = False, wait_seconds: float = LOCK_R
         db_path.parent.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + wait_seconds
     while True:
+        # A run's working copy must exist already: DuckDB would create a missing one empty.
+        check_working_copy(db_path)
         try:
             con = duckdb.connect(str(db_path), read_only=read_only, config={"memory_limit": memory_limit})
-            if not read_only:
-                tune_writes(con)
-            return con
         except duckdb.IOException as err:
-            if "lock" not in str(err).lower() or time.monotonic() >= deadline:
+            if "lock" not in str(err).lower():
+                raise WarehouseDamaged(f"{db_path} cannot be opened: {err}") from err
+            if time.monotonic() >= deadline:
                 raise WarehouseLocked(
                     f"the warehouse {db_path} is held by another process (waited {wait_seconds:.0f}s): {err}"
                 ) from err
             time.sleep(0.5)
+            continue
+        except duckdb.Error as err:
+            raise WarehouseDamaged(f"{db_path} cannot be opened: {err}") from err
+        try:
+            check_working_copy(db_path)  # replaced between the check and the open
+            if not read_only:
+                tune_writes(con)
+        except BaseException:
+            con.close()
+            raise
+        return con
 
 
 def connect_for_load(db_path: Path) -> duckdb.DuckDBPyConnection:
@@ -68,9 +80,11 @@ def scalar(con: duckdb.DuckDBPyConnection, query: str):
     return con.sql(query).fetchall()[0][0]
 
 
-def apply_ddl(con: duckdb.DuckDBPyConnection, ddl_dir: Path = DDL_DIR) -> None:
-    for sql_file in sorted(ddl_dir.glob("*.sql")):
-        con.execute(sql_file.read_text(encoding="utf-8"))
+def apply_ddl(con: duckdb.DuckDBPyConnection, ddl_dir: Path = DDL_DIR) -> list[int]:
+    """Brings the warehouse to the newest schema: pending migrations, then the DDL (see warehouse/schema_version.py)."""
+    from warehouse.schema_version import migrate  # it imports session, as this module does
+
+    return migrate(con, ddl_dir)
 
 
 def qualified(table: str) -> str:
@@ -90,6 +104,9 @@ class LoadBatch:
     dim_person: pl.DataFrame | None
     rejected: pl.DataFrame | None
     replace_article_keys: list[str] = field(default_factory=list)
+    # Set by load(): articles the warehouse held whose rows this batch deleted (to replace or retire
+    # them). Publishing refuses a copy that lost more articles than its batches released.
+    articles_released: int = 0
 
 
 def read_previous(con: duckdb.DuckDBPyConnection) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -144,8 +161,14 @@ def load(con: duckdb.DuckDBPyConnection, batch: LoadBatch) -> dict[str, int]:
             written["etl_run"] = _insert(con, "etl_run", pl.DataFrame([batch.run_row]))
         fault_point("during_load")
         con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
+        batch.articles_released = held.height
+    except BaseException as err:
+        # The first error is the one to show: after a failed write (disk full) DuckDB may have
+        # ended the transaction itself, and ROLLBACK would fail with "no transaction is active".
+        try:
+            con.execute("ROLLBACK")
+        except Exception as rollback_err:  # noqa: BLE001
+            err.add_note(f"(the rollback that followed also failed: {rollback_err})")
         raise
     finally:
         for view in ("replace_keys", "held_keys", "new_person", "new_text", "seen_files", "frame_to_insert"):

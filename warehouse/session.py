@@ -1,11 +1,17 @@
 """One writer at a time, and readers that never block it or see half a load.
 
-A run takes an exclusive lock (``<db>.lock``), copies the warehouse to ``<db>.next``, does all its
-DuckDB work on the copy, then atomically renames the copy over the warehouse. DuckDB's own file
-lock stops a writer from opening a file another process holds, even read-only; the run never opens
-the published file, so an analyst's open connection cannot make it fail, and that connection keeps
-reading the state it opened (the old file) until it reconnects. Killed at any point before the
+A run takes an exclusive lock, copies the warehouse to ``<db>.next``, does all its DuckDB work on
+the copy, checks the copy, then atomically renames it over the warehouse. DuckDB's own file lock
+stops a writer from opening a file another process holds, even read-only; the run never opens the
+published file for writing (except to checkpoint a ``.wal`` a dead writer left, see
+``settle_published``), so an analyst's read-only connection cannot make it fail, and that connection
+keeps reading the state it opened (the old file) until it reconnects. Killed at any point before the
 rename, a run leaves the warehouse exactly as it was; the next run discards the stale copy.
+
+The run lock is an ``flock`` on the warehouse's folder, not on a file: a lock file can be deleted
+(``rm w.duckdb.lock``) while a run holds it, and the next run would then lock a new file and write
+beside the first. A folder holding the warehouse cannot be removed under a running writer. Two
+warehouses in one folder therefore take turns. ``<db>.lock`` is only a note of who holds the lock.
 """
 
 from __future__ import annotations
@@ -15,15 +21,48 @@ import fcntl
 import os
 import shutil
 import signal
+import sys
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
+from typing import Callable
 
 FAULT_ENV = "OFSTED_WATCH_FAULT"
+# Test hook: "<point>:<file>" makes the run wait at fault point <point> until <file> exists
+# (it writes <file>.waiting when it starts waiting), so tests can act at a known moment of a run.
+PAUSE_ENV = "OFSTED_WATCH_PAUSE"
+DUCKDB_MAGIC = b"DUCK"
+NOTE_EVERY_SECONDS = 30.0
 
 
-class RunInProgress(RuntimeError):
+class OperationError(RuntimeError):
+    """A run refused or stopped for a reason an operator can act on; the message says what to do."""
+
+
+class RunInProgress(OperationError):
     """Another run holds the warehouse's run lock."""
+
+
+class WarehouseInUse(OperationError):
+    """Another process holds the warehouse read-write, or changed it during the run."""
+
+
+class WarehouseMissing(OperationError):
+    """A command that reads the warehouse was given a path where there is none."""
+
+
+class WarehouseDamaged(OperationError):
+    """The warehouse (or the run's copy of it) is not a readable DuckDB file."""
+
+
+class WorkingCopyLost(OperationError):
+    """The run's working copy was removed or replaced by another process."""
+
+
+class PublishRefused(OperationError):
+    """The finished working copy failed a check; the warehouse is left as it was."""
 
 
 def lock_path(db_path: Path) -> Path:
@@ -34,12 +73,38 @@ def working_path(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + ".next")
 
 
+def wal_path(path: Path) -> Path:
+    return path.with_name(path.name + ".wal")
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _holders(folder: Path) -> str:
+    """What the lock notes in the folder say (pid, since when, which warehouse), for messages."""
+    notes = []
+    for note in sorted(folder.glob("*.lock")):
+        try:
+            text = note.read_text(encoding="utf-8", errors="replace").split()
+        except OSError:
+            continue
+        if text:
+            notes.append(f"PID {text[0]}" + (f" since {text[1]}" if len(text) > 1 else "") + f" ({note.name})")
+    return "; ".join(notes) or "no note left"
+
+
 @contextmanager
-def exclusive_run(db_path: Path, wait_seconds: float):
-    """Holds the run lock; waits up to ``wait_seconds`` for another run to finish, then gives up clearly."""
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_path(db_path), os.O_RDWR | os.O_CREAT, 0o644)
+def exclusive_run(db_path: Path, wait_seconds: float, notify: Callable[[str], None] | None = None):
+    """Holds the run lock (an flock on the warehouse's folder); waits up to ``wait_seconds`` for
+    another run to finish, saying so every 30 s, then gives up clearly."""
+    notify = notify or _stderr
+    folder = db_path.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     deadline = time.monotonic() + wait_seconds
+    next_note = time.monotonic()
+    note = lock_path(db_path)
     try:
         while True:
             try:
@@ -48,42 +113,295 @@ def exclusive_run(db_path: Path, wait_seconds: float):
             except OSError as err:
                 if err.errno not in (errno.EAGAIN, errno.EACCES):
                     raise
-                if time.monotonic() >= deadline:
+                now = time.monotonic()
+                if now >= deadline:
                     raise RunInProgress(
-                        f"another Ofsted Watch run is writing {db_path} (lock {lock_path(db_path)} held); "
-                        f"waited {wait_seconds:.0f}s. The warehouse is consistent; try again when that run ends."
+                        f"another Ofsted Watch run is writing {db_path} or a warehouse beside it (run lock on folder "
+                        f"{folder} held: {_holders(folder)}); waited {wait_seconds:.0f}s. The warehouse is consistent; "
+                        "try again when that run ends."
                     ) from None
+                if now >= next_note:
+                    notify(f"waiting for the run lock on {folder} (held: {_holders(folder)}); "
+                           f"giving up in {deadline - now:.0f}s")
+                    next_note = now + NOTE_EVERY_SECONDS
                 time.sleep(0.2)
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
+        started = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        try:
+            note.write_text(f"{os.getpid()} {started} {db_path.name}\n", encoding="utf-8")
+        except OSError:
+            pass  # the note is for people; the lock is the flock
         yield
     finally:
+        try:
+            if note.read_text(encoding="utf-8").split()[0] == str(os.getpid()):
+                note.unlink()
+        except (OSError, IndexError):
+            pass
         os.close(fd)  # closing releases the lock; so does the process dying
 
 
-def begin(db_path: Path) -> Path:
-    """A fresh working copy of the warehouse (an empty path when there is none yet). Call under the run lock."""
+@dataclass
+class _Copy:
+    """What a run knows of its working copy, to check it before publishing."""
+
+    identity: tuple[int, int]
+    articles_at_start: int
+    published_signature: tuple | None
+
+
+_copies: dict[Path, _Copy] = {}
+
+
+def _signature(path: Path) -> tuple | None:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def check_is_warehouse(db_path: Path) -> None:
+    """Refuses a path that is a folder, or a file that is not a DuckDB database, naming it."""
+    if db_path.is_dir():
+        raise WarehouseDamaged(f"{db_path} is a folder, not a warehouse file; give --db the path of a .duckdb file")
+    try:
+        with open(db_path, "rb") as f:
+            header = f.read(12)
+    except FileNotFoundError:
+        return
+    if len(header) < 12 or header[8:12] != DUCKDB_MAGIC:
+        raise WarehouseDamaged(
+            f"{db_path} is not a DuckDB warehouse (its first bytes are not a DuckDB header"
+            f"{', it is empty' if not header else ''}). Check --db; nothing was changed."
+        )
+
+
+def require_warehouse(db_path: Path) -> None:
+    """For commands that only read an existing warehouse: refuse a missing or foreign file."""
+    if not db_path.exists():
+        raise WarehouseMissing(f"there is no warehouse at {db_path}; check --db (nothing was created), or run "
+                               "`ofsted-watch ingest --db ...` first to build one")
+    check_is_warehouse(db_path)
+
+
+def _duckdb_error(path: Path, err: Exception, user_path: Path | None = None) -> str:
+    text = str(err)
+    if user_path is not None:
+        text = text.replace(str(path), str(user_path))
+    return text
+
+
+def settle_published(db_path: Path, wait_seconds: float = 0.0, notify: Callable[[str], None] | None = None) -> None:
+    """Before a run copies the warehouse: no other process may hold it read-write, and a ``.wal`` a
+    writer left behind is checkpointed into it (what DuckDB does on the next read-write open), so the
+    copy carries that writer's committed changes instead of silently dropping them."""
+    import duckdb
+
+    notify = notify or _stderr
+    check_is_warehouse(db_path)
+    if not db_path.exists():
+        return
+    deadline = time.monotonic() + wait_seconds
+    next_note = time.monotonic()
+    while True:
+        has_wal = wal_path(db_path).exists()
+        try:
+            con = duckdb.connect(str(db_path), read_only=not has_wal)
+        except duckdb.IOException as err:
+            if "lock" not in str(err).lower():
+                raise WarehouseDamaged(_damaged_message(db_path, err)) from err
+            now = time.monotonic()
+            if now >= deadline:
+                if has_wal and not _held_read_write(db_path):
+                    raise WarehouseInUse(
+                        f"{wal_path(db_path)} holds changes a writer committed and never checkpointed, and another process "
+                        f"holds {db_path} open ({err}); nothing was done. Close it and run again: the run will checkpoint them."
+                    ) from None
+                raise WarehouseInUse(
+                    f"another process holds the warehouse {db_path} read-write ({err}). A run would lose its changes: "
+                    "nothing was done. Close that connection (analysts: open the warehouse with read_only=True) and run again."
+                ) from None
+            if now >= next_note:
+                notify(f"waiting for the process holding {db_path} read-write to close it ({err}); "
+                       f"giving up in {deadline - now:.0f}s")
+                next_note = now + NOTE_EVERY_SECONDS
+            time.sleep(0.5)
+            continue
+        except duckdb.Error as err:
+            raise WarehouseDamaged(_damaged_message(db_path, err)) from err
+        try:
+            if has_wal:
+                con.execute("CHECKPOINT")
+                notify(f"{wal_path(db_path)} held changes a process wrote and never checkpointed; they are now part of the warehouse")
+        finally:
+            con.close()
+        return
+
+
+def _held_read_write(db_path: Path) -> bool:
+    """Whether a writer (DuckDB's exclusive lock) holds the file, rather than only readers."""
+    import duckdb
+
+    try:
+        duckdb.connect(str(db_path), read_only=True).close()
+    except duckdb.IOException as err:
+        return "lock" in str(err).lower()
+    except duckdb.Error:
+        return False
+    return False
+
+
+def _damaged_message(db_path: Path, err: Exception | str) -> str:
+    if "WAL" in str(err):
+        return (f"{wal_path(db_path)} does not belong to {db_path} ({err}): it was left by a process that wrote to an "
+                f"earlier file. Nothing was done. Move it aside (mv {wal_path(db_path)} {wal_path(db_path)}.orphan) to open the warehouse.")
+    return (f"the warehouse {db_path} cannot be read: {err}. It may be truncated or damaged; nothing was changed. "
+            "Restore it from a backup, or move it aside and run the ingest again to rebuild it from the input folder.")
+
+
+DAMAGE_SIGNS = ("could not read enough bytes", "corrupt", "checksum", "not a valid duckdb", "database file")
+
+
+def explain_copy_error(db_path: Path, err: BaseException) -> BaseException:
+    """A DuckDB error met while working on the copy names the user's warehouse, not ``<db>.next``:
+    a damaged copy means a damaged warehouse. Other errors (a full disk) are returned as they are."""
+    import duckdb
+
+    if isinstance(err, duckdb.Error) and any(sign in str(err).lower() for sign in DAMAGE_SIGNS):
+        text = str(err).replace(str(working_path(db_path)), str(db_path))
+        return WarehouseDamaged(_damaged_message(db_path, text))
+    return err
+
+
+def begin(db_path: Path, wait_seconds: float = 0.0, notify: Callable[[str], None] | None = None) -> Path:
+    """A fresh working copy of the warehouse (a new empty database when there is none yet). Call under
+    the run lock. A copy that fails (disk full) is removed and the first error is raised."""
+    import duckdb
+
     work = working_path(db_path)
-    for stale in (work, work.with_name(work.name + ".wal")):
-        stale.unlink(missing_ok=True)
-    if db_path.exists():
-        shutil.copyfile(db_path, work)
+    discard(db_path)
+    settle_published(db_path, wait_seconds, notify)
+    published = _signature(db_path)
+    try:
+        if db_path.exists():
+            shutil.copyfile(db_path, work)
+        else:
+            duckdb.connect(str(work)).close()  # the only place a working copy is created
+        articles = _count_articles(work, db_path)
+    except BaseException as err:
+        discard(db_path)
+        if isinstance(err, OSError):
+            raise OperationError(f"could not make the working copy {work} of {db_path}: {err}. The warehouse is unchanged "
+                                 "and the partial copy was removed.") from err
+        raise
+    st = os.stat(work)
+    _copies[work] = _Copy((st.st_dev, st.st_ino), articles, published)
     return work
 
 
-def publish(db_path: Path, work: Path) -> None:
-    """Atomically replaces the warehouse with the finished working copy."""
+def _read_only(path: Path):
+    import duckdb
+
+    from warehouse.loader import DUCKDB_LOAD_MEMORY_LIMIT  # the loader imports this module
+
+    return duckdb.connect(str(path), read_only=True, config={"memory_limit": DUCKDB_LOAD_MEMORY_LIMIT})
+
+
+def _count_articles(work: Path, db_path: Path) -> int:
+    import duckdb
+
+    try:
+        con = _read_only(work)
+    except duckdb.Error as err:
+        raise WarehouseDamaged(_damaged_message(db_path, err).replace(str(work), str(db_path))) from err
+    try:
+        held = con.sql("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = 'dim_article'").fetchall()[0][0]
+        return con.sql("SELECT count(*) FROM dim_article").fetchall()[0][0] if held else 0
+    finally:
+        con.close()
+
+
+def check_working_copy(path: Path) -> None:
+    """A registered working copy must still be the file the run made: never let DuckDB create it anew."""
+    copy = _copies.get(Path(path))
+    if copy is None:
+        return
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise WorkingCopyLost(f"the run's working copy {path} was removed by another process (was the run lock "
+                              "defeated?); nothing was published and the warehouse is unchanged") from None
+    if (st.st_dev, st.st_ino) != copy.identity:
+        raise WorkingCopyLost(f"the run's working copy {path} was replaced by another process (was the run lock "
+                              "defeated?); nothing was published and the warehouse is unchanged")
+
+
+def verify(work: Path, db_path: Path) -> int:
+    """Reads every column of every table of the finished copy back (DuckDB checks each block's checksum
+    as it reads it) and returns its article count. A damaged copy is never published."""
+    import duckdb
+
+    try:
+        con = _read_only(work)
+    except duckdb.Error as err:
+        raise PublishRefused(f"the finished working copy of {db_path} cannot be opened ({err}); nothing was published") from err
+    try:
+        tables = con.sql("SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database()").fetchall()
+        for schema, table in tables:
+            columns = [c for (c,) in con.sql(
+                f"SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
+                f"AND schema_name = '{schema}' AND table_name = '{table}'").fetchall()]
+            reads = ", ".join(f'bit_xor(hash("{c}"))' for c in columns)
+            con.sql(f'SELECT count(*), {reads} FROM "{schema}"."{table}"').fetchall()
+        return con.sql("SELECT count(*) FROM dim_article").fetchall()[0][0]
+    except duckdb.Error as err:
+        raise PublishRefused(
+            f"the run's copy of {db_path} is damaged ({err}); nothing was published. The copy was made from {db_path}, "
+            "which is probably damaged too: restore it from a backup, or move it aside and run the ingest again to "
+            "rebuild it from the input folder."
+        ) from err
+    finally:
+        con.close()
+
+
+def publish(db_path: Path, work: Path, articles_released: int = 0) -> None:
+    """Checks the finished working copy and atomically replaces the warehouse with it.
+
+    Refused (the warehouse left as it was) when the copy is not the file the run made, is damaged,
+    holds fewer articles than it started with beyond the ``articles_released`` the run deleted on
+    purpose, or when another process changed or holds the warehouse read-write since the run began.
+    """
     from warehouse.loader import connect_for_load  # the loader imports this module
 
+    check_working_copy(work)
     con = connect_for_load(work)
     try:
         con.execute("CHECKPOINT")
     finally:
         con.close()
     fault_point("before_swap")
+    copy = _copies.get(work)
+    articles = verify(work, db_path)
+    if copy is not None:
+        check_working_copy(work)
+        if articles < copy.articles_at_start - articles_released:
+            raise PublishRefused(
+                f"refusing to publish: the run's copy of {db_path} holds {articles} articles, the warehouse held "
+                f"{copy.articles_at_start} and the run replaced or retired only {articles_released}; the warehouse is unchanged"
+            )
+        if _signature(db_path) != copy.published_signature:
+            raise WarehouseInUse(
+                f"{db_path} was changed by another process during this run; publishing would throw that change away, so "
+                "nothing was published. Analysts must open the warehouse read-only; run again."
+            )
+    if wal_path(db_path).exists():
+        raise WarehouseInUse(f"another process is writing {db_path} ({wal_path(db_path)} appeared during this run); publishing "
+                             "would throw its changes away, so nothing was published. Analysts must open the warehouse read-only.")
+    settle_published(db_path)  # a read-write holder without a .wal yet: refuse as well
     with open(work, "rb") as f:
         os.fsync(f.fileno())
     os.replace(work, db_path)
+    _copies.pop(work, None)
     dir_fd = os.open(db_path.parent, os.O_RDONLY)
     try:
         os.fsync(dir_fd)
@@ -92,11 +410,21 @@ def publish(db_path: Path, work: Path) -> None:
 
 
 def discard(db_path: Path) -> None:
-    for path in (working_path(db_path), working_path(db_path).with_name(working_path(db_path).name + ".wal")):
+    work = working_path(db_path)
+    _copies.pop(work, None)
+    for path in (work, wal_path(work)):
         path.unlink(missing_ok=True)
 
 
 def fault_point(name: str) -> None:
-    """Crash-test hook: with OFSTED_WATCH_FAULT=<name>, the process kills itself here with SIGKILL."""
+    """Crash-test hooks: with OFSTED_WATCH_FAULT=<name>, the process kills itself here with SIGKILL;
+    with OFSTED_WATCH_PAUSE=<name>:<file>, it waits here until <file> exists."""
     if os.environ.get(FAULT_ENV) == name:
         os.kill(os.getpid(), signal.SIGKILL)
+    pause = os.environ.get(PAUSE_ENV, "")
+    if pause.startswith(name + ":"):
+        resume = Path(pause[len(name) + 1:])
+        Path(str(resume) + ".waiting").touch()
+        deadline = time.monotonic() + 300
+        while not resume.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)

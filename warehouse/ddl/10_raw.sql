@@ -12,8 +12,6 @@ CREATE TABLE IF NOT EXISTS raw.raw_file (
     run_id VARCHAR NOT NULL,
     stat_signature VARCHAR
 );
--- Warehouses made before the column existed gain it (null until each file is read again).
-ALTER TABLE raw.raw_file ADD COLUMN IF NOT EXISTS stat_signature VARCHAR;
 COMMENT ON TABLE raw.raw_file IS 'One row per input file path: its content hash, size, encoding and state. A rerun leaves unchanged files'' rows untouched (etl_run counts them), unless only their stat_signature changed.';
 COMMENT ON COLUMN raw.raw_file.path IS 'Absolute path of the file when it was read (natural key). A byte of a name that is not UTF-8 is written \xNN and a backslash \\, so the path maps back to the same bytes.';
 COMMENT ON COLUMN raw.raw_file.source_file IS 'The file name without folders, escaped as path is.';

@@ -1,0 +1,3 @@
+-- Schema version 1: the warehouse of the first release (commit 4b1bdea). Nothing to change.
+-- A warehouse made before schema_version existed is at version 1 or later; every later migration is
+-- written so that it applies to any of them (IF NOT EXISTS), and the runner applies them all.

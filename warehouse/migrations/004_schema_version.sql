@@ -1,0 +1,2 @@
+-- Schema version 4: the warehouse records its schema version (table schema_version, made by the
+-- migration runner before any migration). Nothing else changes.
