@@ -17,11 +17,6 @@ CREATE TABLE IF NOT EXISTS fct_visit (
     visit_date_evidence_start INTEGER,
     visit_date_evidence_end INTEGER
 );
--- Warehouses built before the visit's own date was extracted gain its columns.
-ALTER TABLE fct_visit ADD COLUMN IF NOT EXISTS visit_year INTEGER;
-ALTER TABLE fct_visit ADD COLUMN IF NOT EXISTS visit_month INTEGER;
-ALTER TABLE fct_visit ADD COLUMN IF NOT EXISTS visit_date_evidence_start INTEGER;
-ALTER TABLE fct_visit ADD COLUMN IF NOT EXISTS visit_date_evidence_end INTEGER;
 COMMENT ON TABLE fct_visit IS 'One row per article and authority whose Ofsted visit the article reports.';
 COMMENT ON COLUMN fct_visit.visit_key IS 'Surrogate key: hash of (article_key, la_key).';
 COMMENT ON COLUMN fct_visit.article_key IS 'The reporting article (dim_article).';
