@@ -27,7 +27,9 @@ from flows import settings
 from flows.progress import Progress
 from schemas.validate import validate_table
 from transforms import incremental, marts
-from transforms.decode import decode_frame, sha256_file, sha256_hex
+from flows.inbox import read_sidecars
+from transforms.decode import sha256_file, sha256_hex
+from transforms.documents import decode_documents, extraction_docs
 from transforms.pipeline import Extracted, transform_batch
 from transforms.rules import Rules, load_rules
 from warehouse import loader, session
@@ -51,7 +53,9 @@ def list_files(input_dir: Path, file_glob: str) -> pl.Series:
     """
     if not input_dir.is_dir():
         raise FileNotFoundError(f"input folder {input_dir} does not exist")
-    return pl.Series("path", sorted(str(p) for p in input_dir.rglob(file_glob) if p.is_file()), dtype=pl.String)
+    # file_glob may name several patterns, comma-separated ("*.txt,*.html,*.pdf").
+    found = {str(p) for g in file_glob.split(",") for p in input_dir.rglob(g.strip()) if p.is_file()}
+    return pl.Series("path", sorted(found), dtype=pl.String)
 
 
 @task(**IO_TASK)
@@ -146,12 +150,12 @@ def _decode(files: pl.DataFrame, previous: pl.DataFrame) -> pl.DataFrame:
         pl.lit(None, dtype=pl.String).alias("reject_reason"), pl.col("_prev_fallback").fill_null(False).alias("is_encoding_fallback"),
     )
     changed = joined.filter(~pl.col("_same")).drop("_prev_sha", "_prev_status", "_prev_encoding", "_prev_fallback", "_same")
-    decoded = decode_frame(changed.with_columns(pl.col("content").fill_null(b""))).drop("content")
+    decoded = decode_documents(changed.with_columns(pl.col("content").fill_null(b"")), read_sidecars(changed["path"])).drop("content")
     decoded = decoded.with_columns(
         pl.coalesce("read_error", "reject_reason").alias("reject_reason"),
         pl.when(pl.col("read_error").is_not_null()).then(pl.lit(None, dtype=pl.String)).otherwise(pl.col("encoding")).alias("encoding"),
     )
-    return pl.concat([decoded, unchanged.select(decoded.columns)])
+    return pl.concat([decoded, unchanged.select([c for c in decoded.columns if c in unchanged.columns])], how="diagonal_relaxed")
 
 
 @task(**TASK)
@@ -293,7 +297,7 @@ def _ingest(input_dir: Path, db_path: Path, work: Path, seeds_dir: Path, max_fil
     pending: deque[_Prepared] = deque()
     for first in range(0, max(len(paths), 1), batch_size):
         prepared = _prepare_batch(paths[first : first + batch_size], work, at_start, max_file_bytes, progress, stages)
-        docs = prepared.to_extract.select("article_key", "text")
+        docs = extraction_docs(prepared.to_extract)
         if docs.is_empty():
             pass  # nothing to extract (an unchanged batch): no task run, no trip to a worker
         elif pool is None:
@@ -437,12 +441,12 @@ def _finish_batch(p: _Prepared, work: Path, rules: Rules, reference: dict[str, p
                 extracted = extracted.only(to_extract["article_key"])
             else:
                 # Never seen in practice: the new plan wants an article the first did not. Extract it here.
-                extracted, seconds = transform(to_extract.select("article_key", "text"), rules)
+                extracted, seconds = transform(extraction_docs(to_extract), rules)
                 for k, v in seconds.items():
                     stages[k] += v
     else:
         # Nothing was sent for extraction; the empty frames still carry every table's columns.
-        extracted = transform_batch(to_extract.select("article_key", "text"), rules)[0]
+        extracted = transform_batch(extraction_docs(to_extract), rules)[0]
 
     t = time.perf_counter()
     source_files = to_extract.select("article_key", "source_file", "content_sha256")

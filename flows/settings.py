@@ -21,7 +21,8 @@ DDL_DIR = PROJECT_ROOT / "warehouse" / "ddl"
 MAX_FILE_BYTES = int(os.environ.get("OFSTED_WATCH_MAX_FILE_BYTES", 5 * 1024 * 1024))
 # Articles handed to one task run: large enough that Prefect's per-task cost vanishes.
 BATCH_SIZE = 1000
-FILE_GLOB = "*.txt"
+# Plain text, web pages and PDF letters; a fetched file's record (<file>.fetch.json) is not matched.
+FILE_GLOB = "*.txt,*.html,*.htm,*.pdf"
 
 # Where each batch's clean/segment/extract runs: "sequential" on the flow's process, or "dask" on a
 # dask.distributed cluster (a local one with DASK_WORKERS processes unless an address is given).
