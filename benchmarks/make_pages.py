@@ -153,7 +153,8 @@ def letter_pdf(paragraphs: list[str] | None = None, repeat: int = 3, letter_date
         canvas.restoreState()
 
     def build(target):
-        doc = SimpleDocTemplate(target, pagesize=A4, topMargin=72, bottomMargin=72)
+        # invariant: no creation time or random document ID, so the same letter is the same bytes.
+        doc = SimpleDocTemplate(target, pagesize=A4, topMargin=72, bottomMargin=72, invariant=1)
         story = [Paragraph(letter_date, styles["Normal"]), Spacer(1, 12)]
         for _ in range(repeat):
             for p in paragraphs:

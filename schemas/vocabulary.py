@@ -18,4 +18,4 @@ def keys(vocabulary: str) -> list[str]:
 
 BLOCK_KINDS = ["title", "standfirst", "heading", "body"]
 FILE_STATUSES = ["loaded", "duplicate", "rejected", "missing"]
-ENCODINGS = ["utf-8", "utf-8-sig", "windows-1252"]
+ENCODINGS = ["utf-8", "utf-8-sig", "windows-1252", "utf-16", "iso-8859-15"]

@@ -98,7 +98,7 @@ def _convert(path: str, content: bytes | None, sidecar: dict) -> dict:
         sources = dict(m.sources)
     elif kind == "pdf":
         text, reason = extract_pdf(content or b"")
-        row |= {"text": text, "encoding": None if reason else "pdf", "reject_reason": reason}
+        row |= {"text": text, "encoding": None, "reject_reason": reason}
         if text:
             found = _pdf_metadata(text)
             row["page_title"], row["page_published_date"] = found.get("title"), found.get("published_date")

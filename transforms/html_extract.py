@@ -77,21 +77,23 @@ def sniff_encoding(data: bytes, content_type: str | None = None) -> tuple[str, s
         return "windows-1252", "default"
 
 
+# Charsets a page may declare, by codec, under the names raw_file.encoding records (its vocabulary).
+# A page declaring another charset is decoded as UTF-8 if it is valid UTF-8, else as Windows-1252.
+PAGE_CHARSETS = {"utf-8": "utf-8", "cp1252": "windows-1252", "latin-1": "windows-1252", "iso8859-1": "windows-1252",
+                 "ascii": "windows-1252", "utf-16": "utf-16", "iso8859-15": "iso-8859-15"}
+
+
 def _known(name: str) -> bool:
     try:
-        codecs.lookup(name)
-        return True
+        return codecs.lookup(name).name in PAGE_CHARSETS
     except LookupError:
         return False
 
 
 def _browser_name(name: str) -> str:
-    # The WHATWG encoding standard: pages labelled Latin-1 are decoded as Windows-1252 (curly quotes
-    # and dashes in 0x80-0x9F would otherwise become control characters).
-    lowered = name.lower()
-    if lowered in ("iso-8859-1", "latin1", "latin-1", "l1", "us-ascii", "ascii", "iso8859-1"):
-        return "windows-1252"
-    return codecs.lookup(name).name
+    # The WHATWG encoding standard: pages labelled Latin-1 or ASCII are decoded as Windows-1252 (curly
+    # quotes and dashes in 0x80-0x9F would otherwise become control characters).
+    return PAGE_CHARSETS[codecs.lookup(name).name]
 
 
 def parse_date(value) -> date | None:
