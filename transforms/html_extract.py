@@ -25,6 +25,10 @@ ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 # Page titles usually carry the site: "Headline | Site" or "Headline - Site".
 TITLE_SITE_SUFFIX = re.compile(r"\s+\|\s+[^|]{2,60}$")
 
+# A page whose main text is shorter than this is an index, a login wall or an error page, not an article
+# (trafilatura falls back to whatever text it finds, a menu's links included).
+MIN_WORDS = 15
+
 SOURCE_JSON_LD = "json-ld"
 SOURCE_OPENGRAPH = "opengraph"
 SOURCE_META = "meta"
@@ -248,8 +252,9 @@ def extract_html(data: bytes, content_type: str | None = None) -> HtmlDocument:
         return HtmlDocument(None, encoding, PageMetadata(), f"HTML page could not be parsed: {err}")
     meta = page_metadata(tree)
     body = main_text(html_text)
-    if not body:
-        return HtmlDocument(None, encoding, meta, "HTML page has no main text (nothing left once navigation and furniture are removed)")
+    words = len(body.split()) if body else 0
+    if words < MIN_WORDS:
+        return HtmlDocument(None, encoding, meta, f"HTML page has no main text ({words} words left once navigation and furniture are removed)")
     if meta.title:
         first = body.split("\n\n", 1)[0]
         if _fold(first) != _fold(meta.title):
