@@ -9,9 +9,12 @@ over their guesses (``apply_page_metadata``), with each field's source recorded.
 from __future__ import annotations
 
 import json
+import re
+from datetime import date, datetime
 
 import polars as pl
 
+from transforms.clean import _publisher_name
 from transforms.decode import decode_frame
 from transforms.html_extract import extract_html, parse_date
 from transforms.pdf_extract import extract_pdf
@@ -71,10 +74,7 @@ def _pdf_metadata(text: str) -> dict:
     return found
 
 
-def _letter_date(p: str):
-    import re
-    from datetime import datetime
-
+def _letter_date(p: str) -> date | None:
     p = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", p.strip())
     for fmt in ("%d %B %Y", "%d %b %Y", "%A %d %B %Y"):
         try:
@@ -147,8 +147,6 @@ def apply_page_metadata(articles: pl.DataFrame, docs: pl.DataFrame, publishers: 
     and ``metadata_source`` (JSON: field -> where its value came from, "text rules" for the rules)."""
     cols = [c for c in PAGE_COLUMNS if c != "source_format"]
     docs = docs.with_columns([pl.lit(None, dtype=PAGE_COLUMNS[c]).alias(c) for c in cols if c not in docs.columns])
-    from transforms.clean import _publisher_name
-
     page = docs.select("article_key", *cols).with_columns(
         pl.col("page_publisher").map_elements(lambda v: _publisher_name(v, publishers), return_dtype=pl.String)
     )
