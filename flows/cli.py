@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ofsted-watch", description="News about Ofsted visits of children's services, as a DuckDB warehouse.")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    ing = sub.add_parser("ingest", help="run the ingest flow on every *.txt under --input")
+    ing = sub.add_parser("ingest", help="run the ingest flow on every .txt, .html, .htm and .pdf under --input")
     ing.add_argument("--input", type=Path, default=settings.ARTICLES_DIR, help="folder of raw article files (default: seeds/articles)")
     ing.add_argument("--db", type=Path, default=settings.DEFAULT_DB_PATH, help="warehouse file (default: warehouse/ofsted.duckdb)")
     ing.add_argument("--max-file-bytes", type=int, default=settings.MAX_FILE_BYTES, help="files larger than this are rejected unread")
