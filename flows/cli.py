@@ -201,8 +201,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "fetch":
         from flows.fetch import fetch_flow
 
+        from transforms.feeds import load_sources
+
         if not args.sources.is_file():
             parser.error(f"--sources {args.sources} is not a file")
+        try:
+            load_sources(args.sources)  # a broken sources file is told before any flow starts
+        except ValueError as err:
+            parser.error(str(err))
         result = fetch_flow(sources_path=args.sources, inbox=args.inbox, contact=args.contact, timeout_seconds=args.timeout,
                             max_bytes=args.max_bytes, min_interval_seconds=args.min_interval, retries=args.retries)
         if args.json:

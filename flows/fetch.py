@@ -180,7 +180,17 @@ class FetchState:
         self.dir.mkdir(parents=True, exist_ok=True)
         self.path = self.dir / "state.json"
         self.log_path = self.dir / "log.jsonl"
-        data = json.loads(self.path.read_text(encoding="utf-8")) if self.path.exists() else {}
+        self.note: str | None = None
+        data = {}
+        if self.path.exists():
+            try:
+                data = json.loads(self.path.read_text(encoding="utf-8"))
+            except ValueError:
+                # Kept aside, not deleted: the run starts afresh (saved files are named by address, so a
+                # page fetched again lands on its own file) and says so in its log.
+                aside = self.path.with_name(f"state.corrupt-{int(time.time())}.json")
+                os.replace(self.path, aside)
+                self.note = f"state file was not valid JSON; kept as {aside.name}, started afresh"
         self.urls: dict[str, dict] = data.get("urls", {})
         self.canonical: dict[str, str] = data.get("canonical", {})
         self.hashes: dict[str, str] = data.get("hashes", {})
@@ -232,6 +242,8 @@ def fetch_flow(
     fetcher = Fetcher(_user_agent(contact), timeout_seconds, max_bytes, min_interval_seconds)
     get = download.with_options(retries=retries, retry_delay_seconds=exponential_backoff(retry_backoff_seconds)(retries) if retries else 0)
     log: list[dict] = []
+    if state.note:
+        logger.warning("fetch: %s", state.note)
 
     def record(source: str, url: str, outcome: str, reason: str | None = None, **extra) -> None:
         log.append({"run_id": run_id, "logged_at": datetime.now(timezone.utc).replace(tzinfo=None), "source": source, "url": url,
@@ -293,7 +305,7 @@ def fetch_flow(
     skipped = [{"url": r["url"], "reason": r["reason"]} for r in frame.filter(pl.col("outcome").is_in(["skipped_off_topic", "duplicate_url", "duplicate_content"])).iter_rows(named=True)]
     logger.info("fetch %s: %s", run_id, counts)
     return {"run_id": run_id, "inbox": str(inbox), "counts": counts, "failures": failures, "skipped": skipped,
-            "log": str(state.log_path)}
+            "log": str(state.log_path), "warnings": [state.note] if state.note else []}
 
 
 def _fetch_document(d: Download, source: str, entry: dict | None, inbox: Path, state: FetchState, record) -> None:

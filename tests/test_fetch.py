@@ -219,3 +219,25 @@ def test_a_served_deployment_fetches_then_ingests_then_checks(tmp_path):
                         proc.wait(timeout=20)
                     except subprocess.TimeoutExpired:
                         os.killpg(proc.pid, signal.SIGKILL)
+
+
+def test_a_broken_sources_file_is_refused_before_anything_runs(tmp_path, capsys):
+    from flows.cli import main
+
+    bad = tmp_path / "sources.toml"
+    bad.write_text('[[feed]]\nurl = "ftp://example.org/feed"\n', encoding="utf-8")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["fetch", "--sources", str(bad), "--inbox", str(tmp_path / "inbox")])
+    assert exit_info.value.code == 2 and "needs an http(s) url" in capsys.readouterr().err
+    assert not (tmp_path / "inbox").exists()
+
+
+def test_a_damaged_state_file_is_kept_aside_not_lost(tmp_path):
+    from flows.fetch import FetchState
+
+    state_dir = tmp_path / "inbox" / ".fetch"
+    state_dir.mkdir(parents=True)
+    (state_dir / "state.json").write_text("{ not json", encoding="utf-8")
+    state = FetchState(tmp_path / "inbox")
+    assert state.urls == {} and "started afresh" in state.note
+    assert [p.read_text() for p in state_dir.glob("state.corrupt-*.json")] == ["{ not json"]
