@@ -31,6 +31,16 @@ def print_ingest_summary(summary: dict, out=None) -> None:
     print("seconds per stage: " + ", ".join(f"{k} {v}" for k, v in summary["stage_seconds"].items()), file=out)
 
 
+def print_fetch_summary(result: dict, out=None) -> None:
+    out = out or sys.stdout
+    print(f"inbox: {result['inbox']}  (log: {result['log']})", file=out)
+    print("fetch: " + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in result["counts"].items() if n), file=out)
+    for s in result["skipped"]:
+        print(f"  skipped {s['url']}: {s['reason']}", file=out)
+    for f in result["failures"]:
+        print(f"  FAILED {f['url']}: {f['reason']}", file=out)
+
+
 def print_quality_summary(dq: dict, out=None) -> None:
     out = out or sys.stdout
     print(f"quality: {dq['expectations']} expectations, {dq['failed']} failed; report: {dq['report_path']}", file=out)
@@ -59,15 +69,21 @@ def serve(args) -> int:
         print(f"no Prefect server answers at {api} ({err}); start one with `ofsted-watch server` "
               "or set PREFECT_API_URL", file=sys.stderr)
         return 2
-    from flows.pipeline import ingest_and_quality_flow
+    from flows.pipeline import fetch_ingest_and_quality_flow, ingest_and_quality_flow
 
     args.inbox.mkdir(parents=True, exist_ok=True)
     schedule = {"cron": args.cron} if args.cron else {"interval": args.interval}
-    print(f"serving '{ingest_and_quality_flow.name}/{args.name}' on {api}: inbox {args.inbox.resolve()}, "
+    parameters = {"input_dir": str(args.inbox.resolve()), "db_path": str(args.db.resolve()), "report_dir": str(args.report.resolve())}
+    served_flow = ingest_and_quality_flow
+    if args.sources:
+        # fetch -> ingest -> quality as one deployment.
+        served_flow = fetch_ingest_and_quality_flow
+        parameters |= {"sources_path": str(args.sources.resolve()), "contact": args.contact}
+    print(f"serving '{served_flow.name}/{args.name}' on {api}: inbox {args.inbox.resolve()}, "
           f"{'cron ' + args.cron if args.cron else f'every {args.interval:g}s'}", flush=True)
-    ingest_and_quality_flow.serve(
+    served_flow.serve(
         name=args.name,
-        parameters={"input_dir": str(args.inbox.resolve()), "db_path": str(args.db.resolve()), "report_dir": str(args.report.resolve())},
+        parameters=parameters,
         # One run at a time: a schedule shorter than a run would otherwise stack runs up behind the
         # warehouse's run lock, and the quality step of the first could wait behind all the others.
         limit=1,
@@ -103,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ofsted-watch", description="News about Ofsted visits of children's services, as a DuckDB warehouse.")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    ing = sub.add_parser("ingest", help="run the ingest flow on every *.txt under --input")
+    ing = sub.add_parser("ingest", help="run the ingest flow on every .txt, .html, .htm and .pdf under --input")
     ing.add_argument("--input", type=Path, default=settings.ARTICLES_DIR, help="folder of raw article files (default: seeds/articles)")
     ing.add_argument("--db", type=Path, default=settings.DEFAULT_DB_PATH, help="warehouse file (default: warehouse/ofsted.duckdb)")
     ing.add_argument("--max-file-bytes", type=int, default=settings.MAX_FILE_BYTES, help="files larger than this are rejected unread")
@@ -137,9 +153,23 @@ def main(argv: list[str] | None = None) -> int:
     when.add_argument("--cron", help='cron schedule, e.g. "0 6 * * *" (06:00 every day)')
     when.add_argument("--interval", type=float, help="run every N seconds")
     sv.add_argument("--name", default="inbox", help="deployment name (default: inbox)")
+    sv.add_argument("--sources", type=Path, help="sources.toml: fetch its feeds and URLs into the inbox before each ingest")
+    sv.add_argument("--contact", default=settings.FETCH_CONTACT, help="email or URL named in the fetch's User-Agent")
+
+    ft = sub.add_parser("fetch", help="download new entries of the feeds and URLs in a sources file into an inbox folder")
+    ft.add_argument("--sources", type=Path, required=True, help="sources.toml listing [[feed]] and [[url]] entries")
+    ft.add_argument("--inbox", type=Path, required=True, help="folder the fetched files go to (ingest --input reads it)")
+    ft.add_argument("--contact", default=settings.FETCH_CONTACT, help="email or URL named in the User-Agent (or OFSTED_WATCH_CONTACT)")
+    ft.add_argument("--timeout", type=float, default=settings.FETCH_TIMEOUT_SECONDS, help="seconds per request")
+    ft.add_argument("--max-bytes", type=int, default=settings.FETCH_MAX_BYTES, help="larger bodies are abandoned and recorded")
+    ft.add_argument("--min-interval", type=float, default=settings.FETCH_MIN_INTERVAL_SECONDS, help="seconds between requests to one host")
+    ft.add_argument("--retries", type=int, default=settings.FETCH_RETRIES, help="retries of timeouts, 5xx and 429, with exponential backoff")
+    ft.add_argument("--json", action="store_true", help="print the summary as JSON")
 
     bn = sub.add_parser("bench", help="benchmark the ingest on a generated corpus (made once, cached)")
-    bn.add_argument("--articles", type=int, required=True)
+    bn.add_argument("--articles", type=int, help="articles of the generated corpus (the full benchmark)")
+    bn.add_argument("--parsing", action="store_true", help="only web-page and PDF parsing: MB/s, extractor comparison, metadata agreement")
+    bn.add_argument("--gold", type=Path, default=settings.PROJECT_ROOT.parent / "shared" / "gold", help="gold files for --parsing")
     bn.add_argument("--batch-size", type=positive_int, default=settings.BATCH_SIZE)
     bn.add_argument("--naive-subset", type=int, default=200, help="articles the naive baseline runs on (its time is scaled)")
     add_runner_arguments(bn)
@@ -243,11 +273,36 @@ def run_command(args, parser) -> int:
         return run_server(args.port)
     if args.command == "serve":
         return serve(args)
+    if args.command == "bench" and args.parsing:
+        from benchmarks.parsing import print_parsing, run as run_parsing
+
+        print_parsing(run_parsing(gold_dir=args.gold))
+        return 0
     if args.command == "bench":
         from benchmarks.bench import print_table, run
 
+        if not args.articles:
+            parser.error("bench needs --articles N (or --parsing)")
         print_table(run(args.articles, args.batch_size, args.naive_subset, **runner_parameters(args)))
         return 0
+    if args.command == "fetch":
+        from flows.fetch import fetch_flow
+
+        from transforms.feeds import load_sources
+
+        if not args.sources.is_file():
+            parser.error(f"--sources {args.sources} is not a file")
+        try:
+            load_sources(args.sources)  # a broken sources file is told before any flow starts
+        except ValueError as err:
+            parser.error(str(err))
+        result = fetch_flow(sources_path=args.sources, inbox=args.inbox, contact=args.contact, timeout_seconds=args.timeout,
+                            max_bytes=args.max_bytes, min_interval_seconds=args.min_interval, retries=args.retries)
+        if args.json:
+            print(json.dumps(result, indent=2, default=str))
+        else:
+            print_fetch_summary(result)
+        return 1 if result["failures"] and not sum(result["counts"][k] for k in ("saved", "not_modified", "already_fetched")) else 0
     if args.command == "eval":
         from flows.evaluate import eval_flow
 

@@ -26,8 +26,10 @@ from prefect.context import get_run_context
 from flows import input_files, outcome, settings
 from flows.progress import Progress
 from schemas.validate import validate_table
+from flows.inbox import read_sidecars
 from transforms import incremental, limits as work_limits, marts
-from transforms.decode import decode_frame, sha256_hex
+from transforms.decode import sha256_hex
+from transforms.documents import decode_documents, extraction_docs
 from transforms.pipeline import Extracted, transform_batch
 from transforms.rules import Rules, load_rules
 from warehouse import loader, session
@@ -50,8 +52,10 @@ def list_files(input_dir: Path, file_glob: str) -> pl.Series:
     an lstat per folder level: 10 s at 100,000 files); a linked file is recorded under its link's path.
     """
     check_input_dir(input_dir)
-    # Links and special files are listed too: reading them records why they are not loaded.
-    return pl.Series("path", input_files.list_input_files(input_dir, file_glob), dtype=pl.String)
+    # Links and special files are listed too: reading them records why they are not loaded. file_glob
+    # may name several patterns, comma-separated ("*.txt,*.html,*.pdf").
+    found = {p for g in file_glob.split(",") for p in input_files.list_input_files(input_dir, g.strip())}
+    return pl.Series("path", sorted(found), dtype=pl.String)
 
 
 def check_input_dir(input_dir: Path) -> None:
@@ -165,12 +169,12 @@ def _decode(files: pl.DataFrame, previous: pl.DataFrame) -> pl.DataFrame:
         pl.lit(None, dtype=pl.String).alias("reject_reason"), pl.col("_prev_fallback").fill_null(False).alias("is_encoding_fallback"),
     )
     changed = joined.filter(~pl.col("_same")).drop("_prev_sha", "_prev_status", "_prev_encoding", "_prev_fallback", "_same")
-    decoded = decode_frame(changed.with_columns(pl.col("content").fill_null(b""))).drop("content")
+    decoded = decode_documents(changed.with_columns(pl.col("content").fill_null(b"")), read_sidecars(changed["path"])).drop("content")
     decoded = decoded.with_columns(
         pl.coalesce("read_error", "reject_reason").alias("reject_reason"),
         pl.when(pl.col("read_error").is_not_null()).then(pl.lit(None, dtype=pl.String)).otherwise(pl.col("encoding")).alias("encoding"),
     )
-    return pl.concat([decoded, unchanged.select(decoded.columns)])
+    return pl.concat([decoded, unchanged.select([c for c in decoded.columns if c in unchanged.columns])], how="diagonal_relaxed")
 
 
 @task(**TASK)
@@ -325,7 +329,7 @@ def _ingest(input_dir: Path, db_path: Path, work: Path, seeds_dir: Path, max_fil
     pending: deque[_Prepared] = deque()
     for first in range(0, max(len(paths), 1), batch_size):
         prepared = _prepare_batch(paths[first : first + batch_size], work, at_start, max_file_bytes, progress, stages, limits, input_dir)
-        docs = prepared.to_extract.select("article_key", "text")
+        docs = extraction_docs(prepared.to_extract)
         if docs.is_empty():
             pass  # nothing to extract (an unchanged batch): no task run, no trip to a worker
         elif pool is None:
@@ -470,12 +474,12 @@ def _finish_batch(p: _Prepared, work: Path, rules: Rules, reference: dict[str, p
                 extracted = extracted.only(to_extract["article_key"])
             else:
                 # Never seen in practice: the new plan wants an article the first did not. Extract it here.
-                extracted, seconds = transform(to_extract.select("article_key", "text"), rules)
+                extracted, seconds = transform(extraction_docs(to_extract), rules)
                 for k, v in seconds.items():
                     stages[k] += v
     else:
         # Nothing was sent for extraction; the empty frames still carry every table's columns.
-        extracted = transform_batch(to_extract.select("article_key", "text"), rules)[0]
+        extracted = transform_batch(extraction_docs(to_extract), rules)[0]
 
     t = time.perf_counter()
     source_files = to_extract.select("article_key", "source_file", "content_sha256")

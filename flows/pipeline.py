@@ -28,3 +28,24 @@ def ingest_and_quality_flow(
                          runner=runner, dask_address=dask_address, dask_workers=dask_workers, lock_wait_seconds=lock_wait_seconds)
     dq = quality_flow(db_path=db_path, report_dir=report_dir, max_row_drop=max_row_drop, lock_wait_seconds=lock_wait_seconds)
     return {"ingest": ingest, "quality": dq}
+
+
+@flow(name="ofsted-watch-fetch-ingest-and-quality")
+def fetch_ingest_and_quality_flow(
+    sources_path: Path,
+    input_dir: Path,
+    db_path: Path = settings.DEFAULT_DB_PATH,
+    report_dir: Path = settings.DEFAULT_REPORT_DIR,
+    contact: str = settings.FETCH_CONTACT,
+    max_file_bytes: int = settings.MAX_FILE_BYTES,
+    max_row_drop: float = settings.MAX_ROW_DROP,
+    batch_size: int = settings.BATCH_SIZE,
+) -> dict:
+    """What a scheduled deployment with a sources file runs: fetch into the inbox, ingest it, check quality.
+    A failed fetch of some URLs is recorded and does not stop the ingest of what is in the inbox."""
+    from flows.fetch import fetch_flow
+
+    fetched = fetch_flow(sources_path=sources_path, inbox=input_dir, contact=contact)
+    ingest = ingest_flow(input_dir=input_dir, db_path=db_path, max_file_bytes=max_file_bytes, batch_size=batch_size)
+    dq = quality_flow(db_path=db_path, report_dir=report_dir, max_row_drop=max_row_drop)
+    return {"fetch": fetched, "ingest": ingest, "quality": dq}

@@ -29,7 +29,8 @@ MAX_QUOTES_PER_ARTICLE = int(os.environ.get("OFSTED_WATCH_MAX_QUOTES_PER_ARTICLE
 MAX_MENTIONS_PER_ARTICLE = int(os.environ.get("OFSTED_WATCH_MAX_MENTIONS_PER_ARTICLE", 50_000))
 # Articles handed to one task run: large enough that Prefect's per-task cost vanishes.
 BATCH_SIZE = 1000
-FILE_GLOB = "*.txt"
+# Plain text, web pages and PDF letters; a fetched file's record (<file>.fetch.json) is not matched.
+FILE_GLOB = "*.txt,*.html,*.htm,*.pdf"
 
 # Where each batch's clean/segment/extract runs: "sequential" on the flow's process, or "dask" on a
 # dask.distributed cluster (a local one with DASK_WORKERS processes unless an address is given).
@@ -75,6 +76,18 @@ MAX_ROW_DROP = 0.5
 
 # A run that finds another run writing the same warehouse waits this long, then exits with a message.
 LOCK_WAIT_SECONDS = 600.0
+
+# ofsted-watch fetch: who to contact about our requests (sent in the User-Agent; set it to an address
+# you read), and how politely to ask.
+FETCH_CONTACT = os.environ.get("OFSTED_WATCH_CONTACT", "set OFSTED_WATCH_CONTACT to an email address or URL")
+FETCH_TIMEOUT_SECONDS = float(os.environ.get("OFSTED_WATCH_FETCH_TIMEOUT", 20))
+# A news page is well under 1 MB and a letter a few MB; anything past this is not an article.
+FETCH_MAX_BYTES = int(os.environ.get("OFSTED_WATCH_FETCH_MAX_BYTES", 10 * 1024 * 1024))
+# At most one request per host this often (seconds).
+FETCH_MIN_INTERVAL_SECONDS = float(os.environ.get("OFSTED_WATCH_FETCH_INTERVAL", 2.0))
+# Transient failures (timeouts, 5xx, 429) are retried this often, waiting BACKOFF, 2xBACKOFF, ... between tries.
+FETCH_RETRIES = 2
+FETCH_RETRY_BACKOFF_SECONDS = 5.0
 
 # The local Prefect server (`ofsted-watch server`) listens on 127.0.0.1 only.
 PREFECT_PORT = int(os.environ.get("OFSTED_WATCH_PREFECT_PORT", 4200))

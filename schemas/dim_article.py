@@ -18,3 +18,7 @@ class DimArticle(TableModel):
     word_count: pl.Int32 = pa.Field(ge=0)
     content_sha256: str = pa.Field(str_matches=r"^[0-9a-f]{64}$")
     has_authority: bool
+    url: Optional[str] = pa.Field(nullable=True)
+    canonical_url: Optional[str] = pa.Field(nullable=True)
+    author: Optional[str] = pa.Field(nullable=True)
+    metadata_source: Optional[str] = pa.Field(nullable=True)

@@ -20,5 +20,6 @@ BLOCK_KINDS = ["title", "standfirst", "heading", "body"]
 FILE_STATUSES = ["loaded", "duplicate", "rejected", "missing"]
 # "+windows-1252": UTF-8 in which the bytes that were not UTF-8 were read as Windows-1252. UTF-16 and
 # UTF-32 without an endianness were told by their BOM; with one, by the NUL bytes of ASCII text.
+# iso-8859-15: a web page that declares it.
 ENCODINGS = ["utf-8", "utf-8-sig", "windows-1252", "utf-8+windows-1252", "utf-8-sig+windows-1252",
-             "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"]
+             "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be", "iso-8859-15"]

@@ -65,3 +65,18 @@ def test_bench_writes_the_results_file(prefect_harness, tmp_path, monkeypatch):
     assert saved["unchanged_rerun_ratio"] > 0
     assert set(saved["stage_seconds"]) == {"read", "clean", "segment", "extract", "validate", "load"}
     assert saved["machine"]["cores"] >= 1
+
+
+def test_parsing_benchmark_measures_pages_and_letters():
+    """`ofsted-watch bench --parsing` on one sample article's five built pages (figures printed, not judged)."""
+    from benchmarks.parsing import run
+
+    result = run(gold_dir=Path(__file__).parent / "gold", limit=1, write=False)
+    agreement = result["metadata_agreement"]
+    assert agreement["pages"] == 5
+    assert agreement["page metadata, text rules otherwise"]["title"] == 1.0
+    assert agreement["page metadata, text rules otherwise"]["published_date"] >= agreement["text rules only"]["published_date"]
+    assert result["extractors"]["trafilatura"]["furniture_phrases_per_page"] == 0
+    assert result["extractors"]["whole page text (lxml)"]["furniture_phrases_per_page"] > 0
+    for kind in ("html", "pdf"):
+        assert result["speed"][kind]["seconds_per_mb"] > 0 and result["speed"][kind]["pages"] > 0

@@ -109,6 +109,10 @@ def build_marts(ex: Extracted, files: pl.DataFrame, inspections: pl.DataFrame) -
             pl.col("word_count").cast(pl.Int32),
             "content_sha256",
             (pl.col("n_authorities").fill_null(0) > 0).alias("has_authority"),
+            "url",
+            "canonical_url",
+            "author",
+            "metadata_source",
         )
     )
     quoted = ex.quotes.filter(pl.col("speaker_name").is_not_null()).select("article_key", pl.col("speaker_name").alias("person_name")).unique()

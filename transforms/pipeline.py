@@ -13,6 +13,7 @@ import polars as pl
 from transforms.authorities import assign_subjects, find_mentions
 from transforms.clean import clean_articles
 from transforms.decode import normalise_text
+from transforms.documents import apply_page_metadata
 from transforms.findings import extract_findings
 from transforms.people import find_people
 from transforms.quotes import find_quotes, sentence_assertions
@@ -48,10 +49,9 @@ class Extracted:
 
 
 def clean_stage(docs: pl.DataFrame, rules: Rules) -> Cleaned:
-    """docs: article_key, text (decoded)."""
-    docs = docs.select("article_key", normalise_text(pl.col("text")).alias("text"))
-    articles, blocks = clean_articles(docs, rules)
-    return Cleaned(articles, blocks)
+    """docs: article_key, text (decoded), and the page_* columns of transforms.documents when known."""
+    articles, blocks = clean_articles(docs.select("article_key", normalise_text(pl.col("text")).alias("text")), rules)
+    return Cleaned(apply_page_metadata(articles, docs, rules.publishers), blocks)
 
 
 def segment_stage(cleaned: Cleaned, rules: Rules) -> pl.DataFrame:

@@ -8,7 +8,11 @@ CREATE TABLE IF NOT EXISTS dim_article (
     published_date_key INTEGER,
     word_count INTEGER NOT NULL,
     content_sha256 VARCHAR NOT NULL,
-    has_authority BOOLEAN NOT NULL
+    has_authority BOOLEAN NOT NULL,
+    url VARCHAR,
+    canonical_url VARCHAR,
+    author VARCHAR,
+    metadata_source VARCHAR
 );
 COMMENT ON TABLE dim_article IS 'One row per distinct article (files with identical content are one article).';
 COMMENT ON COLUMN dim_article.article_key IS 'Surrogate key: hash of content_sha256.';

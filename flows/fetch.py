@@ -1,0 +1,388 @@
+"""The fetch flow: feeds and pages listed in ``sources.toml`` -> raw files in the inbox the ingest reads.
+
+Polite by construction: a User-Agent naming the project and a contact, robots.txt honoured, one
+request per host at a time and no faster than ``min_interval_seconds``, timeouts, a size cap, and
+conditional GETs (ETag, Last-Modified) so an unchanged page costs the site a 304. Transient failures
+(timeouts, dropped connections, 5xx, 429) are retried by Prefect with exponential backoff; anything
+else is recorded at once with its reason.
+
+What it keeps, under the inbox:
+- each document's raw bytes, ``<host>/<sha256[:16]>.<ext>``, beside ``<file>.fetch.json`` (url,
+  final_url, fetched_at, http_status, content_type, etag, last_modified, content_sha256, feed entry):
+  re-parsing never needs the network again;
+- ``.fetch/state.json``: per URL, its validators and whether it was fetched, failed or skipped (a
+  failed URL is tried again next run), and the canonical URLs and content hashes already held;
+- ``.fetch/log.jsonl``: one line per URL per run with its outcome and reason (schemas/fetch_log.py).
+Nothing fetched earlier is ever deleted or overwritten: files are named by their content.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Optional
+from urllib.parse import urljoin, urlsplit
+from urllib.robotparser import RobotFileParser
+
+import httpx
+import polars as pl
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.tasks import exponential_backoff
+
+from flows import settings
+from flows.inbox import sidecar_path
+from schemas.fetch_log import FETCH_OUTCOMES, FetchLog
+from transforms.decode import sha256_hex
+from transforms.documents import document_format
+from transforms.feeds import load_relevance_cues, load_sources, normalise_url, parse_feed, relevance
+from transforms.html_extract import extract_html
+from transforms.pdf_extract import extract_pdf
+
+FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/xml", "text/xml", "application/rdf+xml")
+DOCUMENT_TYPES = {"text/html": ".html", "application/xhtml+xml": ".html", "application/pdf": ".pdf", "text/plain": ".txt"}
+STATE_DIR = ".fetch"
+
+
+class TransientFetchError(Exception):
+    """Worth trying again shortly: a timeout, a dropped connection, a 5xx or a 429."""
+
+
+@dataclass
+class Download:
+    url: str
+    outcome: str  # "ok", "not_modified" or "failed"
+    reason: Optional[str] = None
+    http_status: Optional[int] = None
+    final_url: Optional[str] = None
+    content_type: Optional[str] = None
+    etag: Optional[str] = None
+    last_modified: Optional[str] = None
+    body: bytes = b""
+    fetched_at: Optional[str] = None
+
+
+@dataclass
+class Fetcher:
+    """The run's HTTP client, with its per-host pacing and robots.txt rules."""
+
+    user_agent: str
+    timeout_seconds: float
+    max_bytes: int
+    min_interval_seconds: float
+    max_redirects: int = 5
+    _last: dict = field(default_factory=dict)
+    _robots: dict = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self):
+        self.client = httpx.Client(headers={"User-Agent": self.user_agent}, timeout=self.timeout_seconds,
+                                   follow_redirects=True, max_redirects=self.max_redirects)
+
+    def close(self):
+        self.client.close()
+
+    def _pace(self, url: str) -> None:
+        host = urlsplit(url).netloc.lower()
+        with self._lock:
+            wait = self._last.get(host, -1e9) + self.min_interval_seconds - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+            self._last[host] = time.monotonic()
+
+    def allowed(self, url: str) -> tuple[bool, str | None]:
+        """robots.txt of the URL's host (read once a run): a missing file (4xx) allows everything; one
+        that cannot be read (5xx, timeout) allows nothing this run, as RFC 9309 asks."""
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if origin not in self._robots:
+            parser, note = RobotFileParser(), None
+            try:
+                self._pace(origin)
+                r = self.client.get(origin + "/robots.txt", timeout=self.timeout_seconds)
+                if r.status_code >= 500:
+                    parser.disallow_all, note = True, f"robots.txt answered HTTP {r.status_code}"
+                elif r.status_code >= 400:
+                    parser.allow_all = True
+                else:
+                    parser.parse(r.text[:500_000].splitlines())
+            except httpx.HTTPError as err:
+                parser.disallow_all, note = True, f"robots.txt could not be read ({type(err).__name__})"
+            self._robots[origin] = (parser, note)
+        parser, note = self._robots[origin]
+        if parser.can_fetch(self.user_agent, url):
+            return True, None
+        return False, note or "disallowed by robots.txt"
+
+    def get(self, url: str, etag: str | None = None, last_modified: str | None = None) -> Download:
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        ok, why = self.allowed(url)
+        if not ok:
+            return Download(url, "failed", reason=why, fetched_at=now)
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        self._pace(url)
+        try:
+            with self.client.stream("GET", url, headers=headers) as r:
+                d = Download(url, "ok", http_status=r.status_code, final_url=str(r.url), content_type=r.headers.get("content-type"),
+                             etag=r.headers.get("etag"), last_modified=r.headers.get("last-modified"), fetched_at=now)
+                if r.status_code == 304:
+                    d.outcome = "not_modified"
+                    return d
+                if r.status_code == 429 or r.status_code >= 500:
+                    raise TransientFetchError(f"HTTP {r.status_code} from {url}")
+                if r.status_code >= 400:
+                    d.outcome, d.reason = "failed", f"HTTP {r.status_code} {r.reason_phrase}"
+                    return d
+                declared = r.headers.get("content-length")
+                if declared and declared.isdigit() and int(declared) > self.max_bytes:
+                    d.outcome, d.reason = "failed", f"body of {int(declared):,} bytes is above the size cap of {self.max_bytes:,} bytes"
+                    return d
+                chunks, size = [], 0
+                for chunk in r.iter_bytes():
+                    size += len(chunk)
+                    if size > self.max_bytes:
+                        d.outcome, d.reason = "failed", f"body is above the size cap of {self.max_bytes:,} bytes (stopped reading)"
+                        return d
+                    chunks.append(chunk)
+                d.body = b"".join(chunks)
+                return d
+        except httpx.TooManyRedirects:
+            return Download(url, "failed", reason=f"redirect loop or more than {self.max_redirects} redirects", fetched_at=now)
+        except httpx.TimeoutException as err:
+            raise TransientFetchError(f"timed out after {self.timeout_seconds:g} s ({type(err).__name__})") from err
+        except httpx.TransportError as err:
+            raise TransientFetchError(f"connection failed ({type(err).__name__}: {err})") from err
+        except httpx.HTTPError as err:
+            return Download(url, "failed", reason=f"{type(err).__name__}: {err}", fetched_at=now)
+
+
+@task(cache_policy=NO_CACHE)
+def download(fetcher: Fetcher, url: str, etag: Optional[str] = None, last_modified: Optional[str] = None) -> Download:
+    """One GET. Raises TransientFetchError for what a later attempt may fix: the task's retries apply."""
+    return fetcher.get(url, etag, last_modified)
+
+
+class FetchState:
+    """``.fetch/state.json`` and ``.fetch/log.jsonl`` of an inbox."""
+
+    def __init__(self, inbox: Path):
+        self.dir = inbox / STATE_DIR
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.path = self.dir / "state.json"
+        self.log_path = self.dir / "log.jsonl"
+        self.note: str | None = None
+        data = {}
+        if self.path.exists():
+            try:
+                data = json.loads(self.path.read_text(encoding="utf-8"))
+            except ValueError:
+                # Kept aside, not deleted: the run starts afresh (saved files are named by address, so a
+                # page fetched again lands on its own file) and says so in its log.
+                aside = self.path.with_name(f"state.corrupt-{int(time.time())}.json")
+                os.replace(self.path, aside)
+                self.note = f"state file was not valid JSON; kept as {aside.name}, started afresh"
+        self.urls: dict[str, dict] = data.get("urls", {})
+        self.canonical: dict[str, str] = data.get("canonical", {})
+        self.hashes: dict[str, str] = data.get("hashes", {})
+
+    def save(self) -> None:
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"urls": self.urls, "canonical": self.canonical, "hashes": self.hashes}, indent=1), encoding="utf-8")
+        os.replace(tmp, self.path)
+
+    def append_log(self, rows: list[dict]) -> pl.DataFrame:
+        # A row the model refuses is a bug in this flow, not bad input: let it raise.
+        valid = FetchLog.validate(pl.DataFrame(rows, schema=LOG_SCHEMA), lazy=True)
+        with self.log_path.open("a", encoding="utf-8") as f:
+            for r in valid.iter_rows(named=True):
+                f.write(json.dumps(r, default=str) + "\n")
+        return valid
+
+
+LOG_SCHEMA = {"run_id": pl.String, "logged_at": pl.Datetime("us"), "source": pl.String, "url": pl.String, "outcome": pl.String,
+              "reason": pl.String, "http_status": pl.Int32, "path": pl.String, "canonical_url": pl.String, "content_sha256": pl.String}
+OUTCOMES = tuple(FETCH_OUTCOMES)
+
+
+def _user_agent(contact: str) -> str:
+    from importlib.metadata import version
+
+    return f"ofsted-watch/{version('ofsted-watch')} (news about Ofsted visits of children's services; contact: {contact})"
+
+
+@flow(name="ofsted-watch-fetch")
+def fetch_flow(
+    sources_path: Path,
+    inbox: Path,
+    contact: str = settings.FETCH_CONTACT,
+    seeds_dir: Path = settings.SEEDS_DIR,
+    timeout_seconds: float = settings.FETCH_TIMEOUT_SECONDS,
+    max_bytes: int = settings.FETCH_MAX_BYTES,
+    min_interval_seconds: float = settings.FETCH_MIN_INTERVAL_SECONDS,
+    retries: int = settings.FETCH_RETRIES,
+    retry_backoff_seconds: float = settings.FETCH_RETRY_BACKOFF_SECONDS,
+) -> dict:
+    """Fetch every feed and URL in ``sources_path`` into ``inbox``; returns counts per outcome and the failures."""
+    logger = get_run_logger()
+    inbox = Path(inbox).resolve()
+    sources = load_sources(Path(sources_path))
+    cues = load_relevance_cues(Path(seeds_dir))
+    state = FetchState(inbox)
+    run_id = str(uuid.uuid4())
+    fetcher = Fetcher(_user_agent(contact), timeout_seconds, max_bytes, min_interval_seconds)
+    get = download.with_options(retries=retries, retry_delay_seconds=exponential_backoff(retry_backoff_seconds)(retries) if retries else 0)
+    log: list[dict] = []
+    if state.note:
+        logger.warning("fetch: %s", state.note)
+
+    def record(source: str, url: str, outcome: str, reason: str | None = None, **extra) -> None:
+        log.append({"run_id": run_id, "logged_at": datetime.now(timezone.utc).replace(tzinfo=None), "source": source, "url": url,
+                    "outcome": outcome, "reason": reason, "http_status": extra.get("http_status"), "path": extra.get("path"),
+                    "canonical_url": extra.get("canonical_url"), "content_sha256": extra.get("content_sha256")})
+
+    def fetch(url: str, conditional: bool) -> Download:
+        known = state.urls.get(url, {}) if conditional else {}
+        s = get(fetcher, url, known.get("etag"), known.get("last_modified"), return_state=True)
+        if s.is_failed():
+            err = s.result(raise_on_failure=False)
+            return Download(url, "failed", reason=f"{err} (after {retries} retries)" if retries else str(err),
+                            fetched_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+        return s.result()
+
+    try:
+        for feed in sources.feeds:
+            d = fetch(feed.url, conditional=True)
+            entries = []
+            if d.outcome == "failed":
+                record(feed.name, feed.url, "failed", d.reason, http_status=d.http_status)
+                state.urls[feed.url] = state.urls.get(feed.url, {}) | {"status": "failed", "reason": d.reason}
+            elif d.outcome == "not_modified":
+                # The entries it had last time: one that failed then is tried again now.
+                entries = state.urls.get(feed.url, {}).get("entries", [])
+                record(feed.name, feed.url, "not_modified", http_status=304)
+            else:
+                parsed = parse_feed(d.body, d.content_type)
+                if parsed.error:
+                    record(feed.name, feed.url, "failed", parsed.error, http_status=d.http_status)
+                    state.urls[feed.url] = {"status": "failed", "reason": parsed.error}
+                else:
+                    entries = parsed.entries
+                    record(feed.name, feed.url, "feed_warning" if parsed.warning else "feed_read",
+                           parsed.warning or f"{len(entries)} entries", http_status=d.http_status)
+                    # A feed's validators are kept only once it was read: a broken feed is fetched whole next time.
+                    state.urls[feed.url] = {"status": "ok", "etag": d.etag, "last_modified": d.last_modified, "fetched_at": d.fetched_at,
+                                            "entries": entries}
+            reasons = relevance([f"{e['title']} {e['summary']}" for e in entries], cues)
+            for entry, why_not in zip(entries, reasons):
+                url = urljoin(feed.url, entry["link"])
+                previous = state.urls.get(url, {})
+                if previous.get("status") in ("ok", "skipped", "duplicate"):
+                    record(feed.name, url, "already_fetched", previous.get("reason"))
+                    continue
+                if why_not:
+                    record(feed.name, url, "skipped_off_topic", f"feed entry {why_not}")
+                    state.urls[url] = {"status": "skipped", "reason": f"feed entry {why_not}"}
+                    continue
+                _fetch_document(fetch(url, conditional=False), feed.name, entry, inbox, state, record)
+        for single in sources.urls:
+            _fetch_document(fetch(single.url, conditional=True), single.name, None, inbox, state, record)
+    finally:
+        fetcher.close()
+        state.save()
+        frame = state.append_log(log) if log else pl.DataFrame(schema=LOG_SCHEMA)
+    counts = {o: 0 for o in OUTCOMES} | {r["outcome"]: r["len"] for r in frame.group_by("outcome").len().iter_rows(named=True)}
+    failures = [{"url": r["url"], "reason": r["reason"]} for r in frame.filter(pl.col("outcome") == "failed").iter_rows(named=True)]
+    skipped = [{"url": r["url"], "reason": r["reason"]} for r in frame.filter(pl.col("outcome").is_in(["skipped_off_topic", "duplicate_url", "duplicate_content"])).iter_rows(named=True)]
+    logger.info("fetch %s: %s", run_id, counts)
+    return {"run_id": run_id, "inbox": str(inbox), "counts": counts, "failures": failures, "skipped": skipped,
+            "log": str(state.log_path), "warnings": [state.note] if state.note else []}
+
+
+def _fetch_document(d: Download, source: str, entry: dict | None, inbox: Path, state: FetchState, record) -> None:
+    url = d.url
+    if d.outcome == "failed":
+        record(source, url, "failed", d.reason, http_status=d.http_status)
+        state.urls[url] = state.urls.get(url, {}) | {"status": "failed", "reason": d.reason}
+        return
+    if d.outcome == "not_modified":
+        record(source, url, "not_modified", http_status=304, path=state.urls.get(url, {}).get("path"))
+        return
+    media = (d.content_type or "").split(";")[0].strip().lower()
+    suffix = DOCUMENT_TYPES.get(media)
+    if suffix is None:
+        reason = f"unsupported content type {media or 'none'} (expected HTML, PDF or plain text)"
+        record(source, url, "failed", reason, http_status=d.http_status)
+        state.urls[url] = {"status": "failed", "reason": reason}
+        return
+    sha = sha256_hex(d.body)
+    canonical = None
+    if suffix == ".html":
+        page = extract_html(d.body, d.content_type)
+        canonical = page.metadata.canonical_url
+        if page.reject_reason:
+            record(source, url, "failed", page.reject_reason, http_status=d.http_status, content_sha256=sha)
+            state.urls[url] = {"status": "failed", "reason": page.reject_reason}
+            return
+    elif suffix == ".pdf":
+        _, reason = extract_pdf(d.body)
+        if reason:
+            record(source, url, "failed", reason, http_status=d.http_status, content_sha256=sha)
+            state.urls[url] = {"status": "failed", "reason": reason}
+            return
+    keys = [normalise_url(url), normalise_url(d.final_url or url)] + ([normalise_url(urljoin(d.final_url or url, canonical))] if canonical else [])
+    host = (urlsplit(d.final_url or url).hostname or "unknown").lower()
+    # A page keeps one file, named by its address: an updated page replaces its file, and the ingest
+    # replaces its article's facts.
+    own = state.urls.get(url, {})
+    own_path = own.get("path") if own.get("status") == "ok" else None
+    validators = {"etag": d.etag, "last_modified": d.last_modified, "fetched_at": d.fetched_at}
+    # Another URL already brought this page (its address or canonical address is held by another file).
+    held = next((state.canonical[k] for k in keys if k in state.canonical and state.canonical[k] != own_path), None)
+    rel = own_path or f"{host}/{sha256_hex(keys[-1].encode())[:16]}{suffix}"
+    if held:
+        reason = f"same canonical URL as {held}"
+        record(source, url, "duplicate_url", reason, http_status=d.http_status, canonical_url=canonical, content_sha256=sha, path=held)
+        state.urls[url] = {"status": "duplicate", "reason": reason, "path": held} | validators
+        return
+    if state.hashes.get(sha, rel) != rel:
+        reason = f"same content as {state.hashes[sha]}"
+        record(source, url, "duplicate_content", reason, http_status=d.http_status, canonical_url=canonical, content_sha256=sha,
+               path=state.hashes[sha])
+        state.urls[url] = {"status": "duplicate", "reason": reason, "path": state.hashes[sha]} | validators
+        return
+    target = inbox / rel
+    if state.hashes.get(sha) == rel and target.exists():
+        record(source, url, "not_modified", "content unchanged (the server sent it whole)", http_status=d.http_status, path=rel,
+               canonical_url=canonical, content_sha256=sha)
+        state.urls[url] = {"status": "ok", "path": rel} | validators
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    record_json = {"url": url, "final_url": d.final_url, "fetched_at": d.fetched_at, "http_status": d.http_status,
+                   "content_type": d.content_type, "etag": d.etag, "last_modified": d.last_modified, "content_sha256": sha,
+                   "source": source, "canonical_url": canonical,
+                   "entry_title": entry.get("title") if entry else None, "entry_published": entry.get("published") if entry else None}
+    # The record first, then the bytes: an ingest that sees the file always finds its record.
+    _atomic_write(sidecar_path(target), json.dumps(record_json, indent=1).encode("utf-8"))
+    _atomic_write(target, d.body)
+    state.hashes[sha] = rel
+    for k in keys:
+        state.canonical.setdefault(k, rel)
+    state.urls[url] = {"status": "ok", "path": rel} | validators
+    record(source, url, "saved", None if entry is None or entry.get("published") else "feed entry has no date",
+           http_status=d.http_status, path=rel, canonical_url=canonical, content_sha256=sha)
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.part")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
