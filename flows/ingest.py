@@ -31,6 +31,7 @@ from transforms.decode import decode_frame, sha256_file, sha256_hex
 from transforms.pipeline import Extracted, transform_batch
 from transforms.rules import Rules, load_rules
 from warehouse import loader, session
+from warehouse.events import rebuild_visit_events
 
 TASK = dict(cache_policy=NO_CACHE)
 IO_TASK = dict(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
@@ -185,6 +186,16 @@ def load_warehouse(work_path: Path, batch: loader.LoadBatch) -> tuple[dict[str, 
         con.close()
 
 
+@task(**TASK)
+def build_visit_events(work_path: Path, run_id: str) -> dict[str, int]:
+    """Visit events over the whole working copy, after every batch is in and before it is published."""
+    con = loader.connect_for_load(work_path)
+    try:
+        return rebuild_visit_events(con, run_id)
+    finally:
+        con.close()
+
+
 @task(**IO_TASK)
 def begin_run(db_path: Path) -> Path:
     return session.begin(db_path)
@@ -310,6 +321,7 @@ def _ingest(input_dir: Path, db_path: Path, work: Path, seeds_dir: Path, max_fil
     progress.finish()
 
     t = time.perf_counter()
+    totals.add_rows(build_visit_events(work, run_id))
     seen = paths.to_frame()
     gone = incremental.missing_files(seen, at_start).with_columns(pl.lit("missing").alias("status"), pl.lit(run_id).alias("run_id"))
     run_row = {

@@ -24,6 +24,8 @@ ARTICLE_TABLES = {
     "stg_sentence": "staging",
     "stg_authority_mention": "staging",
 }
+# Rebuilt over the whole warehouse after a run's batches (warehouse/events.py).
+EVENT_TABLES = ["dim_visit_event", "fct_visit_event_finding"]
 LOCK_RETRY_SECONDS = 30.0
 
 
@@ -165,5 +167,5 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> 
 
 
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    names = ["raw_file", "raw_text", *ARTICLE_TABLES, "dim_person", *REFERENCE_TABLES, "rejected_rows", "etl_run"]
+    names = ["raw_file", "raw_text", *ARTICLE_TABLES, "dim_person", *REFERENCE_TABLES, *EVENT_TABLES, "rejected_rows", "etl_run"]
     return {n: scalar(con, f"SELECT count(*) FROM {qualified(n)}") for n in names}
