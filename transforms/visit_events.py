@@ -25,8 +25,10 @@ The merge rule, applied per (authority, visit type):
 An event's key hashes (authority, visit type) and the strongest fact that names it: its ordinal
 with the full inspection it follows ("the third monitoring visit since the 2022 judgement"), else
 its visit month, else its first report date, else its only article. An article that arrives later
-and repeats what is known leaves the key as it was; one that gives an event its first ordinal or
-visit month (or an earlier first report) gives it the natural key it should have had.
+and repeats what is known leaves the key as it was, whatever its date; one that gives an event its
+first ordinal or visit month, its first date (which says which inspection an ordinal counts from)
+or an earlier first report for an event known only by its reports, gives it the natural key it
+should have had.
 """
 
 from __future__ import annotations
