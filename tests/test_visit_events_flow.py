@@ -134,8 +134,12 @@ def test_an_article_removed_takes_its_event_with_it_when_it_was_the_only_report(
     inbox.mkdir()
     for name, text in {**REPORTS, "next.txt": NEXT_VISIT}.items():
         (inbox / name).write_text(text, encoding="utf-8")
-    ingest_flow(input_dir=inbox, db_path=db)
+    first = ingest_flow(input_dir=inbox, db_path=db)
     before = la_events(db)["Thurrock"]
+    assert first["rows_written"]["dim_visit_event"] == 2
+    # Nothing changed: the rebuild is skipped and the events stay as they were.
+    again = ingest_flow(input_dir=inbox, db_path=db)
+    assert "dim_visit_event" not in again["rows_written"] and la_events(db)["Thurrock"] == before
     # The paper's file is corrected to another story; the next visit's file likewise.
     (inbox / "paper.txt").write_text(UNRELATED, encoding="utf-8")
     (inbox / "next.txt").write_text(UNRELATED.replace("Saturdays", "Sundays"), encoding="utf-8")

@@ -41,6 +41,9 @@ import polars as pl
 
 from transforms.keys import hash_key
 
+# Bump when the merge rule or the keys change: the next run then rebuilds every event.
+RULE_VERSION = "1"
+
 # A consecutive monitoring visit comes three months or more after the last one, and the reports of
 # one visit (letter, council release, local paper, trade press) appear within a few weeks of each
 # other: 45 days keeps them together and keeps consecutive visits apart when nothing else tells
