@@ -195,3 +195,11 @@ def test_findings_per_event_count_articles_and_name_them():
     assert mine["workforce_stability", "negative"]["source_files"] == ["001.txt", "002.txt"]
     assert mine["leadership", "positive"]["source_files"] == ["003.txt"]  # the other authority's and the uncounted are left out
     assert out.height == 3 and out["visit_event_finding_key"].n_unique() == 3
+
+
+def test_one_natural_key_for_two_events_keeps_keys_unique_and_the_earlier_keeps_the_plain_key():
+    rows = [mention(1, ordinal=5, published=date(2024, 3, 1)), mention(2, ordinal=5, published=date(2025, 6, 1))]
+    events, _ = events_of(rows)
+    assert events.height == 2 and events["visit_event_key"].n_unique() == 2
+    first = events.filter(pl.col("first_report_date") == date(2024, 3, 1))["visit_event_key"][0]
+    assert first == hash_key("visit_event", LA, "monitoring_visit", "ordinal", 5, None)

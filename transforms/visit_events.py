@@ -312,14 +312,14 @@ def build_visit_events(mentions: pl.DataFrame, inspections: pl.DataFrame) -> tup
                 natural = ("article", min(m["article_key"] for m in ev.members))
             keyed.append((ev, when, basis, ins_end, ins_key, natural))
         # Two events with one natural key (the same ordinal reported far apart, say): the earlier
-        # keeps it, the later add their first report or first article.
+        # keeps it, the later add their first report and first article.
         seen: set = set()
         for ev, when, basis, ins_end, ins_key, natural in sorted(
             keyed, key=lambda k: (k[0].first_report is None, k[0].first_report or date.min, min(m["article_key"] for m in k[0].members))
         ):
             parts = natural
             if natural in seen:
-                parts = (*natural, "also", ev.first_report.isoformat() if ev.first_report else min(m["article_key"] for m in ev.members))
+                parts = (*natural, "also", ev.first_report.isoformat() if ev.first_report else "", min(m["article_key"] for m in ev.members))
             seen.add(natural)
             event_key = hash_key("visit_event", la, vtype, *parts)
             members = sorted(ev.members, key=_report_order)
