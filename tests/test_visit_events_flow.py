@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import itertools
-import json
 from pathlib import Path
 
 import duckdb
 import polars as pl
-import pytest
 
 from flows.ingest import ingest_flow
 from warehouse import loader
