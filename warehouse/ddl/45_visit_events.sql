@@ -79,11 +79,11 @@ COMMENT ON COLUMN fct_visit_event_finding.source_files IS 'Their file names.';
 CREATE TABLE IF NOT EXISTS visit_event_build (
     inputs_fingerprint VARCHAR NOT NULL,
     run_id VARCHAR NOT NULL,
-    built_at TIMESTAMP NOT NULL,
+    finished_at TIMESTAMP NOT NULL,
     events INTEGER NOT NULL
 );
 COMMENT ON TABLE visit_event_build IS 'The last rebuild of the visit events: a run whose inputs (mentions, their articles, findings, the register, the merge rule''s version) are unchanged skips the rebuild.';
 COMMENT ON COLUMN visit_event_build.inputs_fingerprint IS 'Row counts and hashes of everything the events are computed from.';
 COMMENT ON COLUMN visit_event_build.run_id IS 'The run that rebuilt them (etl_run.run_id).';
-COMMENT ON COLUMN visit_event_build.built_at IS 'When (UTC).';
+COMMENT ON COLUMN visit_event_build.finished_at IS 'When the rebuild was written (UTC).';
 COMMENT ON COLUMN visit_event_build.events IS 'Rows written to dim_visit_event.';
