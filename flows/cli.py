@@ -1,4 +1,4 @@
-"""Command line: ``ofsted-watch ingest | eval``."""
+"""Command line: ``ofsted-watch ingest | quality | eval | query | export | server | serve | bench``."""
 
 from __future__ import annotations
 
@@ -174,7 +174,15 @@ def main(argv: list[str] | None = None) -> int:
     bn.add_argument("--naive-subset", type=int, default=200, help="articles the naive baseline runs on (its time is scaled)")
     add_runner_arguments(bn)
 
+    from flows import query as query_cli
+
+    query_cli.add_arguments(sub)
+
     args = parser.parse_args(argv)
+    if args.command == "query":
+        return query_cli.query_command(args)
+    if args.command == "export":
+        return query_cli.export_command(args)
     settings.configure_prefect_environment()
     from flows import outcome
 

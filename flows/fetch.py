@@ -23,7 +23,7 @@ import os
 import threading
 import time
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Optional
@@ -40,7 +40,6 @@ from flows import settings
 from flows.inbox import sidecar_path
 from schemas.fetch_log import FETCH_OUTCOMES, FetchLog
 from transforms.decode import sha256_hex
-from transforms.documents import document_format
 from transforms.feeds import load_relevance_cues, load_sources, normalise_url, parse_feed, relevance
 from transforms.html_extract import extract_html
 from transforms.pdf_extract import extract_pdf

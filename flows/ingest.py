@@ -33,6 +33,7 @@ from transforms.documents import decode_documents, extraction_docs
 from transforms.pipeline import Extracted, transform_batch
 from transforms.rules import Rules, load_rules
 from warehouse import loader, session
+from warehouse.events import rebuild_visit_events
 
 TASK = dict(cache_policy=NO_CACHE)
 IO_TASK = dict(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
@@ -210,6 +211,16 @@ def load_warehouse(work_path: Path, batch: loader.LoadBatch) -> tuple[dict[str, 
 
 
 @task(**TASK)
+def build_visit_events(work_path: Path, run_id: str) -> dict[str, int]:
+    """Visit events over the whole working copy, after every batch is in and before it is published."""
+    con = loader.connect_for_load(work_path)
+    try:
+        return rebuild_visit_events(con, run_id)
+    finally:
+        con.close()
+
+
+@task(**TASK)
 def begin_run(db_path: Path, lock_wait_seconds: float) -> Path:
     # No retries: a copy that failed (disk full) fails again, and its partial file is already removed.
     return session.begin(db_path, lock_wait_seconds, get_run_logger().warning)
@@ -346,6 +357,7 @@ def _ingest(input_dir: Path, db_path: Path, work: Path, seeds_dir: Path, max_fil
     progress.finish()
 
     t = time.perf_counter()
+    totals.add_rows(build_visit_events(work, run_id))
     seen = paths.to_frame()
     gone = incremental.missing_files(seen, at_start).with_columns(pl.lit("missing").alias("status"), pl.lit(run_id).alias("run_id"))
     run_row = {

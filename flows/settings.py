@@ -16,6 +16,8 @@ ARTICLES_DIR = SEEDS_DIR / "articles"
 DEFAULT_DB_PATH = Path(os.environ.get("OFSTED_WATCH_DB", PROJECT_ROOT / "warehouse" / "ofsted.duckdb"))
 DEFAULT_REPORT_DIR = PROJECT_ROOT / "report"
 DDL_DIR = PROJECT_ROOT / "warehouse" / "ddl"
+# The query catalogue: one named analyst question per *.sql file.
+QUERIES_DIR = Path(os.environ.get("OFSTED_WATCH_QUERIES", PROJECT_ROOT / "queries"))
 
 # Files above this size are rejected unread: a real article is a few tens of KB.
 MAX_FILE_BYTES = int(os.environ.get("OFSTED_WATCH_MAX_FILE_BYTES", 5 * 1024 * 1024))

@@ -5,11 +5,13 @@ from schemas.dim_date import DimDate
 from schemas.dim_local_authority import DimLocalAuthority
 from schemas.dim_person import DimPerson
 from schemas.dim_theme import DimTheme
+from schemas.dim_visit_event import DimVisitEvent
 from schemas.fct_finding import FctFinding
 from schemas.fct_inspection import FctInspection
 from schemas.fct_person_mention import FctPersonMention
 from schemas.fct_quote import FctQuote
 from schemas.fct_visit import FctVisit
+from schemas.fct_visit_event_finding import FctVisitEventFinding
 from schemas.fct_visit_focus import FctVisitFocus
 from schemas.raw_file import RawFile
 from schemas.raw_text import RawText
@@ -36,4 +38,6 @@ MODELS = {
     "fct_quote": FctQuote,
     "fct_finding": FctFinding,
     "fct_inspection": FctInspection,
+    "dim_visit_event": DimVisitEvent,
+    "fct_visit_event_finding": FctVisitEventFinding,
 }

@@ -26,6 +26,8 @@ class FctVisit(TableModel):
     visit_month: Optional[pl.Int32] = pa.Field(nullable=True, in_range={"min_value": 1, "max_value": 12})
     visit_date_evidence_start: Optional[pl.Int32] = pa.Field(nullable=True, ge=0)
     visit_date_evidence_end: Optional[pl.Int32] = pa.Field(nullable=True, ge=0)
+    # Set over the whole warehouse after each load (transforms/visit_events.py), never by a batch.
+    visit_event_key: Optional[str] = key(nullable=True)
 
     class Config:
         unique = ["article_key", "la_key"]

@@ -66,6 +66,8 @@ def test_each_deliberate_breakage_is_reported(warehouse):
                        FROM fct_finding LIMIT 1""")  # orphan fact
         con.execute("DELETE FROM fct_quote WHERE quote_key > (SELECT quantile_disc(quote_key, 0.2) FROM fct_quote)")  # sudden drop
         con.execute("UPDATE fct_visit SET rating_year = 1890 WHERE visit_key = (SELECT max(visit_key) FROM fct_visit)")  # year out of range
+        con.execute("UPDATE fct_visit SET visit_event_key = 'ffffffffffffffff' WHERE visit_key = (SELECT max(visit_key) FROM fct_visit)")  # no such event
+        con.execute("UPDATE fct_visit_event_finding SET polarity = 'neutral'")  # outside the vocabulary
     finally:
         con.close()
     result = quality_flow(db_path=db, report_dir=report)
@@ -76,6 +78,9 @@ def test_each_deliberate_breakage_is_reported(warehouse):
     assert ("fct_finding_references", "expect_column_values_to_be_in_set", "article_resolves") in found
     assert ("row_counts", "expect_table_row_count_to_be_between", None) in found
     assert ("fct_visit", "expect_column_values_to_be_between", "rating_year") in found
+    assert ("dim_visit_event_coverage", "expect_column_values_to_be_in_set", "event_resolves") in found
+    assert ("dim_visit_event_references", "expect_column_values_to_be_in_set", "mentions_match") in found
+    assert ("fct_visit_event_finding", "expect_column_values_to_be_in_set", "polarity") in found
     orphan = next(f for f in result["failures"] if f["column_name"] == "article_resolves")
     assert "ffffffffffffffff" in orphan["failing_examples"]
     con = duckdb.connect(str(db), read_only=True)

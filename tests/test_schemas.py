@@ -8,6 +8,7 @@ import pytest
 from schemas import MODELS
 from schemas.validate import validate_table
 from transforms.marts import build_marts, reference_marts
+from transforms.visit_events import build_visit_events, event_findings
 
 K = "0123456789abcdef"
 
@@ -21,6 +22,9 @@ def good_tables(extract, rules):
     files = pl.DataFrame({"article_key": ex.articles["article_key"], "source_file": ["a.txt"], "content_sha256": ["a" * 64]})
     reference = reference_marts(rules)
     tables = build_marts(ex, files, reference["fct_inspection"]) | reference
+    mentions = tables["fct_visit"].join(tables["dim_article"].select("article_key", "published_date", "publisher", "source_file"), on="article_key")
+    tables["dim_visit_event"], link = build_visit_events(mentions, tables["fct_inspection"])
+    tables["fct_visit_event_finding"] = event_findings(tables["fct_finding"], mentions, link)
     return tables
 
 
@@ -41,6 +45,8 @@ BREAKAGES = [
     ("stg_sentence", "block_kind", "sidebar"),
     ("stg_authority_mention", "char_start", -5),
     ("stg_visit_candidate", "la_name", ""),
+    ("dim_visit_event", "visit_type", "drive_by"),
+    ("fct_visit_event_finding", "polarity", "neutral"),
 ]
 
 

@@ -25,6 +25,8 @@ ARTICLE_TABLES = {
     "stg_authority_mention": "staging",
     "stg_visit_candidate": "staging",
 }
+# Rebuilt over the whole warehouse after a run's batches (warehouse/events.py).
+EVENT_TABLES = ["dim_visit_event", "fct_visit_event_finding"]
 LOCK_RETRY_SECONDS = 30.0
 
 
@@ -189,5 +191,5 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> 
 
 
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    names = ["raw_file", "raw_text", *ARTICLE_TABLES, "dim_person", *REFERENCE_TABLES, "rejected_rows", "etl_run"]
+    names = ["raw_file", "raw_text", *ARTICLE_TABLES, "dim_person", *REFERENCE_TABLES, *EVENT_TABLES, "rejected_rows", "etl_run"]
     return {n: scalar(con, f"SELECT count(*) FROM {qualified(n)}") for n in names}

@@ -21,7 +21,7 @@ from warehouse.loader import scalar
 EXPECTATIONS_DIR = Path(__file__).resolve().parent / "expectations"
 ROW_COUNT_TABLES = [
     "raw.raw_file", "dim_article", "dim_local_authority", "dim_person", "dim_date", "dim_theme", "fct_visit",
-    "fct_visit_focus", "fct_person_mention", "fct_quote", "fct_finding", "fct_inspection",
+    "fct_visit_focus", "fct_person_mention", "fct_quote", "fct_finding", "fct_inspection", "dim_visit_event", "fct_visit_event_finding",
 ]
 EXAMPLES = 20
 

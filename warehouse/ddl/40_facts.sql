@@ -15,7 +15,8 @@ CREATE TABLE IF NOT EXISTS fct_visit (
     visit_year INTEGER,
     visit_month INTEGER,
     visit_date_evidence_start INTEGER,
-    visit_date_evidence_end INTEGER
+    visit_date_evidence_end INTEGER,
+    visit_event_key VARCHAR
 );
 COMMENT ON TABLE fct_visit IS 'One row per article and authority whose Ofsted visit the article reports.';
 COMMENT ON COLUMN fct_visit.visit_key IS 'Surrogate key: hash of (article_key, la_key).';

@@ -1,0 +1,16 @@
+-- Which themes did inspectors criticise most in each year's visits, region by region?
+-- Per visit year (of the event's date), region and theme: the visit events with a criticism of the
+-- theme and the reports that carry it; the top three themes of each region and year.
+WITH criticised AS (
+    SELECT year(e.event_date) AS visit_year, la.region_name, f.theme,
+           count(DISTINCT e.visit_event_key) AS visit_events, sum(f.article_count) AS reports
+    FROM fct_visit_event_finding f
+    JOIN dim_visit_event e USING (visit_event_key)
+    JOIN dim_local_authority la ON la.la_key = e.la_key
+    WHERE f.polarity = 'negative' AND e.event_date IS NOT NULL
+    GROUP BY ALL
+)
+SELECT visit_year, region_name, theme, visit_events, reports
+FROM criticised
+QUALIFY row_number() OVER (PARTITION BY visit_year, region_name ORDER BY visit_events DESC, reports DESC, theme) <= 3
+ORDER BY visit_year, region_name, visit_events DESC, reports DESC, theme;

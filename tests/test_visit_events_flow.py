@@ -1,0 +1,173 @@
+"""Visit events through the ingest flow: invented reports, loaded in every order and across runs."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from flows.ingest import ingest_flow
+from warehouse import loader
+from warehouse.events import rebuild_visit_events
+
+# One visit told three ways (invented texts): the council's release, the local paper two days on
+# (no ordinal), the committee's minutes (undated).
+PRESS = """Council welcomes Ofsted letter on help for children
+Posted on 12/03/2024
+Source: Thurrock Council newsroom
+
+Ofsted's second monitoring visit to Thurrock council's children's services found that leaders had made steady progress since the authority was judged inadequate in 2023. Inspectors said social workers knew the children they worked with well.
+"""
+PAPER = """Inspectors see improvement at Thurrock
+Published on 14/03/2024
+Source: Grays Weekly Courier
+
+Ofsted inspectors who visited Thurrock council's children's services, rated inadequate in 2023, found that managers now checked case files every month. Inspectors found that staff turnover remained too high.
+"""
+MINUTES = """Children and families scrutiny committee: minutes
+
+The committee received the letter from Ofsted's second monitoring visit to Thurrock council. Members heard that inspectors found that staff turnover remained too high.
+"""
+# The next visit, three months on, and one article on two authorities' visits.
+NEXT_VISIT = """Slow progress at Thurrock, says watchdog
+Posted on 20/06/2024
+
+Ofsted's third monitoring visit to Thurrock council found that too many children still waited too long for help.
+"""
+TWO_COUNCILS = """Two councils visited by inspectors
+Posted on 05/05/2024
+
+Ofsted's monitoring visit to Medway council, rated inadequate in 2023, found progress. In a separate monitoring visit, Swindon council, also rated inadequate in 2023, was found to be improving.
+"""
+UNRELATED = """Library opening hours change
+Posted on 01/04/2024
+
+The central library will open later on Saturdays from next month.
+"""
+REPORTS = {"press.txt": PRESS, "paper.txt": PAPER, "minutes.txt": MINUTES}
+
+EVENTS_SQL = "SELECT * EXCLUDE (article_keys), list_sort(article_keys) AS article_keys FROM dim_visit_event ORDER BY visit_event_key"
+LINKS_SQL = "SELECT a.source_file, v.visit_event_key FROM fct_visit v JOIN dim_article a USING (article_key) ORDER BY ALL"
+
+
+def read(db: Path, sql: str) -> pl.DataFrame:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.sql(sql).pl()
+    finally:
+        con.close()
+
+
+def la_events(db: Path) -> dict[str, list[dict]]:
+    rows = read(db, "SELECT la.la_name, e.* FROM dim_visit_event e JOIN dim_local_authority la USING (la_key) ORDER BY e.event_date, e.visit_event_key")
+    out: dict[str, list[dict]] = {}
+    for r in rows.iter_rows(named=True):
+        out.setdefault(r["la_name"], []).append(r)
+    return out
+
+
+def test_one_visit_told_three_ways_is_one_event_and_other_visits_are_not(prefect_harness, tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name, text in {**REPORTS, "next.txt": NEXT_VISIT, "two.txt": TWO_COUNCILS}.items():
+        (inbox / name).write_text(text, encoding="utf-8")
+    db = tmp_path / "w.duckdb"
+    summary = ingest_flow(input_dir=inbox, db_path=db)
+    events = la_events(db)
+    assert summary["table_rows"]["dim_visit_event"] == 4
+    second, third = events["Thurrock"]
+    assert sorted(second["source_files"]) == ["minutes.txt", "paper.txt", "press.txt"]
+    assert (second["visit_ordinal"], second["article_count"], second["undated_article_count"], second["publisher_count"]) == (2, 3, 1, 2)
+    assert (str(second["first_report_date"]), str(second["last_report_date"])) == ("2024-03-12", "2024-03-14")
+    assert (third["visit_ordinal"], third["source_files"]) == (3, ["next.txt"])
+    # Two authorities in one article: two events.
+    assert [e["source_files"] for e in events["Medway"]] == [["two.txt"]] and [e["source_files"] for e in events["Swindon"]] == [["two.txt"]]
+    # Every mention points at its event.
+    links = dict(read(db, LINKS_SQL).filter(pl.col("source_file") != "two.txt").iter_rows())
+    assert links == {"press.txt": second["visit_event_key"], "paper.txt": second["visit_event_key"],
+                     "minutes.txt": second["visit_event_key"], "next.txt": third["visit_event_key"]}
+    # Findings per event: the staff-turnover criticism comes from two of its three reports.
+    found = read(db, f"SELECT theme, polarity, article_count, list_sort(source_files) AS files FROM fct_visit_event_finding "
+                     f"WHERE visit_event_key = '{second['visit_event_key']}' ORDER BY ALL")
+    assert ("workforce_stability", "negative", 2, ["minutes.txt", "paper.txt"]) in found.rows()
+    # The register: the event follows the authority's latest full inspection before its first report.
+    expected = read(db, "SELECT i.inspection_key FROM fct_inspection i JOIN dim_local_authority la USING (la_key) WHERE la.la_name = 'Thurrock' "
+                        "AND coalesce(i.inspection_end_date, i.publication_date) < DATE '2024-03-12' "
+                        "ORDER BY coalesce(i.inspection_end_date, i.publication_date) DESC LIMIT 1")
+    assert second["inspection_key"] == (expected["inspection_key"][0] if expected.height else None)
+
+
+def test_every_order_of_the_three_reports_across_three_runs_gives_the_same_events(prefect_harness, tmp_path):
+    results = []
+    for i, order in enumerate(itertools.permutations(REPORTS)):
+        inbox, db = tmp_path / f"inbox{i}", tmp_path / f"w{i}.duckdb"
+        inbox.mkdir()
+        keys_seen = []
+        for name in order:  # one more report per run
+            (inbox / name).write_text(REPORTS[name], encoding="utf-8")
+            ingest_flow(input_dir=inbox, db_path=db)
+            keys_seen.append(read(db, "SELECT visit_event_key FROM dim_visit_event")["visit_event_key"].to_list())
+        results.append((read(db, EVENTS_SQL), read(db, LINKS_SQL)))
+        # Once the dated report naming the ordinal is in, the event has its natural key (the second
+        # visit since the inspection before it) and later reports join without changing it.
+        named = keys_seen[order.index("press.txt"):]
+        assert all(len(k) == 1 and k == named[-1] for k in named)
+    one_run = tmp_path / "inbox_all"
+    one_run.mkdir()
+    for name, text in REPORTS.items():
+        (one_run / name).write_text(text, encoding="utf-8")
+    ingest_flow(input_dir=one_run, db_path=tmp_path / "all.duckdb", batch_size=1)
+    results.append((read(tmp_path / "all.duckdb", EVENTS_SQL), read(tmp_path / "all.duckdb", LINKS_SQL)))
+    events, links = results[0]
+    assert events.height == 1 and links["visit_event_key"].n_unique() == 1
+    for other_events, other_links in results[1:]:
+        assert other_events.equals(events)
+        assert other_links.equals(links)
+
+
+def test_an_article_removed_takes_its_event_with_it_when_it_was_the_only_report(prefect_harness, tmp_path):
+    inbox, db = tmp_path / "inbox", tmp_path / "w.duckdb"
+    inbox.mkdir()
+    for name, text in {**REPORTS, "next.txt": NEXT_VISIT}.items():
+        (inbox / name).write_text(text, encoding="utf-8")
+    first = ingest_flow(input_dir=inbox, db_path=db)
+    before = la_events(db)["Thurrock"]
+    assert first["rows_written"]["dim_visit_event"] == 2
+    # Nothing changed: the rebuild is skipped and the events stay as they were.
+    again = ingest_flow(input_dir=inbox, db_path=db)
+    assert "dim_visit_event" not in again["rows_written"] and la_events(db)["Thurrock"] == before
+    # The paper's file is corrected to another story; the next visit's file likewise.
+    (inbox / "paper.txt").write_text(UNRELATED, encoding="utf-8")
+    (inbox / "next.txt").write_text(UNRELATED.replace("Saturdays", "Sundays"), encoding="utf-8")
+    ingest_flow(input_dir=inbox, db_path=db)
+    after = la_events(db)["Thurrock"]
+    assert [e["visit_event_key"] for e in after] == [before[0]["visit_event_key"]]
+    assert sorted(after[0]["source_files"]) == ["minutes.txt", "press.txt"]
+    assert read(db, "SELECT count(*) AS n FROM fct_visit WHERE visit_event_key IS NULL")["n"][0] == 0
+
+
+def test_visit_months_in_the_warehouse_split_and_key_events(prefect_harness, tmp_path):
+    """The visit's own month (extracted upstream) keys an event with no ordinal and keeps apart
+    reports of different months: set here in a built warehouse, then the events are rebuilt."""
+    inbox, db = tmp_path / "inbox", tmp_path / "w.duckdb"
+    inbox.mkdir()
+    (inbox / "paper.txt").write_text(PAPER, encoding="utf-8")
+    (inbox / "other.txt").write_text(PAPER.replace("14/03/2024", "16/03/2024").replace("every month", "every week"), encoding="utf-8")
+    ingest_flow(input_dir=inbox, db_path=db)
+    assert read(db, "SELECT count(*) AS n FROM dim_visit_event")["n"][0] == 1
+    con = loader.connect(db)
+    try:
+        con.execute("UPDATE fct_visit SET visit_year = 2024, visit_month = CASE WHEN article_key = "
+                    "(SELECT article_key FROM dim_article WHERE source_file = 'paper.txt') THEN 1 ELSE 2 END")
+        rebuild_visit_events(con, "test")
+        events = con.sql("SELECT visit_month, key_basis, event_date, source_files FROM dim_visit_event ORDER BY visit_month").fetchall()
+        con.execute("UPDATE fct_visit SET visit_month = 2")
+        rebuild_visit_events(con, "test")
+        merged = con.sql("SELECT visit_month, key_basis, article_count FROM dim_visit_event").fetchall()
+    finally:
+        con.close()
+    assert [(m, b, str(d), f) for m, b, d, f in events] == [(1, "visit_month", "2024-01-01", ["paper.txt"]), (2, "visit_month", "2024-02-01", ["other.txt"])]
+    assert merged == [(2, "visit_month", 2)]
+
