@@ -161,7 +161,8 @@ def visit_dates(s: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     # after_date rules are written anchored to the end of the date ("^ monitoring visit"): here they follow it.
     after = rf"(?P<date>{DATE_EXPRESSION})(?:{kind('after_date').replace('(?i:^', '(?i:')})"
     # Only sentences that hold a month or a relative date can date the visit: a cheap test first.
-    dated = s.filter(pl.col("text").str.contains(DATE_HINT))
+    # (Both frames hold a word of the visit: an after-date frame names the visit or inspection.)
+    dated = s.filter(pl.col("text").str.contains(DATE_HINT) & pl.col("text").str.contains(kind("before_date")))
     found = (
         dated.select("article_key", "la_name", "start", "end", "published_date", "text", pl.concat_list(
             pl.col("text").str.extract_all(before), pl.col("text").str.extract_all(after)).alias("frame"))
@@ -255,7 +256,14 @@ def extract_visits(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules
         pl.col("type_cue").replace_strict(type_rank, default=99, return_dtype=pl.Int32).alias("type_rank")
     )
     # Only sentences with a grade's word can state a rating: the dated cue patterns run on those alone.
-    graded = s.filter(text.str.contains(RATING_HINT)).with_columns(*cue_cols)
+    # Finding a cue is cheap; dating it is not, and needs a year or "ago" in the sentence.
+    graded = s.filter(text.str.contains(RATING_HINT)).with_columns(*cue_cols[0::3])
+    may_date = text.str.contains(r"(?:19|20)[0-9]{2}|\bago\b")
+    no_date = [pl.lit(None, dtype=pl.String).alias(f"cue{i}_{part}") for i in range(len(rating_rows)) for part in ("month", "year")]
+    graded = pl.concat([
+        graded.filter(may_date).with_columns(*[c for i, c in enumerate(cue_cols) if i % 3]),
+        graded.filter(~may_date).with_columns(*no_date),
+    ])
     # Long, one small frame per cue: a list of structs over every sentence costs more than the regexes.
     cues = pl.concat(
         [
