@@ -5,23 +5,15 @@ from __future__ import annotations
 import polars as pl
 
 from transforms.rules import Rules
+from transforms.textmatch import as_group
 
 CLAUSE_MARK = "\x1d"
 # Headlines and standfirsts state findings too ("Caseloads still too high, says Ofsted").
 FINDING_BLOCKS = ["title", "standfirst", "heading", "body"]
 
 
-def _inner(pattern: str) -> str:
-    return pattern[4:] if pattern.startswith("(?i)") else pattern
-
-
-def _group(pattern: str) -> str:
-    """A cue as a self-contained group that keeps its own case rule inside an alternation."""
-    return f"(?i:{_inner(pattern)})" if pattern.startswith("(?i)") else f"(?:{pattern})"
-
-
 def _alternation(patterns: list[str]) -> str:
-    return "(?:" + "|".join(_group(p) for p in patterns) + ")"
+    return "(?:" + "|".join(as_group(p) for p in patterns) + ")"
 
 
 def _preceded(text: pl.Expr, modifiers: list[str], cues: str) -> pl.Expr:
@@ -93,7 +85,7 @@ def _theme_hits(clauses: pl.DataFrame, rules: Rules) -> pl.DataFrame:
         cue = text.str.extract(f"({_alternation(patterns)})", 1)
         parts.append(named[theme].select("_cid", pl.lit(theme).alias("theme"), cue.alias("theme_cue")).filter(pl.col("theme_cue").is_not_null()))
     for r in rules.theme_cues.filter(pl.col("unless").is_not_null() & (pl.col("unless") != "")).iter_rows(named=True):
-        cue = text.str.extract(f"({_group(r['pattern'])})", 1)
+        cue = text.str.extract(f"({as_group(r['pattern'])})", 1)
         parts.append(
             named[r["theme"]]
             .select("_cid", "clause", pl.lit(r["theme"]).alias("theme"), cue.alias("theme_cue"))

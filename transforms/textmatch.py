@@ -56,3 +56,14 @@ def char_offsets(text: str, byte_offsets, items) -> list[tuple[int, object]]:
         at = b
         out.append((chars, item))
     return out
+
+
+def unflagged(pattern: str) -> str:
+    """A rule's pattern without its leading ``(?i)``."""
+    return pattern[4:] if pattern.startswith("(?i)") else pattern
+
+
+def as_group(pattern: str) -> str:
+    """A rule as a self-contained group that keeps its own case flag inside a longer pattern or an
+    alternation of rules."""
+    return f"(?i:{unflagged(pattern)})" if pattern.startswith("(?i)") else f"(?:{pattern})"

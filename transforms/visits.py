@@ -6,7 +6,7 @@ import polars as pl
 
 from transforms.dates import DATE_EXPRESSION, DATE_HINT, resolve
 from transforms.rules import Rules
-from transforms.textmatch import ascii_word_boundaries
+from transforms.textmatch import as_group, ascii_word_boundaries, unflagged
 
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
 MONTH_ALT = "|".join(m.capitalize() for m in MONTHS)
@@ -22,10 +22,6 @@ RATING_DATE_TAIL = ascii_word_boundaries(
 )
 
 
-def _inner(pattern: str) -> tuple[str, str]:
-    return ("(?i)", pattern[4:]) if pattern.startswith("(?i)") else ("", pattern)
-
-
 def _look_back(rules: Rules) -> tuple[str, str]:
     """What marks a visit-type cue as an earlier visit: words just before it, a date just after it."""
     scope = lambda k: rules.past_context.filter(pl.col("scope") == k)["pattern"].to_list()[0]  # noqa: E731
@@ -36,9 +32,9 @@ def _current_hits(text: pl.Expr, pattern: str, look_back: tuple[str, str], dated
     """True where the cue occurs at least once outside a look-back ("since a focused assurance visit";
     with ``dated_is_past``, "a full inspection last year": news recounts full inspections as history,
     while "a monitoring visit in March" is usually the news itself)."""
-    _, inner = _inner(pattern)
-    _, before = _inner(look_back[0].rstrip("$"))
-    after = _inner(look_back[1])[1].lstrip("^")
+    inner = unflagged(pattern)
+    before = unflagged(look_back[0].rstrip("$"))
+    after = unflagged(look_back[1]).lstrip("^")
     past = f"(?i)(?:{before}(?:{inner})|(?:{inner}){after})" if dated_is_past else f"(?i){before}(?:{inner})"
     return text.str.count_matches(pattern) > text.str.count_matches(past)
 
@@ -124,11 +120,6 @@ def visit_candidates(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rul
     )
 
 
-def _scoped(pattern: str) -> str:
-    """A rule as a group that keeps its own case flag inside a longer pattern."""
-    return f"(?i:{pattern[4:]})" if pattern.startswith("(?i)") else f"(?:{pattern})"
-
-
 def visit_ordinal(text: pl.Expr, rules: Rules) -> pl.Expr:
     """Which visit of its kind a sentence says this is ("fourth monitoring visit", "the sixth and
     final since", "visited twice before" = 3, "the latest of four"), by the first pattern of
@@ -156,7 +147,7 @@ def visit_dates(s: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     Columns: article_key, la_name, visit_year, visit_month, visit_date_evidence_start, visit_date_evidence_end.
     """
     frames = rules.visit_date_frames
-    kind = lambda k: "|".join(_scoped(p) for p in frames.filter(pl.col("kind") == k)["pattern"])  # noqa: E731
+    kind = lambda k: "|".join(as_group(p) for p in frames.filter(pl.col("kind") == k)["pattern"])  # noqa: E731
     before = rf"(?:{kind('before_date')})(?P<gap>[^.;()]{{0,90}}?)(?P<date>{DATE_EXPRESSION})"
     # after_date rules are written anchored to the end of the date ("^ monitoring visit"): here they follow it.
     after = rf"(?P<date>{DATE_EXPRESSION})(?:{kind('after_date').replace('(?i:^', '(?i:')})"
@@ -224,7 +215,7 @@ def extract_visits(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules
     # Rating: the earliest cue in the sentence, with the date that follows it. The cues of one grade
     # run as one alternation: four passes per pattern kind, not one per cue.
     rating_rows = (rules.rating_cues.group_by("rating", maintain_order=True)
-                   .agg(pl.col("pattern").map_elements(_scoped, return_dtype=pl.String).str.join("|")).rows(named=True))
+                   .agg(pl.col("pattern").map_elements(as_group, return_dtype=pl.String).str.join("|")).rows(named=True))
     cue_cols = []
     for i, r in enumerate(rating_rows):
         cue = f"(?:{r['pattern']})"
@@ -343,7 +334,7 @@ def extract_focus(s: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     indicator = said_to_look_at | (bullet & under_lead)
     # One alternation per area: six passes, not one per cue.
     cue_rows = (rules.focus_cues.group_by("focus_area", maintain_order=True)
-                .agg(pl.col("pattern").map_elements(_scoped, return_dtype=pl.String).str.join("|")).rows(named=True))
+                .agg(pl.col("pattern").map_elements(as_group, return_dtype=pl.String).str.join("|")).rows(named=True))
     found = own.with_columns(
         indicator.alias("is_indicator"),
         pl.concat_list([pl.when(text.str.contains(r["pattern"])).then(pl.lit(r["focus_area"])) for r in cue_rows])
