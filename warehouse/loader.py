@@ -10,7 +10,7 @@ import duckdb
 import polars as pl
 
 from flows.settings import DDL_DIR, DUCKDB_DISABLED_COMPRESSION, DUCKDB_LOAD_MEMORY_LIMIT, DUCKDB_MEMORY_LIMIT
-from warehouse.session import OperationError, WarehouseDamaged, check_working_copy, fault_point
+from warehouse.session import OperationError, WarehouseDamaged, check_working_copy, fault_point, roll_back
 
 REFERENCE_TABLES = ["dim_local_authority", "dim_date", "dim_theme", "fct_inspection"]
 ARTICLE_TABLES = {
@@ -165,12 +165,7 @@ def load(con: duckdb.DuckDBPyConnection, batch: LoadBatch) -> dict[str, int]:
         con.execute("COMMIT")
         batch.articles_released = held.height
     except BaseException as err:
-        # The first error is the one to show: after a failed write (disk full) DuckDB may have
-        # ended the transaction itself, and ROLLBACK would fail with "no transaction is active".
-        try:
-            con.execute("ROLLBACK")
-        except Exception as rollback_err:  # noqa: BLE001
-            err.add_note(f"(the rollback that followed also failed: {rollback_err})")
+        roll_back(con, err)
         raise
     finally:
         for view in ("replace_keys", "held_keys", "new_person", "new_text", "seen_files", "frame_to_insert"):

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.session import OperationError
+from warehouse.session import OperationError, roll_back
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 VERSION_TABLE_DDL = "01_schema_version.sql"
@@ -95,10 +95,7 @@ def migrate(con: duckdb.DuckDBPyConnection, ddl_dir: Path, folder: Path = MIGRAT
             con.execute("INSERT INTO schema_version VALUES (?, ?, ?, 'migrated')", [number, path.name, now])
             con.execute("COMMIT")
         except BaseException as err:
-            try:
-                con.execute("ROLLBACK")
-            except Exception as rollback_err:  # noqa: BLE001
-                err.add_note(f"(the rollback that followed also failed: {rollback_err})")
+            roll_back(con, err)
             raise
         applied.append(number)
     for sql_file in sorted(ddl_dir.glob("*.sql")):

@@ -428,3 +428,12 @@ def fault_point(name: str) -> None:
         deadline = time.monotonic() + 300
         while not resume.exists() and time.monotonic() < deadline:
             time.sleep(0.1)
+
+
+def roll_back(con, err: BaseException) -> None:
+    """ROLLBACK after ``err``, keeping ``err`` the one shown: after a failed write (disk full) DuckDB
+    may have ended the transaction itself, and ROLLBACK fails with "no transaction is active"."""
+    try:
+        con.execute("ROLLBACK")
+    except Exception as rollback_err:  # noqa: BLE001
+        err.add_note(f"(the rollback that followed also failed: {rollback_err})")
