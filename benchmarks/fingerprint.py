@@ -10,6 +10,7 @@ clock times, file stat signatures, durations) are left out of the checksum and n
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import sys
 from pathlib import Path
@@ -17,6 +18,16 @@ from pathlib import Path
 import duckdb
 
 VOLATILE = re.compile(r"(^|_)run_id$|_at$|^stat_signature$|^stage_seconds$|^report_path$|^dq_run_id$|^applied_at$")
+
+
+def _canonical(value):
+    """A JSON object's keys in order: the same data whichever order a run wrote them in."""
+    if isinstance(value, str) and value[:1] in "{[":
+        try:
+            return json.dumps(json.loads(value), sort_keys=True)
+        except ValueError:
+            return value
+    return value
 
 
 def fingerprint(db_path: Path) -> dict[str, tuple[int, str, list[str]]]:
@@ -34,7 +45,7 @@ def fingerprint(db_path: Path) -> dict[str, tuple[int, str, list[str]]]:
             ).fetchall()]
             kept = [c for c in columns if not VOLATILE.search(c)]
             rows = con.sql(f'SELECT {", ".join(f"CAST({chr(34)}{c}{chr(34)} AS VARCHAR)" for c in kept) or "1"} FROM {schema}.{table}').fetchall()
-            digest = hashlib.sha256("\n".join(sorted(repr(r) for r in rows)).encode("utf-8")).hexdigest()[:16]
+            digest = hashlib.sha256("\n".join(sorted(repr(tuple(map(_canonical, r))) for r in rows)).encode("utf-8")).hexdigest()[:16]
             out[f"{schema}.{table}"] = (len(rows), digest, [c for c in columns if c not in kept])
         return out
     finally:

@@ -63,11 +63,11 @@ def run_one(name: str) -> dict:
     try:
         from transforms.limits import WorkLimits, over_limit_reasons
 
-        settings.MAX_SENTENCES_PER_ARTICLE
+        settings.DEFAULTS.max_sentences_per_article
     except (ImportError, AttributeError):  # measuring a commit from before the caps
         reason, check_seconds = "no caps in this version", 0.0
     else:
-        limits = WorkLimits(settings.MAX_SENTENCES_PER_ARTICLE, settings.MAX_QUOTES_PER_ARTICLE, settings.MAX_MENTIONS_PER_ARTICLE)
+        limits = WorkLimits(settings.DEFAULTS.max_sentences_per_article, settings.DEFAULTS.max_quotes_per_article, settings.DEFAULTS.max_mentions_per_article)
         t = time.perf_counter()
         reason = over_limit_reasons(docs, limits)[0]
         check_seconds = time.perf_counter() - t

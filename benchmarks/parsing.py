@@ -22,8 +22,8 @@ import polars as pl
 from benchmarks.make_pages import COMMENTS, COOKIES, FOOTER, NAV, RELATED, SHARE, build_pages, letter_pdf
 from flows import settings
 
-RESULTS_DIR = settings.PROJECT_ROOT / "benchmarks" / "results"
-DEFAULT_GOLD = settings.PROJECT_ROOT.parent / "shared" / "gold"
+RESULTS_DIR = settings.DEFAULTS.home / "benchmarks" / "results"
+DEFAULT_GOLD = settings.DEFAULTS.home.parent / "shared" / "gold"
 
 
 def _furniture_phrases() -> list[str]:
@@ -141,11 +141,11 @@ def _timed(fn) -> float:
     return time.perf_counter() - t
 
 
-def run(articles_dir: Path = settings.ARTICLES_DIR, gold_dir: Path | None = DEFAULT_GOLD, limit: int | None = None,
+def run(articles_dir: Path = settings.DEFAULTS.articles_dir, gold_dir: Path | None = DEFAULT_GOLD, limit: int | None = None,
         write: bool = True) -> dict:
     from transforms.rules import load_rules
 
-    rules = load_rules(settings.SEEDS_DIR)
+    rules = load_rules(settings.DEFAULTS.seeds_dir)
     with tempfile.TemporaryDirectory(prefix="ofsted-pages-") as tmp:
         pages = build_pages(articles_dir, gold_dir if gold_dir and gold_dir.is_dir() else None, Path(tmp), limit=limit)
         texts = {p.stem: p.read_text(encoding="utf-8") for p in articles_dir.glob("*.txt")}

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from flows import settings
+from flows.prefect_env import configure_prefect_environment
 
 
 def print_ingest_summary(summary: dict, out=None) -> None:
@@ -62,7 +63,7 @@ def serve(args) -> int:
     """Registers the deployment and runs its scheduled flow runs until interrupted."""
     import urllib.request
 
-    api = os.environ.setdefault("PREFECT_API_URL", f"http://127.0.0.1:{settings.PREFECT_PORT}/api")
+    api = os.environ.setdefault("PREFECT_API_URL", f"http://127.0.0.1:{settings.DEFAULTS.prefect_port}/api")
     try:
         urllib.request.urlopen(f"{api}/health", timeout=5).read()
     except OSError as err:
@@ -93,10 +94,10 @@ def serve(args) -> int:
 
 
 def add_runner_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--runner", choices=settings.RUNNERS, default=settings.RUNNER,
+    parser.add_argument("--runner", choices=settings.RUNNERS, default=settings.DEFAULTS.runner,
                         help="where each batch is cleaned and extracted: sequential (this process) or dask (a dask.distributed cluster)")
     parser.add_argument("--dask-address", help="scheduler of an existing Dask cluster, e.g. tcp://10.0.0.5:8786 (default: start a local one)")
-    parser.add_argument("--dask-workers", type=int, default=settings.DASK_WORKERS, help="worker processes of the local Dask cluster (default: cores)")
+    parser.add_argument("--dask-workers", type=int, default=settings.DEFAULTS.dask_workers, help="worker processes of the local Dask cluster (default: cores)")
 
 
 def runner_parameters(args) -> dict:
@@ -120,57 +121,57 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
 
     ing = sub.add_parser("ingest", help="run the ingest flow on every .txt, .html, .htm and .pdf under --input")
-    ing.add_argument("--input", type=Path, default=settings.ARTICLES_DIR, help="folder of raw article files (default: seeds/articles)")
-    ing.add_argument("--db", type=Path, default=settings.DEFAULT_DB_PATH, help="warehouse file (default: warehouse/ofsted.duckdb)")
-    ing.add_argument("--max-file-bytes", type=int, default=settings.MAX_FILE_BYTES, help="files larger than this are rejected unread")
-    ing.add_argument("--batch-size", type=positive_int, default=settings.BATCH_SIZE, help="articles per batch: memory follows this, not the corpus")
-    ing.add_argument("--report", type=Path, default=settings.DEFAULT_REPORT_DIR, help="folder for the data-quality report (default: report/)")
+    ing.add_argument("--input", type=Path, default=settings.DEFAULTS.articles_dir, help="folder of raw article files (default: seeds/articles)")
+    ing.add_argument("--db", type=Path, default=settings.DEFAULTS.db_path, help="warehouse file (default: warehouse/ofsted.duckdb)")
+    ing.add_argument("--max-file-bytes", type=int, default=settings.DEFAULTS.max_file_bytes, help="files larger than this are rejected unread")
+    ing.add_argument("--batch-size", type=positive_int, default=settings.DEFAULTS.batch_size, help="articles per batch: memory follows this, not the corpus")
+    ing.add_argument("--report", type=Path, default=settings.DEFAULTS.report_dir, help="folder for the data-quality report (default: report/)")
     add_runner_arguments(ing)
-    ing.add_argument("--lock-wait", type=float, default=settings.LOCK_WAIT_SECONDS,
+    ing.add_argument("--lock-wait", type=float, default=settings.DEFAULTS.lock_wait_seconds,
                      help="seconds to wait for another run (or a read-write connection) to finish before giving up (default: 600)")
     ing.add_argument("--no-quality", action="store_true", help="skip the quality flow after the ingest")
     ing.add_argument("--json", action="store_true", help="print the summary as JSON")
 
     qa = sub.add_parser("quality", help="run the data-quality checks and write the HTML report")
-    qa.add_argument("--db", type=Path, default=settings.DEFAULT_DB_PATH, help="warehouse file (default: warehouse/ofsted.duckdb)")
-    qa.add_argument("--report", type=Path, default=settings.DEFAULT_REPORT_DIR, help="folder for the report (default: report/)")
-    qa.add_argument("--lock-wait", type=float, default=settings.LOCK_WAIT_SECONDS,
+    qa.add_argument("--db", type=Path, default=settings.DEFAULTS.db_path, help="warehouse file (default: warehouse/ofsted.duckdb)")
+    qa.add_argument("--report", type=Path, default=settings.DEFAULTS.report_dir, help="folder for the report (default: report/)")
+    qa.add_argument("--lock-wait", type=float, default=settings.DEFAULTS.lock_wait_seconds,
                     help="seconds to wait for another run (or a read-write connection) to finish before giving up (default: 600)")
-    qa.add_argument("--max-row-drop", type=float, default=settings.MAX_ROW_DROP, help="fail a table that lost more than this share of its rows")
+    qa.add_argument("--max-row-drop", type=float, default=settings.DEFAULTS.max_row_drop, help="fail a table that lost more than this share of its rows")
 
     ev = sub.add_parser("eval", help="ingest into a temporary warehouse and score against gold files")
     ev.add_argument("--gold", type=Path, required=True, help="folder of gold JSON files")
-    ev.add_argument("--input", type=Path, default=settings.ARTICLES_DIR, help="folder of raw article files (default: seeds/articles)")
+    ev.add_argument("--input", type=Path, default=settings.DEFAULTS.articles_dir, help="folder of raw article files (default: seeds/articles)")
 
     srv = sub.add_parser("server", help="start a local Prefect server (API and UI) on 127.0.0.1, state under .state/")
-    srv.add_argument("--port", type=int, default=settings.PREFECT_PORT)
+    srv.add_argument("--port", type=int, default=settings.DEFAULTS.prefect_port)
 
     sv = sub.add_parser("serve", help="serve the ingest-and-quality flow on a schedule against a Prefect server")
     sv.add_argument("--inbox", type=Path, required=True, help="folder new articles are dropped into")
-    sv.add_argument("--db", type=Path, default=settings.DEFAULT_DB_PATH)
-    sv.add_argument("--report", type=Path, default=settings.DEFAULT_REPORT_DIR)
+    sv.add_argument("--db", type=Path, default=settings.DEFAULTS.db_path)
+    sv.add_argument("--report", type=Path, default=settings.DEFAULTS.report_dir)
     when = sv.add_mutually_exclusive_group(required=True)
     when.add_argument("--cron", help='cron schedule, e.g. "0 6 * * *" (06:00 every day)')
     when.add_argument("--interval", type=float, help="run every N seconds")
     sv.add_argument("--name", default="inbox", help="deployment name (default: inbox)")
     sv.add_argument("--sources", type=Path, help="sources.toml: fetch its feeds and URLs into the inbox before each ingest")
-    sv.add_argument("--contact", default=settings.FETCH_CONTACT, help="email or URL named in the fetch's User-Agent")
+    sv.add_argument("--contact", default=settings.DEFAULTS.fetch_contact, help="email or URL named in the fetch's User-Agent")
 
     ft = sub.add_parser("fetch", help="download new entries of the feeds and URLs in a sources file into an inbox folder")
     ft.add_argument("--sources", type=Path, required=True, help="sources.toml listing [[feed]] and [[url]] entries")
     ft.add_argument("--inbox", type=Path, required=True, help="folder the fetched files go to (ingest --input reads it)")
-    ft.add_argument("--contact", default=settings.FETCH_CONTACT, help="email or URL named in the User-Agent (or OFSTED_WATCH_CONTACT)")
-    ft.add_argument("--timeout", type=float, default=settings.FETCH_TIMEOUT_SECONDS, help="seconds per request")
-    ft.add_argument("--max-bytes", type=int, default=settings.FETCH_MAX_BYTES, help="larger bodies are abandoned and recorded")
-    ft.add_argument("--min-interval", type=float, default=settings.FETCH_MIN_INTERVAL_SECONDS, help="seconds between requests to one host")
-    ft.add_argument("--retries", type=int, default=settings.FETCH_RETRIES, help="retries of timeouts, 5xx and 429, with exponential backoff")
+    ft.add_argument("--contact", default=settings.DEFAULTS.fetch_contact, help="email or URL named in the User-Agent (or OFSTED_WATCH_CONTACT)")
+    ft.add_argument("--timeout", type=float, default=settings.DEFAULTS.fetch_timeout_seconds, help="seconds per request")
+    ft.add_argument("--max-bytes", type=int, default=settings.DEFAULTS.fetch_max_bytes, help="larger bodies are abandoned and recorded")
+    ft.add_argument("--min-interval", type=float, default=settings.DEFAULTS.fetch_min_interval_seconds, help="seconds between requests to one host")
+    ft.add_argument("--retries", type=int, default=settings.DEFAULTS.fetch_retries, help="retries of timeouts, 5xx and 429, with exponential backoff")
     ft.add_argument("--json", action="store_true", help="print the summary as JSON")
 
     bn = sub.add_parser("bench", help="benchmark the ingest on a generated corpus (made once, cached)")
     bn.add_argument("--articles", type=int, help="articles of the generated corpus (the full benchmark)")
     bn.add_argument("--parsing", action="store_true", help="only web-page and PDF parsing: MB/s, extractor comparison, metadata agreement")
-    bn.add_argument("--gold", type=Path, default=settings.PROJECT_ROOT.parent / "shared" / "gold", help="gold files for --parsing")
-    bn.add_argument("--batch-size", type=positive_int, default=settings.BATCH_SIZE)
+    bn.add_argument("--gold", type=Path, default=settings.DEFAULTS.home.parent / "shared" / "gold", help="gold files for --parsing")
+    bn.add_argument("--batch-size", type=positive_int, default=settings.DEFAULTS.batch_size)
     bn.add_argument("--naive-subset", type=int, default=200, help="articles the naive baseline runs on (its time is scaled)")
     add_runner_arguments(bn)
 
@@ -183,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
         return query_cli.query_command(args)
     if args.command == "export":
         return query_cli.export_command(args)
-    settings.configure_prefect_environment()
+    configure_prefect_environment(settings.DEFAULTS)
     from flows import outcome
 
     outcome.reset()

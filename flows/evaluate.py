@@ -15,8 +15,8 @@ from warehouse.readback import predictions_by_file
 
 
 @task(cache_policy=NO_CACHE)
-def read_predictions(db_path: Path) -> dict[str, dict]:
-    con = loader.connect(db_path, read_only=True)
+def read_predictions(db_path: Path, memory_limit: str) -> dict[str, dict]:
+    con = loader.connect(db_path, read_only=True, memory_limit=memory_limit)
     try:
         return predictions_by_file(con)
     finally:
@@ -24,9 +24,10 @@ def read_predictions(db_path: Path) -> dict[str, dict]:
 
 
 @flow(name="ofsted-watch-eval")
-def eval_flow(gold_dir: Path, input_dir: Path = settings.ARTICLES_DIR, seeds_dir: Path = settings.SEEDS_DIR) -> dict:
+def eval_flow(gold_dir: Path, input_dir: Path = settings.DEFAULTS.articles_dir, seeds_dir: Path = settings.DEFAULTS.seeds_dir,
+              duckdb_memory_limit: str = settings.DEFAULTS.duckdb_memory_limit) -> dict:
     with tempfile.TemporaryDirectory(prefix="ofsted-watch-eval-") as tmp:
         db_path = Path(tmp) / "eval.duckdb"
         ingest_flow(input_dir=Path(input_dir), db_path=db_path, seeds_dir=Path(seeds_dir))
-        predicted = read_predictions(db_path)
+        predicted = read_predictions(db_path, duckdb_memory_limit)
     return score(load_gold(Path(gold_dir)), predicted)

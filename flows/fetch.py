@@ -223,13 +223,13 @@ def _user_agent(contact: str) -> str:
 def fetch_flow(
     sources_path: Path,
     inbox: Path,
-    contact: str = settings.FETCH_CONTACT,
-    seeds_dir: Path = settings.SEEDS_DIR,
-    timeout_seconds: float = settings.FETCH_TIMEOUT_SECONDS,
-    max_bytes: int = settings.FETCH_MAX_BYTES,
-    min_interval_seconds: float = settings.FETCH_MIN_INTERVAL_SECONDS,
-    retries: int = settings.FETCH_RETRIES,
-    retry_backoff_seconds: float = settings.FETCH_RETRY_BACKOFF_SECONDS,
+    contact: str = settings.DEFAULTS.fetch_contact,
+    seeds_dir: Path = settings.DEFAULTS.seeds_dir,
+    timeout_seconds: float = settings.DEFAULTS.fetch_timeout_seconds,
+    max_bytes: int = settings.DEFAULTS.fetch_max_bytes,
+    min_interval_seconds: float = settings.DEFAULTS.fetch_min_interval_seconds,
+    retries: int = settings.DEFAULTS.fetch_retries,
+    retry_backoff_seconds: float = settings.DEFAULTS.fetch_retry_backoff_seconds,
 ) -> dict:
     """Fetch every feed and URL in ``sources_path`` into ``inbox``; returns counts per outcome and the failures."""
     logger = get_run_logger()

@@ -109,10 +109,10 @@ def read_files(paths: pl.Series, known: pl.DataFrame, max_file_bytes: int, progr
 
 
 @task(**IO_TASK)
-def read_known_files(work_path: Path) -> pl.DataFrame:
+def read_known_files(work_path: Path, memory_limit: str) -> pl.DataFrame:
     """Every raw_file row at the start of the run, and whether its article is stored (``is_stored``):
     what the run compares its listing with for missing files, and plans unchanged batches with."""
-    con = loader.connect_for_load(work_path)
+    con = loader.connect(work_path, memory_limit=memory_limit)
     try:
         loader.apply_ddl(con)
         return con.sql(
@@ -123,11 +123,11 @@ def read_known_files(work_path: Path) -> pl.DataFrame:
 
 
 @task(**IO_TASK)
-def read_batch_state(work_path: Path, files: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+def read_batch_state(work_path: Path, files: pl.DataFrame, memory_limit: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     """What one batch needs from the working copy, and no more: the raw_file rows of its paths and of
     every file sharing an article with them, and which of its candidate articles are stored already."""
     batch = files.select("path", incremental.article_key_expr().alias("article_key"))
-    con = loader.connect_for_load(work_path)
+    con = loader.connect(work_path, memory_limit=memory_limit)
     try:
         con.register("batch_files", batch)
         previous = con.sql(
@@ -199,10 +199,10 @@ def validate(tables: dict[str, pl.DataFrame], source_files: pl.DataFrame) -> tup
 
 
 @task(**TASK)
-def load_warehouse(work_path: Path, batch: loader.LoadBatch) -> tuple[dict[str, int], dict[str, int], int]:
+def load_warehouse(work_path: Path, batch: loader.LoadBatch, memory_limit: str) -> tuple[dict[str, int], dict[str, int], int]:
     """Rows written per table, rows held per table, and articles whose rows the batch deleted."""
     # The DDL was applied once, when the run read the known files (0.14 s a time, per batch it added up).
-    con = loader.connect_for_load(work_path)
+    con = loader.connect(work_path, memory_limit=memory_limit)
     try:
         written = loader.load(con, batch)
         return written, loader.table_counts(con), batch.articles_released
@@ -211,9 +211,9 @@ def load_warehouse(work_path: Path, batch: loader.LoadBatch) -> tuple[dict[str, 
 
 
 @task(**TASK)
-def build_visit_events(work_path: Path, run_id: str) -> dict[str, int]:
+def build_visit_events(work_path: Path, run_id: str, memory_limit: str) -> dict[str, int]:
     """Visit events over the whole working copy, after every batch is in and before it is published."""
-    con = loader.connect_for_load(work_path)
+    con = loader.connect(work_path, memory_limit=memory_limit)
     try:
         return rebuild_visit_events(con, run_id)
     finally:
@@ -221,14 +221,14 @@ def build_visit_events(work_path: Path, run_id: str) -> dict[str, int]:
 
 
 @task(**TASK)
-def begin_run(db_path: Path, lock_wait_seconds: float) -> Path:
+def begin_run(db_path: Path, lock_wait_seconds: float, memory_limit: str) -> Path:
     # No retries: a copy that failed (disk full) fails again, and its partial file is already removed.
-    return session.begin(db_path, lock_wait_seconds, get_run_logger().warning)
+    return session.begin(db_path, lock_wait_seconds, get_run_logger().warning, memory_limit=memory_limit)
 
 
 @task(**TASK)
-def publish_warehouse(db_path: Path, work_path: Path, articles_released: int) -> None:
-    session.publish(db_path, work_path, articles_released)
+def publish_warehouse(db_path: Path, work_path: Path, articles_released: int, memory_limit: str) -> None:
+    session.publish(db_path, work_path, articles_released, memory_limit=memory_limit)
 
 
 def _raw_file_rows(planned: pl.DataFrame, run_id: str) -> pl.DataFrame:
@@ -250,19 +250,20 @@ def _raw_file_rows(planned: pl.DataFrame, run_id: str) -> pl.DataFrame:
 
 @flow(name="ofsted-watch-ingest", log_prints=False)
 def ingest_flow(
-    input_dir: Path = settings.ARTICLES_DIR,
-    db_path: Path = settings.DEFAULT_DB_PATH,
-    seeds_dir: Path = settings.SEEDS_DIR,
-    max_file_bytes: int = settings.MAX_FILE_BYTES,
-    file_glob: str = settings.FILE_GLOB,
-    lock_wait_seconds: float = settings.LOCK_WAIT_SECONDS,
-    batch_size: int = settings.BATCH_SIZE,
-    runner: str = settings.RUNNER,
+    input_dir: Path = settings.DEFAULTS.articles_dir,
+    db_path: Path = settings.DEFAULTS.db_path,
+    seeds_dir: Path = settings.DEFAULTS.seeds_dir,
+    max_file_bytes: int = settings.DEFAULTS.max_file_bytes,
+    file_glob: str = settings.DEFAULTS.file_glob,
+    lock_wait_seconds: float = settings.DEFAULTS.lock_wait_seconds,
+    batch_size: int = settings.DEFAULTS.batch_size,
+    runner: str = settings.DEFAULTS.runner,
     dask_address: Optional[str] = None,
-    dask_workers: int = settings.DASK_WORKERS,
-    max_sentences_per_article: int = settings.MAX_SENTENCES_PER_ARTICLE,
-    max_quotes_per_article: int = settings.MAX_QUOTES_PER_ARTICLE,
-    max_mentions_per_article: int = settings.MAX_MENTIONS_PER_ARTICLE,
+    dask_workers: int = settings.DEFAULTS.dask_workers,
+    max_sentences_per_article: int = settings.DEFAULTS.max_sentences_per_article,
+    max_quotes_per_article: int = settings.DEFAULTS.max_quotes_per_article,
+    max_mentions_per_article: int = settings.DEFAULTS.max_mentions_per_article,
+    duckdb_memory_limit: str = settings.DEFAULTS.duckdb_load_memory_limit,
 ) -> dict:
     """Ingest every file under ``input_dir`` into the warehouse at ``db_path``; returns a run summary.
 
@@ -281,10 +282,11 @@ def ingest_flow(
     session.check_is_warehouse(db_path)
     with session.exclusive_run(db_path, lock_wait_seconds, get_run_logger().warning):
         try:
-            work = begin_run(db_path, lock_wait_seconds)
+            work = begin_run(db_path, lock_wait_seconds, duckdb_memory_limit)
             with _task_runner(runner, dask_address, dask_workers) as pool:
                 limits = work_limits.WorkLimits(max_sentences_per_article, max_quotes_per_article, max_mentions_per_article)
-                summary = _ingest(input_dir, db_path, work, Path(seeds_dir), max_file_bytes, file_glob, batch_size, pool, limits)
+                summary = _ingest(input_dir, db_path, work, Path(seeds_dir), max_file_bytes, file_glob, batch_size, pool, limits,
+                                  duckdb_memory_limit)
             summary["runner"] = runner
         except BaseException as err:
             session.discard(db_path)
@@ -317,7 +319,7 @@ def _task_runner(runner: str, dask_address: Optional[str], dask_workers: int):
 
 
 def _ingest(input_dir: Path, db_path: Path, work: Path, seeds_dir: Path, max_file_bytes: int, file_glob: str,
-            batch_size: int, pool: Any, limits: work_limits.WorkLimits | None = None) -> dict:
+            batch_size: int, pool: Any, limits: work_limits.WorkLimits | None = None, memory_limit: str = "") -> dict:
     """Streams the corpus in batches: memory follows the batch size, not the corpus. Each batch commits
     into the working copy; the run is published (atomically) only once every batch is in.
 
@@ -331,7 +333,7 @@ def _ingest(input_dir: Path, db_path: Path, work: Path, seeds_dir: Path, max_fil
     t = time.perf_counter()
     rules = read_rules(seeds_dir)
     paths = list_files(input_dir, file_glob)
-    at_start = read_known_files(work)
+    at_start = read_known_files(work, memory_limit)
     stages["read"] += time.perf_counter() - t
     progress = Progress("ingest", len(paths), logger)
     reference = marts.reference_marts(rules)
@@ -339,7 +341,7 @@ def _ingest(input_dir: Path, db_path: Path, work: Path, seeds_dir: Path, max_fil
     ahead = 0 if pool is None else _pool_size(pool) + 1
     pending: deque[_Prepared] = deque()
     for first in range(0, max(len(paths), 1), batch_size):
-        prepared = _prepare_batch(paths[first : first + batch_size], work, at_start, max_file_bytes, progress, stages, limits, input_dir)
+        prepared = _prepare_batch(paths[first : first + batch_size], work, at_start, max_file_bytes, progress, stages, limits, input_dir, memory_limit)
         docs = extraction_docs(prepared.to_extract)
         if docs.is_empty():
             pass  # nothing to extract (an unchanged batch): no task run, no trip to a worker
@@ -350,14 +352,14 @@ def _ingest(input_dir: Path, db_path: Path, work: Path, seeds_dir: Path, max_fil
         pending.append(prepared)
         while len(pending) > ahead:
             _finish_batch(pending.popleft(), work, rules, reference, run_id, stages, totals, replan=pool is not None,
-                          with_reference=totals.batches == 0)
+                          with_reference=totals.batches == 0, memory_limit=memory_limit)
     while pending:
         _finish_batch(pending.popleft(), work, rules, reference, run_id, stages, totals, replan=pool is not None,
-                      with_reference=totals.batches == 0)
+                      with_reference=totals.batches == 0, memory_limit=memory_limit)
     progress.finish()
 
     t = time.perf_counter()
-    totals.add_rows(build_visit_events(work, run_id))
+    totals.add_rows(build_visit_events(work, run_id, memory_limit))
     seen = paths.to_frame()
     gone = incremental.missing_files(seen, at_start).with_columns(pl.lit("missing").alias("status"), pl.lit(run_id).alias("run_id"))
     run_row = {
@@ -379,9 +381,9 @@ def _ingest(input_dir: Path, db_path: Path, work: Path, seeds_dir: Path, max_fil
     closing = loader.LoadBatch(run_row=run_row, raw_files=gone.drop("is_stored") if gone.height else None,
                                raw_texts=None, article_tables={}, reference_tables={}, dim_person=None, rejected=None)
     session.fault_point("before_load")
-    written, table_rows, _ = load_warehouse(work, closing)
+    written, table_rows, _ = load_warehouse(work, closing, memory_limit)
     totals.add_rows(written)
-    publish_warehouse(db_path, work, totals.released)
+    publish_warehouse(db_path, work, totals.released, memory_limit)
     stages["load"] += time.perf_counter() - t
     summary = {
         "run_id": run_id,
@@ -442,12 +444,13 @@ def _to_extract(planned: pl.DataFrame) -> pl.DataFrame:
 
 
 def _prepare_batch(paths: pl.Series, work: Path, known: pl.DataFrame, max_file_bytes: int, progress: Progress,
-                   stages: dict[str, float], limits: work_limits.WorkLimits | None = None, input_dir: Path | None = None) -> _Prepared:
+                   stages: dict[str, float], limits: work_limits.WorkLimits | None = None, input_dir: Path | None = None,
+                   memory_limit: str = "") -> _Prepared:
     t = time.perf_counter()
     batch_known = known.join(paths.to_frame(), on="path", how="semi")
     files = read_files(paths, batch_known, max_file_bytes, progress, input_dir)
     state = incremental.unchanged_state(files, batch_known)
-    previous, stored = read_batch_state(work, files) if state is None else state
+    previous, stored = read_batch_state(work, files, memory_limit) if state is None else state
     stages["read"] += time.perf_counter() - t
     t = time.perf_counter()
     if state is None:
@@ -461,13 +464,13 @@ def _prepare_batch(paths: pl.Series, work: Path, known: pl.DataFrame, max_file_b
 
 
 def _finish_batch(p: _Prepared, work: Path, rules: Rules, reference: dict[str, pl.DataFrame], run_id: str,
-                  stages: dict[str, float], totals: _Totals, replan: bool, with_reference: bool) -> None:
+                  stages: dict[str, float], totals: _Totals, replan: bool, with_reference: bool, memory_limit: str) -> None:
     planned, previous, to_extract = p.planned, p.previous, p.to_extract
     if replan and not p.is_unchanged:
         # Batches loaded since this one was planned may hold some of its articles now (a copy of a
         # file in an earlier batch): plan again against the working copy as it is.
         t = time.perf_counter()
-        previous, stored = read_batch_state(work, p.decoded)
+        previous, stored = read_batch_state(work, p.decoded, memory_limit)
         planned = plan(p.decoded, previous, stored)
         to_extract = _to_extract(planned)
         stages["read"] += time.perf_counter() - t
@@ -518,7 +521,7 @@ def _finish_batch(p: _Prepared, work: Path, rules: Rules, reference: dict[str, p
         rejected=all_rejected.select("run_id", "rejected_at", "table_name", "source_file", "reason", "row_json"),
         replace_article_keys=sorted(set(to_extract["article_key"].to_list()) | set(retired)),
     )
-    written, _, released = load_warehouse(work, batch)
+    written, _, released = load_warehouse(work, batch, memory_limit)
     totals.released += released
     stages["load"] += time.perf_counter() - t
     _count(planned, to_extract, totals, all_rejected, written)

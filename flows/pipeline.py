@@ -13,16 +13,16 @@ from flows.quality import quality_flow
 
 @flow(name="ofsted-watch-ingest-and-quality")
 def ingest_and_quality_flow(
-    input_dir: Path = settings.ARTICLES_DIR,
-    db_path: Path = settings.DEFAULT_DB_PATH,
-    report_dir: Path = settings.DEFAULT_REPORT_DIR,
-    max_file_bytes: int = settings.MAX_FILE_BYTES,
-    max_row_drop: float = settings.MAX_ROW_DROP,
-    batch_size: int = settings.BATCH_SIZE,
-    runner: str = settings.RUNNER,
+    input_dir: Path = settings.DEFAULTS.articles_dir,
+    db_path: Path = settings.DEFAULTS.db_path,
+    report_dir: Path = settings.DEFAULTS.report_dir,
+    max_file_bytes: int = settings.DEFAULTS.max_file_bytes,
+    max_row_drop: float = settings.DEFAULTS.max_row_drop,
+    batch_size: int = settings.DEFAULTS.batch_size,
+    runner: str = settings.DEFAULTS.runner,
     dask_address: Optional[str] = None,
-    dask_workers: int = settings.DASK_WORKERS,
-    lock_wait_seconds: float = settings.LOCK_WAIT_SECONDS,
+    dask_workers: int = settings.DEFAULTS.dask_workers,
+    lock_wait_seconds: float = settings.DEFAULTS.lock_wait_seconds,
 ) -> dict:
     ingest = ingest_flow(input_dir=input_dir, db_path=db_path, max_file_bytes=max_file_bytes, batch_size=batch_size,
                          runner=runner, dask_address=dask_address, dask_workers=dask_workers, lock_wait_seconds=lock_wait_seconds)
@@ -34,12 +34,12 @@ def ingest_and_quality_flow(
 def fetch_ingest_and_quality_flow(
     sources_path: Path,
     input_dir: Path,
-    db_path: Path = settings.DEFAULT_DB_PATH,
-    report_dir: Path = settings.DEFAULT_REPORT_DIR,
-    contact: str = settings.FETCH_CONTACT,
-    max_file_bytes: int = settings.MAX_FILE_BYTES,
-    max_row_drop: float = settings.MAX_ROW_DROP,
-    batch_size: int = settings.BATCH_SIZE,
+    db_path: Path = settings.DEFAULTS.db_path,
+    report_dir: Path = settings.DEFAULTS.report_dir,
+    contact: str = settings.DEFAULTS.fetch_contact,
+    max_file_bytes: int = settings.DEFAULTS.max_file_bytes,
+    max_row_drop: float = settings.DEFAULTS.max_row_drop,
+    batch_size: int = settings.DEFAULTS.batch_size,
 ) -> dict:
     """What a scheduled deployment with a sources file runs: fetch into the inbox, ingest it, check quality.
     A failed fetch of some URLs is recorded and does not stop the ingest of what is in the inbox."""

@@ -10,16 +10,13 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from flows import outcome, settings
-from schemas.vocabulary import keys
+from schemas.vocabulary import keys, vocabularies
 from warehouse import loader, quality, session
 from warehouse.report import render_report
 
-VOCABULARIES = ["ratings", "visit_types", "focus_areas", "themes", "polarities", "speaker_types"]
-
-
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
-def read_warehouse(db_path: Path, suites: list[dict], max_row_drop: float):
-    con = loader.connect(db_path)
+def read_warehouse(db_path: Path, suites: list[dict], max_row_drop: float, memory_limit: str):
+    con = loader.connect(db_path, memory_limit=memory_limit)
     try:
         loader.apply_ddl(con)
         return quality.read_sources(con, suites), quality.row_count_checks(con, max_row_drop)
@@ -33,10 +30,10 @@ def validate(frames, suites) -> list[dict]:
 
 
 @task(cache_policy=NO_CACHE)
-def store_and_report(db_path: Path, run: dict, results: list[dict], report_dir: Path) -> Path:
+def store_and_report(db_path: Path, run: dict, results: list[dict], report_dir: Path, memory_limit: str) -> Path:
     report_dir.mkdir(parents=True, exist_ok=True)
     path = report_dir / "index.html"
-    con = loader.connect(db_path)
+    con = loader.connect(db_path, memory_limit=memory_limit)
     try:
         quality.store(con, run | {"report_path": str(path)}, results)
         html = render_report(quality.report_data(con, run["dq_run_id"]))
@@ -62,10 +59,11 @@ def check_report_dir(report_dir: Path) -> None:
 
 @flow(name="ofsted-watch-quality")
 def quality_flow(
-    db_path: Path = settings.DEFAULT_DB_PATH,
-    report_dir: Path = settings.DEFAULT_REPORT_DIR,
-    max_row_drop: float = settings.MAX_ROW_DROP,
-    lock_wait_seconds: float = settings.LOCK_WAIT_SECONDS,
+    db_path: Path = settings.DEFAULTS.db_path,
+    report_dir: Path = settings.DEFAULTS.report_dir,
+    max_row_drop: float = settings.DEFAULTS.max_row_drop,
+    lock_wait_seconds: float = settings.DEFAULTS.lock_wait_seconds,
+    duckdb_memory_limit: str = settings.DEFAULTS.duckdb_memory_limit,
 ) -> dict:
     """Validate the warehouse, store the results (dq_run, dq_result) and write report_dir/index.html.
 
@@ -78,8 +76,8 @@ def quality_flow(
     warn = get_run_logger().warning
     with session.exclusive_run(db_path, lock_wait_seconds, warn):
         try:
-            work = session.begin(db_path, lock_wait_seconds, warn)
-            result = _quality(db_path, work, report_dir, max_row_drop)
+            work = session.begin(db_path, lock_wait_seconds, warn, memory_limit=duckdb_memory_limit)
+            result = _quality(db_path, work, report_dir, max_row_drop, duckdb_memory_limit)
         except BaseException as err:
             session.discard(db_path)
             # The traceback's frames hold the run's (closed) DuckDB connections; free them now.
@@ -91,11 +89,11 @@ def quality_flow(
     return result
 
 
-def _quality(db_path: Path, work: Path, report_dir: Path, max_row_drop: float) -> dict:
+def _quality(db_path: Path, work: Path, report_dir: Path, max_row_drop: float, memory_limit: str) -> dict:
     logger = get_run_logger()
     started = datetime.now(timezone.utc).replace(tzinfo=None)
-    suites = quality.load_suites({v: keys(v) for v in VOCABULARIES})
-    frames, row_counts = read_warehouse(work, suites, max_row_drop)
+    suites = quality.load_suites({v: keys(v) for v in vocabularies()})
+    frames, row_counts = read_warehouse(work, suites, max_row_drop, memory_limit)
     results = validate(frames, suites) + row_counts
     failed = [r for r in results if not r["is_success"]]
     run = {
@@ -106,8 +104,8 @@ def _quality(db_path: Path, work: Path, report_dir: Path, max_row_drop: float) -
         "failed": len(failed),
         "is_success": not failed,
     }
-    path = store_and_report(work, run, results, report_dir)
-    session.publish(db_path, work)
+    path = store_and_report(work, run, results, report_dir, memory_limit)
+    session.publish(db_path, work, memory_limit=memory_limit)
     outcome.record("quality", run | {"report_path": str(path)})
     logger.info("quality: %d expectations, %d failed; report %s", len(results), len(failed), path)
     return {**run, "report_path": str(path), "failures": [

@@ -13,17 +13,17 @@ def add_arguments(sub) -> None:
     q = sub.add_parser("query", help="run a named question from the query catalogue (queries/*.sql); --list shows them")
     q.add_argument("name", nargs="?", help="the query's name (its file name without .sql)")
     q.add_argument("--list", action="store_true", help="list the catalogue's queries and what each answers")
-    q.add_argument("--db", type=Path, default=settings.DEFAULT_DB_PATH, help="warehouse file (default: warehouse/ofsted.duckdb)")
+    q.add_argument("--db", type=Path, default=settings.DEFAULTS.db_path, help="warehouse file (default: warehouse/ofsted.duckdb)")
     q.add_argument("--format", choices=FORMATS, default="table", help="table (default), csv or json")
     q.add_argument("--out", type=Path, help="write the result to this file instead of the terminal")
     ex = sub.add_parser("export", help="write every dimension, fact and mart as Parquet files")
-    ex.add_argument("--db", type=Path, default=settings.DEFAULT_DB_PATH, help="warehouse file (default: warehouse/ofsted.duckdb)")
+    ex.add_argument("--db", type=Path, default=settings.DEFAULTS.db_path, help="warehouse file (default: warehouse/ofsted.duckdb)")
     ex.add_argument("--out", type=Path, required=True, help="folder for the Parquet files (created if needed)")
 
 
 def query_command(args, out=None, err=None) -> int:
     out, err = out or sys.stdout, err or sys.stderr
-    catalogue = read_catalogue(settings.QUERIES_DIR)
+    catalogue = read_catalogue(settings.DEFAULTS.queries_dir)
     if args.list:
         width = max(len(n) for n in catalogue)
         for q in catalogue.values():
@@ -33,7 +33,7 @@ def query_command(args, out=None, err=None) -> int:
         print("name a query (ofsted-watch query --list shows them)", file=err)
         return 2
     if args.name not in catalogue:
-        print(f"no query named {args.name!r} in {settings.QUERIES_DIR}; ofsted-watch query --list shows them", file=err)
+        print(f"no query named {args.name!r} in {settings.DEFAULTS.queries_dir}; ofsted-watch query --list shows them", file=err)
         return 2
     try:
         result = run_query(args.db, catalogue[args.name])

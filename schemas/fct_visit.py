@@ -4,8 +4,7 @@ import pandera.polars as pa
 import polars as pl
 
 from schemas.common import TableModel, key, offset
-from schemas.vocabulary import keys
-from transforms.reconcile import RATING_CHECKS
+from schemas.vocabulary import RATING_CHECKS, keys
 
 
 class FctVisit(TableModel):

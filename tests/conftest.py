@@ -6,9 +6,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from flows import settings
+from flows.prefect_env import configure_prefect_environment
+from flows.settings import DEFAULTS
 
-settings.configure_prefect_environment()
+configure_prefect_environment(DEFAULTS)
 
 from transforms.pipeline import Extracted, run_all  # noqa: E402
 from transforms.rules import Rules, load_rules  # noqa: E402

@@ -19,7 +19,7 @@ from flows.ingest import ingest_flow
 from tests.conftest import SEED_ARTICLES
 from warehouse.catalogue import read_catalogue
 
-CATALOGUE = read_catalogue(settings.QUERIES_DIR)
+CATALOGUE = read_catalogue(settings.DEFAULTS.queries_dir)
 
 
 @pytest.fixture(scope="module")

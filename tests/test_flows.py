@@ -88,7 +88,7 @@ def test_a_rerun_reads_the_warehouse_only_for_batches_with_a_changed_file(prefec
 
     reads = []
     state = ingest.read_batch_state.fn
-    monkeypatch.setattr(ingest.read_batch_state, "fn", lambda work, files: reads.append(files["source_file"].to_list()) or state(work, files))
+    monkeypatch.setattr(ingest.read_batch_state, "fn", lambda work, files, *rest: reads.append(files["source_file"].to_list()) or state(work, files, *rest))
     again = ingest_flow(input_dir=corpus, db_path=db, batch_size=2)
     assert reads == [[last.name]]
     assert again["files_changed"] == 1 and again["files_unchanged"] == 4 and again["articles_extracted"] == 1

@@ -2,6 +2,7 @@ from datetime import date
 
 import polars as pl
 
+from schemas.vocabulary import RATING_CHECKS
 from transforms.reconcile import rating_checks
 
 REGISTER = pl.DataFrame(
@@ -47,3 +48,8 @@ def test_undated_rating_uses_inspections_before_the_article():
 
 def test_no_stated_rating_no_check():
     assert check("Surrey", None, 2018) is None
+
+
+def test_every_verdict_is_in_the_schemas_vocabulary():
+    verdicts = {check("Surrey", "inadequate", 2018, 5), check("Surrey", "good", 2018), check("Surrey", "good", 2030)}
+    assert verdicts == set(RATING_CHECKS)

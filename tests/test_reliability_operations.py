@@ -22,6 +22,7 @@ import pytest
 from flows import cli
 from flows.ingest import ingest_flow
 from flows.quality import quality_flow
+from flows.settings import DEFAULTS
 from tests.conftest import PROJECT, SEED_ARTICLES
 from tests.test_operations import VENV_BIN, _free_port, _wait_for, api_url, checksums
 from warehouse import loader, session
@@ -98,10 +99,10 @@ def test_case01_lock_survives_rm(warehouse, inbox, tmp_path):
 
 def test_case01_a_vanished_working_copy_is_never_created_again(warehouse):
     with session.exclusive_run(warehouse, 0):
-        work = session.begin(warehouse)
+        work = session.begin(warehouse, memory_limit=DEFAULTS.duckdb_load_memory_limit)
         work.unlink()
         with pytest.raises(session.WorkingCopyLost, match="removed by another process"):
-            loader.connect_for_load(work).close()
+            loader.connect(work, memory_limit=DEFAULTS.duckdb_load_memory_limit).close()
         assert not work.exists()
         session.discard(warehouse)
 
@@ -109,12 +110,12 @@ def test_case01_a_vanished_working_copy_is_never_created_again(warehouse):
 def test_case01_a_copy_with_fewer_articles_is_not_published(warehouse):
     before = checksums(warehouse)
     with session.exclusive_run(warehouse, 0):
-        work = session.begin(warehouse)
+        work = session.begin(warehouse, memory_limit=DEFAULTS.duckdb_load_memory_limit)
         con = duckdb.connect(str(work))
         con.execute("DELETE FROM dim_article WHERE article_key IN (SELECT article_key FROM dim_article LIMIT 2)")
         con.close()
         with pytest.raises(session.PublishRefused, match="holds 3 articles, the warehouse held 5"):
-            session.publish(warehouse, work)
+            session.publish(warehouse, work, memory_limit=DEFAULTS.duckdb_load_memory_limit)
         session.discard(warehouse)
     assert checksums(warehouse) == before
 

@@ -9,6 +9,7 @@ import duckdb
 import polars as pl
 
 from flows.ingest import ingest_flow
+from flows.settings import DEFAULTS
 from warehouse import loader
 from warehouse.events import rebuild_visit_events
 
@@ -160,7 +161,7 @@ def test_visit_months_in_the_warehouse_split_and_key_events(prefect_harness, tmp
     (inbox / "other.txt").write_text(PAPER.replace("14/03/2024", "16/03/2024").replace("every month", "every week"), encoding="utf-8")
     ingest_flow(input_dir=inbox, db_path=db)
     assert read(db, "SELECT count(*) AS n FROM dim_visit_event")["n"][0] == 1
-    con = loader.connect(db)
+    con = loader.connect(db, memory_limit=DEFAULTS.duckdb_memory_limit)
     try:
         con.execute("UPDATE fct_visit SET visit_year = 2024, visit_month = CASE WHEN article_key = "
                     "(SELECT article_key FROM dim_article WHERE source_file = 'paper.txt') THEN 1 ELSE 2 END")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import polars as pl
 
 from transforms.rules import Rules
+from transforms.textmatch import letters_and_digits_expr
 
 TERMINATED = r"[.!?:;…][\x22”’')\]]*$"
 # A headline may end in "!" or "?" but not in a full stop, colon or semicolon: a first block that
@@ -45,7 +46,7 @@ def _any_match(col: pl.Expr, patterns: list[str]) -> pl.Expr:
 
 def publisher_key(col: pl.Expr) -> pl.Expr:
     """How a publisher name is compared with ``publishers.csv``'s variants: lower case letters and digits."""
-    return col.str.to_lowercase().str.replace_all(r"[^a-z0-9]", "")
+    return letters_and_digits_expr(col)
 
 
 def _lines(docs: pl.DataFrame, rules: Rules) -> pl.DataFrame:

@@ -17,6 +17,8 @@ from datetime import date, datetime
 import lxml.html
 import trafilatura
 
+from transforms.textmatch import letters_and_digits
+
 # A charset named by the page: <meta charset=...> or <meta http-equiv=Content-Type content="...; charset=...">.
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
@@ -257,10 +259,6 @@ def extract_html(data: bytes, content_type: str | None = None) -> HtmlDocument:
         return HtmlDocument(None, encoding, meta, f"HTML page has no main text ({words} words left once navigation and furniture are removed)")
     if meta.title:
         first = body.split("\n\n", 1)[0]
-        if _fold(first) != _fold(meta.title):
+        if letters_and_digits(first) != letters_and_digits(meta.title):
             body = meta.title + "\n\n" + body
     return HtmlDocument(body, encoding, meta)
-
-
-def _fold(s: str) -> str:
-    return re.sub(r"\W+", "", s).lower()

@@ -13,7 +13,6 @@ from transforms.rules import Rules
 from transforms.textmatch import fold
 
 DATE_RANGE = (date(2000, 1, 1), date(2035, 12, 31))
-RATING_WORDS = {"outstanding": "outstanding", "good": "good", "requires improvement": "requires_improvement", "inadequate": "inadequate"}
 
 
 def la_key(col: str = "la_name") -> pl.Expr:
@@ -59,8 +58,10 @@ def dim_theme(rules: Rules) -> pl.DataFrame:
 
 def fct_inspection(rules: Rules) -> pl.DataFrame:
     ins = rules.inspections
+    # The register writes a judgement as words ("Requires improvement"): the rating's key with spaces.
+    rating_words = {r.replace("_", " "): r for r in rules.vocab["ratings"]["rating"]}
     la_by_urn = rules.authorities.filter(pl.col("ofsted_urn").is_not_null()).select("ofsted_urn", pl.col("la_name").alias("ref_la_name"))
-    judgement = lambda c: pl.col(c).str.to_lowercase().str.strip_chars().replace_strict(RATING_WORDS, default=None, return_dtype=pl.String)  # noqa: E731
+    judgement = lambda c: pl.col(c).str.to_lowercase().str.strip_chars().replace_strict(rating_words, default=None, return_dtype=pl.String)  # noqa: E731
     out = ins.join(la_by_urn, on="ofsted_urn", how="left").with_columns(
         pl.col("publication_date").str.to_date(strict=False),
         pl.col("inspection_start_date").str.to_date(strict=False),
@@ -164,7 +165,7 @@ def build_marts(ex: Extracted, files: pl.DataFrame, inspections: pl.DataFrame) -
             key_expr(pl.lit("quote"), "article_key", "start").alias("quote_key"),
             "article_key",
             la_key().alias("la_key"),
-            pl.when(pl.col("_known")).then(key_expr(pl.lit("person"), pl.col("speaker_name").map_elements(fold, return_dtype=pl.String))).alias("speaker_person_key"),
+            pl.when(pl.col("_known")).then(person_key("speaker_name")).alias("speaker_person_key"),
             "speaker_name",
             "speaker_role",
             "speaker_type",

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import polars as pl
 
-RATING_CHECKS = ["consistent", "contradicts", "not_in_register"]
-
 
 def rating_checks(visits: pl.DataFrame, inspections: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
     """Adds ``rating_check`` to visits (article_key, la_name, rating, rating_year, rating_month).

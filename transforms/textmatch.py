@@ -5,10 +5,23 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import polars as pl
+
 
 def fold(text: str) -> str:
     """Lower case, one apostrophe style, single spaces: how names and aliases are compared."""
     return re.sub(r"\s+", " ", text.replace("’", "'").replace("‘", "'")).strip().lower()
+
+
+def letters_and_digits(text: str) -> str:
+    """Lower-case letters and digits only: how a page's title and its first line, or two spellings of
+    a publisher's name, are compared."""
+    return re.sub(r"[\W_]+", "", text).lower()
+
+
+def letters_and_digits_expr(col: pl.Expr) -> pl.Expr:
+    """``letters_and_digits`` as a polars expression."""
+    return col.str.to_lowercase().str.replace_all(r"[\W_]+", "")
 
 
 @lru_cache(maxsize=4096)

@@ -16,14 +16,13 @@ import duckdb
 import pandas as pd
 import polars as pl
 
+from schemas.tables import TABLES
 from warehouse.loader import scalar
 
 EXPECTATIONS_DIR = Path(__file__).resolve().parent / "expectations"
-ROW_COUNT_TABLES = [
-    "raw.raw_file", "dim_article", "dim_local_authority", "dim_person", "dim_date", "dim_theme", "fct_visit",
-    "fct_visit_focus", "fct_person_mention", "fct_quote", "fct_finding", "fct_inspection", "dim_visit_event", "fct_visit_event_finding",
-]
 EXAMPLES = 20
+# The table each suite checks, as schemas/tables.py declares it.
+SUITE_TABLES = {suite: t.name for t in TABLES for suite in t.suites}
 
 
 def load_suites(vocab: dict[str, list[str]], directory: Path = EXPECTATIONS_DIR) -> list[dict]:
@@ -65,14 +64,14 @@ def row_count_checks(con: duckdb.DuckDBPyConnection, max_drop: float) -> list[di
         ).fetchall()
     }
     checks = []
-    for table in ROW_COUNT_TABLES:
-        now = scalar(con, f"SELECT count(*) FROM {table}")
-        before = previous.get(table)
+    for table in (t for t in TABLES if t.is_row_count_checked):
+        now = scalar(con, f"SELECT count(*) FROM {table.qualified}")
+        before = previous.get(table.name)
         floor = math.floor(before * (1 - max_drop)) if before else 0
         checks.append(
             {
                 "suite": "row_counts",
-                "table_name": table.split(".")[-1],
+                "table_name": table.name,
                 "expectation": "expect_table_row_count_to_be_between",
                 "column_name": None,
                 "is_success": now >= floor,
@@ -110,7 +109,7 @@ def run_suites(frames: dict[str, pd.DataFrame], suites: list[dict]) -> list[dict
         if index and index in frames[name].columns:
             fmt["unexpected_index_column_names"] = [index]
         outcome = batch.validate(suite, result_format=fmt)
-        table = s.get("source", name).split(".")[-1] if "source" in s else name.split("_references")[0].split("_coverage")[0]
+        table = SUITE_TABLES[name]
         for r in outcome.results:
             res = r.result or {}
             examples = res.get("unexpected_index_list") or res.get("partial_unexpected_list") or []

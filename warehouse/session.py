@@ -273,9 +273,10 @@ def explain_copy_error(db_path: Path, err: BaseException) -> BaseException:
     return err
 
 
-def begin(db_path: Path, wait_seconds: float = 0.0, notify: Callable[[str], None] | None = None) -> Path:
+def begin(db_path: Path, wait_seconds: float = 0.0, notify: Callable[[str], None] | None = None, *, memory_limit: str) -> Path:
     """A fresh working copy of the warehouse (a new empty database when there is none yet). Call under
-    the run lock. A copy that fails (disk full) is removed and the first error is raised."""
+    the run lock. A copy that fails (disk full) is removed and the first error is raised.
+    ``memory_limit``: DuckDB's buffer pool for the checks of the copy."""
     import duckdb
 
     work = working_path(db_path)
@@ -287,7 +288,7 @@ def begin(db_path: Path, wait_seconds: float = 0.0, notify: Callable[[str], None
             shutil.copyfile(db_path, work)
         else:
             duckdb.connect(str(work)).close()  # the only place a working copy is created
-        articles = _count_articles(work, db_path)
+        articles = _count_articles(work, db_path, memory_limit)
     except BaseException as err:
         discard(db_path)
         if isinstance(err, OSError):
@@ -299,19 +300,17 @@ def begin(db_path: Path, wait_seconds: float = 0.0, notify: Callable[[str], None
     return work
 
 
-def _read_only(path: Path):
+def _read_only(path: Path, memory_limit: str):
     import duckdb
 
-    from warehouse.loader import DUCKDB_LOAD_MEMORY_LIMIT  # the loader imports this module
-
-    return duckdb.connect(str(path), read_only=True, config={"memory_limit": DUCKDB_LOAD_MEMORY_LIMIT})
+    return duckdb.connect(str(path), read_only=True, config={"memory_limit": memory_limit})
 
 
-def _count_articles(work: Path, db_path: Path) -> int:
+def _count_articles(work: Path, db_path: Path, memory_limit: str) -> int:
     import duckdb
 
     try:
-        con = _read_only(work)
+        con = _read_only(work, memory_limit)
     except duckdb.Error as err:
         raise WarehouseDamaged(_damaged_message(db_path, err).replace(str(work), str(db_path))) from err
     try:
@@ -336,13 +335,13 @@ def check_working_copy(path: Path) -> None:
                               "defeated?); nothing was published and the warehouse is unchanged")
 
 
-def verify(work: Path, db_path: Path) -> int:
+def verify(work: Path, db_path: Path, memory_limit: str) -> int:
     """Reads every column of every table of the finished copy back (DuckDB checks each block's checksum
     as it reads it) and returns its article count. A damaged copy is never published."""
     import duckdb
 
     try:
-        con = _read_only(work)
+        con = _read_only(work, memory_limit)
     except duckdb.Error as err:
         raise PublishRefused(f"the finished working copy of {db_path} cannot be opened ({err}); nothing was published") from err
     try:
@@ -364,24 +363,25 @@ def verify(work: Path, db_path: Path) -> int:
         con.close()
 
 
-def publish(db_path: Path, work: Path, articles_released: int = 0) -> None:
+def publish(db_path: Path, work: Path, articles_released: int = 0, *, memory_limit: str) -> None:
     """Checks the finished working copy and atomically replaces the warehouse with it.
 
     Refused (the warehouse left as it was) when the copy is not the file the run made, is damaged,
     holds fewer articles than it started with beyond the ``articles_released`` the run deleted on
     purpose, or when another process changed or holds the warehouse read-write since the run began.
     """
-    from warehouse.loader import connect_for_load  # the loader imports this module
+    from warehouse.loader import connect  # the loader imports this module
 
     check_working_copy(work)
-    con = connect_for_load(work)
+    # The checkpoint of a growing warehouse fills whatever buffer pool it is given.
+    con = connect(work, memory_limit=memory_limit)
     try:
         con.execute("CHECKPOINT")
     finally:
         con.close()
     fault_point("before_swap")
     copy = _copies.get(work)
-    articles = verify(work, db_path)
+    articles = verify(work, db_path, memory_limit)
     if copy is not None:
         check_working_copy(work)
         if articles < copy.articles_at_start - articles_released:
