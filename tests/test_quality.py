@@ -134,3 +134,26 @@ def test_report_renders_offline_in_headless_chromium(warehouse, tmp_path):
     subprocess.run(isolate + [_chromium(), *flags, "--window-size=1280,900", f"--screenshot={shot}", page.as_uri()],
                    capture_output=True, timeout=120)
     assert shot.exists() and shot.stat().st_size > 20_000  # a rendered, styled page, not a blank one
+
+
+def test_a_drop_of_raw_file_rows_is_caught_like_any_table():
+    """raw_file lives in the raw schema; its previous count must be found under the name it is stored by."""
+    from datetime import datetime
+
+    from warehouse import loader, quality
+
+    con = duckdb.connect()
+    try:
+        loader.apply_ddl(con)
+        con.execute("INSERT INTO dq_run (dq_run_id, started_at, finished_at, expectations, failed, is_success) "
+                    "VALUES ('r1', ?, ?, 1, 0, true)", [datetime(2026, 1, 1), datetime(2026, 1, 1)])
+        con.execute("INSERT INTO dq_result (dq_run_id, suite, table_name, expectation, is_success, observed_value) "
+                    "VALUES ('r1', 'row_counts', 'raw_file', 'expect_table_row_count_to_be_between', true, '10')")
+        con.execute("INSERT INTO raw.raw_file (path, source_file, size_bytes, is_encoding_fallback, read_at, status, run_id) "
+                    "VALUES ('/in/a.txt', 'a.txt', 1, false, now(), 'loaded', 'x')")
+        checks = {c["table_name"]: c for c in quality.row_count_checks(con, max_drop=0.5)}
+    finally:
+        con.close()
+    assert checks["raw_file"]["is_success"] is False
+    assert '"previous_rows": 10' in checks["raw_file"]["failing_examples"]
+    assert checks["dim_article"]["is_success"] is True
