@@ -12,7 +12,7 @@ CREATE TABLE IF NOT EXISTS dim_article (
     url VARCHAR,
     canonical_url VARCHAR,
     author VARCHAR,
-    metadata_source VARCHAR
+    metadata_source JSON
 );
 COMMENT ON TABLE dim_article IS 'One row per distinct article (files with identical content are one article).';
 COMMENT ON COLUMN dim_article.article_key IS 'Surrogate key: hash of content_sha256.';

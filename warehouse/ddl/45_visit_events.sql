@@ -25,7 +25,7 @@ CREATE TABLE IF NOT EXISTS dim_visit_event (
     inspection_end_date DATE,
     months_since_inspection INTEGER,
     key_basis VARCHAR NOT NULL,
-    conflicts VARCHAR
+    conflicts JSON
 );
 COMMENT ON TABLE dim_visit_event IS 'One row per real-world visit, however many articles report it: fct_visit rows (mentions) with the same visit_event_key tell of the same visit. Merge rule and keys: README, "Visit events".';
 COMMENT ON COLUMN dim_visit_event.visit_event_key IS 'Surrogate key: hash of (authority, visit type, the strongest natural key: ordinal and the inspection followed, else visit month, else first report date, else the only article); see key_basis.';

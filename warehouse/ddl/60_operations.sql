@@ -8,7 +8,7 @@ CREATE TABLE IF NOT EXISTS rejected_rows (
     table_name VARCHAR NOT NULL,
     source_file VARCHAR,
     reason VARCHAR NOT NULL,
-    row_json VARCHAR
+    row_json JSON
 );
 COMMENT ON TABLE rejected_rows IS 'Rows and files that failed validation or could not be read, with the reason; the rest of the run loads.';
 COMMENT ON COLUMN rejected_rows.run_id IS 'The run that rejected it (etl_run.run_id).';
@@ -31,8 +31,8 @@ CREATE TABLE IF NOT EXISTS etl_run (
     files_unchanged INTEGER,
     files_rejected INTEGER,
     files_missing INTEGER,
-    rows_written VARCHAR,
-    stage_seconds VARCHAR
+    rows_written JSON,
+    stage_seconds JSON
 );
 COMMENT ON TABLE etl_run IS 'One row per ingest run: what it saw and wrote, and how long each stage took.';
 COMMENT ON COLUMN etl_run.run_id IS 'Run identifier (UUID).';
@@ -89,7 +89,7 @@ CREATE TABLE IF NOT EXISTS dq_result (
     is_success BOOLEAN NOT NULL,
     observed_value VARCHAR,
     unexpected_count BIGINT,
-    failing_examples VARCHAR
+    failing_examples JSON
 );
 COMMENT ON TABLE dq_result IS 'One row per expectation per data-quality run, so quality can be queried over time.';
 COMMENT ON COLUMN dq_result.dq_run_id IS 'The run (dq_run.dq_run_id).';
