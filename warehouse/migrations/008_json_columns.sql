@@ -9,3 +9,6 @@ ALTER TABLE etl_run ALTER COLUMN stage_seconds TYPE JSON;
 ALTER TABLE dq_result ALTER COLUMN failing_examples TYPE JSON;
 -- A warehouse older than version 7 gets dim_visit_event from the DDL, after the migrations, already as JSON.
 ALTER TABLE IF EXISTS dim_visit_event ALTER COLUMN conflicts TYPE JSON;
+-- In the same version the marts' views are named mart_* (v_theme_summary -> mart_theme_summary,
+-- v_authority_timeline -> mart_authority_timeline, v_authority_latest -> mart_authority_latest); views
+-- are made by the DDL, which also keeps the v_* names as deprecated aliases of them.
