@@ -1,14 +1,23 @@
 -- Where do the reports of one visit disagree?
 -- Events whose articles state different values for a field (the rating, its year, ...): the value
 -- the event keeps, and which files said what (dim_visit_event.conflicts, one row per field).
-SELECT la.la_name, e.visit_type, e.visit_ordinal, e.event_date, c.field, c.said_by_file,
-       CASE c.field WHEN 'rating' THEN e.rating WHEN 'rating_year' THEN CAST(e.rating_year AS VARCHAR)
-                    WHEN 'rating_month' THEN CAST(e.rating_month AS VARCHAR) WHEN 'visit_year' THEN CAST(e.visit_year AS VARCHAR)
-                    WHEN 'visit_month' THEN CAST(e.visit_month AS VARCHAR) WHEN 'visit_ordinal' THEN CAST(e.visit_ordinal AS VARCHAR) END AS value_kept,
-       e.visit_event_key
-FROM dim_visit_event e
-JOIN dim_local_authority la USING (la_key),
-LATERAL (SELECT unnest(json_keys(e.conflicts)) AS field) f,
-LATERAL (SELECT f.field, json_extract(e.conflicts, '$.' || f.field)::VARCHAR AS said_by_file) c
-WHERE e.conflicts IS NOT NULL
-ORDER BY la.la_name, e.event_date NULLS LAST, c.field;
+WITH conflicting_fields AS (
+    SELECT visit_event_key, unnest(json_keys(conflicts)) AS field
+    FROM dim_visit_event
+    WHERE conflicts IS NOT NULL
+)
+SELECT authority.la_name, visit_event.visit_type, visit_event.visit_ordinal, visit_event.event_date, conflicting_fields.field,
+       json_extract(visit_event.conflicts, '$.' || conflicting_fields.field)::VARCHAR AS said_by_file,
+       CASE conflicting_fields.field
+           WHEN 'rating' THEN visit_event.rating
+           WHEN 'rating_year' THEN CAST(visit_event.rating_year AS VARCHAR)
+           WHEN 'rating_month' THEN CAST(visit_event.rating_month AS VARCHAR)
+           WHEN 'visit_year' THEN CAST(visit_event.visit_year AS VARCHAR)
+           WHEN 'visit_month' THEN CAST(visit_event.visit_month AS VARCHAR)
+           WHEN 'visit_ordinal' THEN CAST(visit_event.visit_ordinal AS VARCHAR)
+       END AS value_kept,
+       visit_event.visit_event_key
+FROM conflicting_fields
+JOIN dim_visit_event AS visit_event USING (visit_event_key)
+JOIN dim_local_authority AS authority USING (la_key)
+ORDER BY authority.la_name, visit_event.event_date NULLS LAST, conflicting_fields.field;

@@ -7,15 +7,17 @@ WITH inadequate AS (
     WHERE overall_effectiveness = 'inadequate' AND la_key IS NOT NULL
     GROUP BY la_key
 )
-SELECT la.la_name, i.judged_on AS inadequate_judged_on,
+SELECT authority.la_name, inadequate.judged_on AS inadequate_judged_on,
        count(*) AS monitoring_visits_since,
-       max(e.visit_ordinal) AS highest_ordinal_stated,
-       max(e.event_date) AS latest_visit_date,
-       l.latest_grade AS grade_now
-FROM inadequate i
-JOIN dim_visit_event e ON e.la_key = i.la_key AND e.visit_type = 'monitoring_visit' AND e.event_date > i.judged_on
-JOIN dim_local_authority la ON la.la_key = i.la_key
-JOIN v_authority_latest l ON l.la_key = i.la_key
-GROUP BY la.la_name, i.judged_on, l.latest_grade
+       max(visit_event.visit_ordinal) AS highest_ordinal_stated,
+       max(visit_event.event_date) AS latest_visit_date,
+       latest.latest_grade AS grade_now
+FROM inadequate
+JOIN dim_visit_event AS visit_event
+    ON visit_event.la_key = inadequate.la_key AND visit_event.visit_type = 'monitoring_visit'
+   AND visit_event.event_date > inadequate.judged_on
+JOIN dim_local_authority AS authority ON authority.la_key = inadequate.la_key
+JOIN mart_authority_latest AS latest ON latest.la_key = inadequate.la_key
+GROUP BY authority.la_name, inadequate.judged_on, latest.latest_grade
 HAVING count(*) >= 3
-ORDER BY monitoring_visits_since DESC, la.la_name;
+ORDER BY monitoring_visits_since DESC, authority.la_name;

@@ -173,8 +173,11 @@ def test_export_writes_every_dimension_fact_and_mart_as_parquet_that_reads_back(
     names = {p.stem for p in out.glob("*.parquet")}
     expected = {n for (n,) in sql(sample_db, "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' "
                                              "UNION SELECT view_name FROM duckdb_views() WHERE schema_name = 'main' AND NOT internal")
-                if n.startswith(("dim_", "fct_", "v_"))}
-    assert {"dim_visit_event", "fct_visit_event_finding", "v_authority_timeline", "v_authority_latest", "fct_visit"} <= names
+                if n.startswith(("dim_", "fct_", "mart_", "v_"))}
+    assert {"dim_visit_event", "fct_visit_event_finding", "mart_theme_summary", "mart_authority_timeline", "mart_authority_latest",
+            "fct_visit"} <= names
+    # The deprecated aliases are exported too, so a consumer of v_*.parquet keeps its files.
+    assert {"v_theme_summary", "v_authority_timeline", "v_authority_latest"} <= names
     assert names == expected
     assert not list(out.glob("*.part"))
     con = duckdb.connect(str(sample_db), read_only=True)

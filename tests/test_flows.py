@@ -249,7 +249,8 @@ def test_marts_are_reachable_by_plain_names_and_fully_commented(prefect_harness,
     con = duckdb.connect(str(db), read_only=True)
     try:
         for t in ["dim_article", "dim_local_authority", "dim_person", "dim_date", "dim_theme", "fct_visit", "fct_visit_focus",
-                  "fct_person_mention", "fct_quote", "fct_finding", "fct_inspection", "v_theme_summary"]:
+                  "fct_person_mention", "fct_quote", "fct_finding", "fct_inspection", "mart_theme_summary", "mart_authority_timeline",
+                  "mart_authority_latest", "v_theme_summary"]:
             con.sql(f"SELECT * FROM {t} LIMIT 1").fetchall()
         uncommented_tables = con.sql(
             "SELECT schema_name, table_name FROM duckdb_tables() WHERE comment IS NULL AND database_name = current_database()"

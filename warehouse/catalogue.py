@@ -17,8 +17,9 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-# Every dimension, fact and mart an analyst may want outside DuckDB; staging and raw stay inside.
-EXPORT_PATTERNS = ("dim_", "fct_", "v_")
+# Every dimension, fact and mart an analyst may want outside DuckDB; staging and raw stay inside. The
+# deprecated v_* aliases of the marts are exported too, so files consumers already read keep appearing.
+EXPORT_PATTERNS = ("dim_", "fct_", "mart_", "v_")
 FORMATS = ("table", "csv", "json")
 
 

@@ -1,4 +1,8 @@
-"""Reads the warehouse back into the gold format, per input file name, for evaluation."""
+"""Reads the warehouse back into the gold format, per input file name, for evaluation.
+
+Every file whose article is in the warehouse counts: loaded, or a duplicate of a loaded one (raw_file.status,
+schemas/vocabulary.FILE_STATUSES); an unchanged file keeps its status from the run that loaded it.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ def predictions_by_file(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
         """
         SELECT f.source_file, a.article_key, a.title, a.publisher, CAST(a.published_date AS VARCHAR) AS published_date
         FROM raw.raw_file f JOIN dim_article a USING (article_key)
-        WHERE f.status IN ('loaded', 'unchanged', 'duplicate')
+        WHERE f.status IN ('loaded', 'duplicate')
         """
     ).fetchall()
     out: dict[str, dict] = {}

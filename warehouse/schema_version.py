@@ -5,7 +5,8 @@ COMMENT ON). A new warehouse is made from it directly and recorded at the newest
 warehouse first runs, in order and each in its own transaction, the migrations above its version,
 then the DDL (new tables, comments, views). A warehouse made before schema_version existed is at
 version 1 or later, so every migration is written to apply to any earlier schema (``ADD COLUMN IF
-NOT EXISTS``, ``CREATE TABLE IF NOT EXISTS``) and all of them run.
+NOT EXISTS``, ``CREATE TABLE IF NOT EXISTS``, ``ALTER TABLE IF EXISTS`` for a table the DDL makes
+later) and all of them run. A migration that fails is rolled back whole and its error names it.
 
 To change the schema: edit the DDL and add the next numbered migration that brings an existing
 warehouse to it (tests/test_reliability_operations.py builds warehouses of every earlier version from
@@ -96,6 +97,10 @@ def migrate(con: duckdb.DuckDBPyConnection, ddl_dir: Path, folder: Path = MIGRAT
             con.execute("COMMIT")
         except BaseException as err:
             roll_back(con, err)
+            # DuckDB's message names the column and value but not the step: say which, and that it is undone.
+            left_at = applied[-1] if applied else version
+            err.add_note(f"while migrating the warehouse to schema version {number} ({path.name}): that migration was "
+                         f"rolled back; the warehouse is left at " + (f"version {left_at}" if left_at else "the version it had"))
             raise
         applied.append(number)
     for sql_file in sorted(ddl_dir.glob("*.sql")):

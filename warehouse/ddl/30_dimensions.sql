@@ -12,19 +12,23 @@ CREATE TABLE IF NOT EXISTS dim_article (
     url VARCHAR,
     canonical_url VARCHAR,
     author VARCHAR,
-    metadata_source VARCHAR
+    metadata_source JSON
 );
 COMMENT ON TABLE dim_article IS 'One row per distinct article (files with identical content are one article).';
 COMMENT ON COLUMN dim_article.article_key IS 'Surrogate key: hash of content_sha256.';
 COMMENT ON COLUMN dim_article.source_file IS 'Name of the first file the article was read from (raw.raw_file lists every file).';
-COMMENT ON COLUMN dim_article.title IS 'Headline, with site prefixes such as "Social Work News - " removed.';
+COMMENT ON COLUMN dim_article.title IS 'Headline: from the page''s metadata where it states one (see metadata_source), else the text''s first line with site prefixes such as "Social Work News - " removed.';
 COMMENT ON COLUMN dim_article.standfirst IS 'The summary line under the headline, when the article has one.';
-COMMENT ON COLUMN dim_article.publisher IS 'Publisher named by the text ("Source: ...", "More from ..."); null when the text does not say.';
-COMMENT ON COLUMN dim_article.published_date IS 'Publication date stated by the text ("Posted on 29/10/2018"); null when it does not say.';
+COMMENT ON COLUMN dim_article.publisher IS 'Publisher: the page''s site name (og:site_name, JSON-LD publisher) where stated, else named by the text ("Source: ...", "More from ..."); null when neither says.';
+COMMENT ON COLUMN dim_article.published_date IS 'Publication date: from the page''s metadata, the letter''s date line or the feed entry where stated, else stated by the text ("Posted on 29/10/2018"); null when none says.';
 COMMENT ON COLUMN dim_article.published_date_key IS 'dim_date.date_key of published_date (yyyymmdd).';
 COMMENT ON COLUMN dim_article.word_count IS 'Words in the cleaned text, headline excluded.';
 COMMENT ON COLUMN dim_article.content_sha256 IS 'SHA-256 of the raw bytes of the file.';
 COMMENT ON COLUMN dim_article.has_authority IS 'False when no English children''s-services authority is named: such articles are kept but flagged.';
+COMMENT ON COLUMN dim_article.url IS 'Address the article was fetched from (ofsted-watch fetch); null for files dropped into the input folder by hand.';
+COMMENT ON COLUMN dim_article.canonical_url IS 'The page''s own canonical address (<link rel=canonical>, og:url or JSON-LD mainEntityOfPage); fetch uses it to spot one article under two addresses.';
+COMMENT ON COLUMN dim_article.author IS 'Author named by the page''s metadata (JSON-LD author, meta author); null when the page names none or for text files.';
+COMMENT ON COLUMN dim_article.metadata_source IS 'JSON object: for each of title, publisher, published_date, author, canonical_url that was found, where it came from: json-ld, opengraph, meta, html (<title>, <link rel=canonical>), pdf letter, feed (the feed entry''s date), or text rules (guessed from the words). Page metadata wins over the text rules. Query with metadata_source->>''title''.';
 
 CREATE TABLE IF NOT EXISTS dim_local_authority (
     la_key VARCHAR NOT NULL,

@@ -36,6 +36,7 @@ COMMENT ON COLUMN fct_visit.visit_year IS 'Year the inspectors were on site, as 
 COMMENT ON COLUMN fct_visit.visit_month IS 'Month (1-12) the inspectors were on site (the first month of a visit spanning two); null if unstated.';
 COMMENT ON COLUMN fct_visit.visit_date_evidence_start IS 'Offset in staging.stg_article.clean_text of the sentence that dates the visit; null when undated.';
 COMMENT ON COLUMN fct_visit.visit_date_evidence_end IS 'Offset just past that sentence; null when undated.';
+COMMENT ON COLUMN fct_visit.visit_event_key IS 'The real-world visit this mention reports (dim_visit_event); several articles telling of one visit share it.';
 
 CREATE TABLE IF NOT EXISTS fct_visit_focus (
     visit_key VARCHAR NOT NULL,
@@ -166,51 +167,3 @@ COMMENT ON COLUMN fct_inspection.leadership IS 'Sub-judgement for leadership, as
 COMMENT ON COLUMN fct_inspection.lead_inspector IS 'Lead inspector named by the report.';
 COMMENT ON COLUMN fct_inspection.report_url IS 'Address of the report.';
 COMMENT ON COLUMN fct_inspection.grade_source IS 'How the grade was read (derived data).';
-
-CREATE TABLE IF NOT EXISTS rejected_rows (
-    run_id VARCHAR NOT NULL,
-    rejected_at TIMESTAMP NOT NULL,
-    table_name VARCHAR NOT NULL,
-    source_file VARCHAR,
-    reason VARCHAR NOT NULL,
-    row_json VARCHAR
-);
-COMMENT ON TABLE rejected_rows IS 'Rows and files that failed validation or could not be read, with the reason; the rest of the run loads.';
-COMMENT ON COLUMN rejected_rows.run_id IS 'The run that rejected it (etl_run.run_id).';
-COMMENT ON COLUMN rejected_rows.rejected_at IS 'When (UTC).';
-COMMENT ON COLUMN rejected_rows.table_name IS 'The table the row was meant for; raw_file for a file that could not be read.';
-COMMENT ON COLUMN rejected_rows.source_file IS 'The input file the row came from.';
-COMMENT ON COLUMN rejected_rows.reason IS 'What failed, in words (the column, the check and the value).';
-COMMENT ON COLUMN rejected_rows.row_json IS 'The rejected row as JSON.';
-
-CREATE TABLE IF NOT EXISTS etl_run (
-    run_id VARCHAR NOT NULL,
-    flow_run_id VARCHAR,
-    started_at TIMESTAMP NOT NULL,
-    finished_at TIMESTAMP,
-    status VARCHAR NOT NULL,
-    input_dir VARCHAR,
-    files_seen INTEGER,
-    files_new INTEGER,
-    files_changed INTEGER,
-    files_unchanged INTEGER,
-    files_rejected INTEGER,
-    files_missing INTEGER,
-    rows_written VARCHAR,
-    stage_seconds VARCHAR
-);
-COMMENT ON TABLE etl_run IS 'One row per ingest run: what it saw and wrote, and how long each stage took.';
-COMMENT ON COLUMN etl_run.run_id IS 'Run identifier (UUID).';
-COMMENT ON COLUMN etl_run.flow_run_id IS 'Prefect flow run id, when run as a flow.';
-COMMENT ON COLUMN etl_run.started_at IS 'Start (UTC).';
-COMMENT ON COLUMN etl_run.finished_at IS 'End (UTC).';
-COMMENT ON COLUMN etl_run.status IS 'success, or failed (a failed run commits nothing but this row is not written either: see the logs).';
-COMMENT ON COLUMN etl_run.input_dir IS 'The folder read.';
-COMMENT ON COLUMN etl_run.files_seen IS 'Files found.';
-COMMENT ON COLUMN etl_run.files_new IS 'Paths never read before.';
-COMMENT ON COLUMN etl_run.files_changed IS 'Known paths whose content changed (their article is replaced).';
-COMMENT ON COLUMN etl_run.files_unchanged IS 'Known paths with the same content (skipped without extraction).';
-COMMENT ON COLUMN etl_run.files_rejected IS 'Files that could not be loaded (see rejected_rows).';
-COMMENT ON COLUMN etl_run.files_missing IS 'Known paths no longer present (their facts are kept).';
-COMMENT ON COLUMN etl_run.rows_written IS 'JSON object: rows inserted per table.';
-COMMENT ON COLUMN etl_run.stage_seconds IS 'JSON object: seconds per stage (read, clean, segment, extract, validate, load).';

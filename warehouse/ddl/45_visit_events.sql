@@ -1,7 +1,6 @@
 -- Visit events: the real-world visits the mentions in fct_visit report (transforms/visit_events.py).
 -- Rebuilt over the whole warehouse after every run, so the same articles give the same events and
 -- keys whatever order or run they arrived in.
-COMMENT ON COLUMN fct_visit.visit_event_key IS 'The real-world visit this mention reports (dim_visit_event); several articles telling of one visit share it.';
 
 CREATE TABLE IF NOT EXISTS dim_visit_event (
     visit_event_key VARCHAR NOT NULL,
@@ -26,7 +25,7 @@ CREATE TABLE IF NOT EXISTS dim_visit_event (
     inspection_end_date DATE,
     months_since_inspection INTEGER,
     key_basis VARCHAR NOT NULL,
-    conflicts VARCHAR
+    conflicts JSON
 );
 COMMENT ON TABLE dim_visit_event IS 'One row per real-world visit, however many articles report it: fct_visit rows (mentions) with the same visit_event_key tell of the same visit. Merge rule and keys: README, "Visit events".';
 COMMENT ON COLUMN dim_visit_event.visit_event_key IS 'Surrogate key: hash of (authority, visit type, the strongest natural key: ordinal and the inspection followed, else visit month, else first report date, else the only article); see key_basis.';
@@ -74,15 +73,3 @@ COMMENT ON COLUMN fct_visit_event_finding.article_count IS 'How many of the even
 COMMENT ON COLUMN fct_visit_event_finding.finding_count IS 'How many such sentences they hold between them (fct_finding rows).';
 COMMENT ON COLUMN fct_visit_event_finding.article_keys IS 'The articles that report it (dim_article).';
 COMMENT ON COLUMN fct_visit_event_finding.source_files IS 'Their file names.';
-
-CREATE TABLE IF NOT EXISTS visit_event_build (
-    inputs_fingerprint VARCHAR NOT NULL,
-    run_id VARCHAR NOT NULL,
-    finished_at TIMESTAMP NOT NULL,
-    events INTEGER NOT NULL
-);
-COMMENT ON TABLE visit_event_build IS 'The last rebuild of the visit events: a run whose inputs (mentions, their articles, findings, the register, the merge rule''s version) are unchanged skips the rebuild.';
-COMMENT ON COLUMN visit_event_build.inputs_fingerprint IS 'Row counts and hashes of everything the events are computed from.';
-COMMENT ON COLUMN visit_event_build.run_id IS 'The run that rebuilt them (etl_run.run_id).';
-COMMENT ON COLUMN visit_event_build.finished_at IS 'When the rebuild was written (UTC).';
-COMMENT ON COLUMN visit_event_build.events IS 'Rows written to dim_visit_event.';
