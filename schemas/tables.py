@@ -95,11 +95,11 @@ TABLES: tuple[Table, ...] = (
        ["dim_visit_event", "dim_visit_event_coverage", "dim_visit_event_references"], True),
     _t("fct_visit_event_finding", "marts", "rebuilt", "45_visit_events.sql", ["visit_event_finding_key"], FctVisitEventFinding,
        ["fct_visit_event_finding"], True),
-    _t("rejected_rows", "operations", "appended", "40_facts.sql", []),
-    _t("etl_run", "operations", "appended", "40_facts.sql", ["run_id"]),
-    _t("visit_event_build", "operations", "bookkeeping", "45_visit_events.sql", []),
-    _t("dq_run", "operations", "quality", "60_quality.sql", ["dq_run_id"]),
-    _t("dq_result", "operations", "quality", "60_quality.sql", []),
+    _t("rejected_rows", "operations", "appended", "60_operations.sql", []),
+    _t("etl_run", "operations", "appended", "60_operations.sql", ["run_id"]),
+    _t("visit_event_build", "operations", "bookkeeping", "60_operations.sql", []),
+    _t("dq_run", "operations", "quality", "60_operations.sql", ["dq_run_id"]),
+    _t("dq_result", "operations", "quality", "60_operations.sql", []),
     _t("schema_version", "operations", "bookkeeping", "01_schema_version.sql", ["version"]),
 )
 

@@ -141,7 +141,7 @@ def test_the_loader_writes_json_text_from_polars_strings_and_refuses_text_that_i
         schema_version.migrate(con, DDL)
         loader.load(con, _batch(_rejected('{"quote_text": "\\"Too short\\""}')))
         assert con.sql("SELECT row_json->>'quote_text', typeof(row_json) FROM rejected_rows").fetchall() == [('"Too short"', "JSON")]
-        with pytest.raises(duckdb.ConversionException, match=r"Malformed JSON.*row_json"):
+        with pytest.raises(duckdb.ConversionException, match=r"loading main.rejected_rows: .*Malformed JSON.*row_json"):
             loader.load(con, _batch(_rejected("quote_text: Too short")))
         assert con.sql("SELECT count(*) FROM rejected_rows").fetchall() == [(1,)]  # the batch was rolled back whole
     finally:

@@ -159,7 +159,11 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> 
     if frame is None or frame.height == 0:
         return 0
     con.register("frame_to_insert", frame)
-    con.execute(f"INSERT INTO {qualified(table)} BY NAME SELECT * FROM frame_to_insert")
+    try:
+        con.execute(f"INSERT INTO {qualified(table)} BY NAME SELECT * FROM frame_to_insert")
+    except duckdb.ConversionException as err:
+        # DuckDB names the column (a JSON column given text that is not JSON) but not the table.
+        raise duckdb.ConversionException(f"loading {qualified(table)}: {err}") from err
     con.unregister("frame_to_insert")
     return frame.height
 
