@@ -77,7 +77,7 @@ def test_reload_is_idempotent_and_skips_unchanged_files(prefect_harness, corpus,
 def test_a_rerun_reads_the_warehouse_only_for_batches_with_a_changed_file(prefect_harness, corpus, tmp_path, monkeypatch):
     """Unchanged batches are planned from the run's first listing; the warehouse ends exactly as it
     does when every batch is planned against the working copy."""
-    import flows.ingest as ingest
+    import flows.ingest_tasks as ingest_tasks
     from transforms import incremental
 
     db, slow = tmp_path / "w.duckdb", tmp_path / "slow.duckdb"
@@ -87,8 +87,8 @@ def test_a_rerun_reads_the_warehouse_only_for_batches_with_a_changed_file(prefec
     last.write_text(last.read_text(encoding="utf-8") + "\nOfsted praised Bromley council's leadership.\n", encoding="utf-8")
 
     reads = []
-    state = ingest.read_batch_state.fn
-    monkeypatch.setattr(ingest.read_batch_state, "fn", lambda work, files: reads.append(files["source_file"].to_list()) or state(work, files))
+    state = ingest_tasks.read_working_state
+    monkeypatch.setattr(ingest_tasks, "read_working_state", lambda work, files: reads.append(files["source_file"].to_list()) or state(work, files))
     again = ingest_flow(input_dir=corpus, db_path=db, batch_size=2)
     assert reads == [[last.name]]
     assert again["files_changed"] == 1 and again["files_unchanged"] == 4 and again["articles_extracted"] == 1
@@ -196,16 +196,16 @@ def test_bad_files_are_rejected_with_reasons_and_nothing_is_lost(prefect_harness
 
 
 def test_a_file_that_vanishes_after_listing_is_rejected_with_its_reason(prefect_harness, corpus, tmp_path, monkeypatch):
-    import flows.ingest as ingest
+    import flows.ingest_tasks as ingest_tasks
     from prefect import task
 
-    listed = ingest.list_files.fn
+    listed = ingest_tasks.list_files.fn
 
     @task
     def listing_with_a_ghost(input_dir: Path, file_glob: str) -> pl.Series:
         return pl.concat([listed(input_dir, file_glob), pl.Series("path", [str(input_dir / "gone.txt")])]).sort()
 
-    monkeypatch.setattr(ingest, "list_files", listing_with_a_ghost)
+    monkeypatch.setattr(ingest_tasks, "list_files", listing_with_a_ghost)
     db = tmp_path / "w.duckdb"
     summary = ingest_flow(input_dir=corpus, db_path=db)
     assert summary["files_rejected"] == 1 and summary["articles_extracted"] == 5
