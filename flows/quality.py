@@ -1,7 +1,6 @@
 """The quality flow: Great Expectations over the warehouse, results stored in DuckDB, an offline HTML report."""
 
 
-import traceback
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
@@ -75,17 +74,9 @@ def quality_flow(
     check_report_dir(report_dir)
     warn = get_run_logger().warning
     with session.exclusive_run(db_path, lock_wait_seconds, warn):
-        try:
+        with session.discard_on_failure(db_path):
             work = session.begin(db_path, lock_wait_seconds, warn, memory_limit=duckdb_memory_limit)
             result = _quality(db_path, work, report_dir, max_row_drop, duckdb_memory_limit)
-        except BaseException as err:
-            session.discard(db_path)
-            # The traceback's frames hold the run's (closed) DuckDB connections; free them now.
-            traceback.clear_frames(err.__traceback__)
-            explained = session.explain_copy_error(db_path, err)
-            if explained is not err:
-                raise explained from err
-            raise
     return result
 
 

@@ -77,7 +77,7 @@ def test_reload_is_idempotent_and_skips_unchanged_files(prefect_harness, corpus,
 def test_a_rerun_reads_the_warehouse_only_for_batches_with_a_changed_file(prefect_harness, corpus, tmp_path, monkeypatch):
     """Unchanged batches are planned from the run's first listing; the warehouse ends exactly as it
     does when every batch is planned against the working copy."""
-    import flows.ingest as ingest
+    import flows.ingest_tasks as ingest_tasks
     from transforms import incremental
 
     db, slow = tmp_path / "w.duckdb", tmp_path / "slow.duckdb"
@@ -87,8 +87,8 @@ def test_a_rerun_reads_the_warehouse_only_for_batches_with_a_changed_file(prefec
     last.write_text(last.read_text(encoding="utf-8") + "\nOfsted praised Bromley council's leadership.\n", encoding="utf-8")
 
     reads = []
-    state = ingest.read_batch_state.fn
-    monkeypatch.setattr(ingest.read_batch_state, "fn", lambda work, files, *rest: reads.append(files["source_file"].to_list()) or state(work, files, *rest))
+    state = ingest_tasks.read_working_state
+    monkeypatch.setattr(ingest_tasks, "read_working_state", lambda work, files, *rest: reads.append(files["source_file"].to_list()) or state(work, files, *rest))
     again = ingest_flow(input_dir=corpus, db_path=db, batch_size=2)
     assert reads == [[last.name]]
     assert again["files_changed"] == 1 and again["files_unchanged"] == 4 and again["articles_extracted"] == 1
@@ -196,16 +196,16 @@ def test_bad_files_are_rejected_with_reasons_and_nothing_is_lost(prefect_harness
 
 
 def test_a_file_that_vanishes_after_listing_is_rejected_with_its_reason(prefect_harness, corpus, tmp_path, monkeypatch):
-    import flows.ingest as ingest
+    import flows.ingest_tasks as ingest_tasks
     from prefect import task
 
-    listed = ingest.list_files.fn
+    listed = ingest_tasks.list_files.fn
 
     @task
     def listing_with_a_ghost(input_dir: Path, file_glob: str) -> pl.Series:
         return pl.concat([listed(input_dir, file_glob), pl.Series("path", [str(input_dir / "gone.txt")])]).sort()
 
-    monkeypatch.setattr(ingest, "list_files", listing_with_a_ghost)
+    monkeypatch.setattr(ingest_tasks, "list_files", listing_with_a_ghost)
     db = tmp_path / "w.duckdb"
     summary = ingest_flow(input_dir=corpus, db_path=db)
     assert summary["files_rejected"] == 1 and summary["articles_extracted"] == 5
@@ -217,6 +217,34 @@ def test_a_failed_load_leaves_the_previous_warehouse_intact(prefect_harness, cor
     db = tmp_path / "w.duckdb"
     ingest_flow(input_dir=corpus, db_path=db)
     before = snapshot(db)
+    target = sorted(corpus.glob("*.txt"))[-1]  # in the third batch of two files
+    target.write_text(target.read_text(encoding="utf-8") + "\n\nOfsted visited Kent County Council too.\n", encoding="utf-8")
+    real_insert = loader._insert
+
+    def failing_insert(con, table, frame):
+        if table == "fct_finding" and frame.height:
+            raise RuntimeError("disk full (simulated)")
+        return real_insert(con, table, frame)
+
+    monkeypatch.setattr(loader, "_insert", failing_insert)
+    with pytest.raises(RuntimeError, match="simulated"):
+        ingest_flow(input_dir=corpus, db_path=db, batch_size=2)
+    after = snapshot(db)
+    for table in DATA_TABLES:
+        assert before[table].equals(after[table]), table
+    # The failure is on record with the counts of the batches before it, and no rows written (none were published).
+    runs = query(db, "SELECT status, files_seen, files_changed, files_unchanged, rows_written, finished_at IS NOT NULL "
+                     "FROM etl_run ORDER BY started_at")
+    assert runs[0][0] == "success" and runs[1:] == [("failed", 5, 0, 4, "{}", True)]
+    assert not (tmp_path / "w.duckdb.next").exists()
+
+
+def test_a_failure_that_cannot_be_recorded_still_surfaces_unchanged(prefect_harness, corpus, tmp_path, monkeypatch, caplog):
+    """Recording a failed run is best effort: when the warehouse cannot take the row either (the same
+    full disk), the run's own error is the one raised and the warehouse is as it was."""
+    db = tmp_path / "w.duckdb"
+    ingest_flow(input_dir=corpus, db_path=db)
+    before = snapshot(db)
     target = sorted(corpus.glob("000_*.txt"))[0]
     target.write_text(target.read_text(encoding="utf-8") + "\n\nOfsted visited Kent County Council too.\n", encoding="utf-8")
     real_insert = loader._insert
@@ -224,14 +252,19 @@ def test_a_failed_load_leaves_the_previous_warehouse_intact(prefect_harness, cor
     def failing_insert(con, table, frame):
         if table == "fct_finding":
             raise RuntimeError("disk full (simulated)")
+        if table == "etl_run":
+            raise OSError("disk still full (simulated)")
         return real_insert(con, table, frame)
 
     monkeypatch.setattr(loader, "_insert", failing_insert)
-    with pytest.raises(RuntimeError, match="simulated"):
+    with pytest.raises(RuntimeError, match=r"^disk full \(simulated\)$") as raised:
         ingest_flow(input_dir=corpus, db_path=db)
+    assert not getattr(raised.value, "__notes__", None)
+    assert "could not be recorded" in caplog.text and "disk still full" in caplog.text
     after = snapshot(db)
     for table in DATA_TABLES:
         assert before[table].equals(after[table]), table
+    assert query(db, "SELECT status FROM etl_run") == [("success",)]
 
 
 def test_cli_ingest_prints_a_summary(prefect_harness, corpus, tmp_path, capsys):

@@ -62,6 +62,37 @@ def test_an_existing_dask_cluster_given_by_address_builds_the_same_warehouse_fro
     assert_same_warehouse(tmp_path / "seq.duckdb", tmp_path / "dask.duckdb")
 
 
+def test_an_article_retired_by_an_earlier_batch_is_extracted_for_its_copy_planned_ahead(prefect_harness, tmp_path, monkeypatch):
+    """A file edited in place while a new file takes its old text: the edit's batch retires the old
+    article, the new file's batch, planned ahead when the article was still stored, planned it as a copy.
+    Planned again, it wants the article extracted: the batch is extracted again on the flow's process,
+    and the warehouse ends as a sequential run leaves it."""
+    from flows import ingest_tasks
+
+    old, edited = "Ofsted visited Surrey council in May.\n\nInspectors found drift.\n", "Ofsted praised Kent council's leaders.\n"
+    corpus = tmp_path / "inbox"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(old, encoding="utf-8")
+    (corpus / "b.txt").write_text("Ofsted found Bromley council's services good.\n", encoding="utf-8")
+    seq, dask = tmp_path / "seq.duckdb", tmp_path / "dask.duckdb"
+    ingest_flow(input_dir=corpus, db_path=seq, batch_size=1)
+    ingest_flow(input_dir=corpus, db_path=dask, batch_size=1, runner="dask", dask_workers=1)
+    (corpus / "a.txt").write_text(edited, encoding="utf-8")
+    (corpus / "c.txt").write_text(old, encoding="utf-8")
+
+    summaries = [ingest_flow(input_dir=corpus, db_path=seq, batch_size=1)]
+    extracted_here = []
+    transform_batch = ingest_tasks.transform_batch
+    monkeypatch.setattr(ingest_tasks, "transform_batch",
+                        lambda docs, rules: (extracted_here.append(docs.height) if docs.height else None) or transform_batch(docs, rules))
+    summaries.append(ingest_flow(input_dir=corpus, db_path=dask, batch_size=1, runner="dask", dask_workers=1))
+    # a.txt was extracted on the worker; c.txt, sent off as a copy with nothing to extract, is extracted here.
+    assert extracted_here == [1]
+    for summary in summaries:
+        assert (summary["files_changed"], summary["files_new"], summary["files_duplicate"], summary["articles_extracted"]) == (1, 1, 0, 2)
+    assert_same_warehouse(tmp_path / "seq.duckdb", tmp_path / "dask.duckdb")
+
+
 def test_an_unknown_runner_is_refused_before_anything_is_written(prefect_harness, tmp_path):
     with pytest.raises(ValueError, match="runner must be one of"):
         ingest_flow(input_dir=SEED_ARTICLES, db_path=tmp_path / "w.duckdb", runner="spark")

@@ -23,6 +23,7 @@ import shutil
 import signal
 import sys
 import time
+import traceback
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -271,6 +272,28 @@ def explain_copy_error(db_path: Path, err: BaseException) -> BaseException:
         text = str(err).replace(str(working_path(db_path)), str(db_path))
         return WarehouseDamaged(_damaged_message(db_path, text))
     return err
+
+
+@contextmanager
+def discard_on_failure(db_path: Path, record_failure: Callable[[BaseException], None] | None = None):
+    """The body of a run that works on a copy of ``db_path``: on any error (Ctrl-C too) the working copy
+    is discarded, the traceback's frames, which hold the run's closed DuckDB connections, are freed,
+    ``record_failure`` is told (best effort; use it under the run lock) and the error is raised again,
+    a damaged copy being reported as the damaged warehouse it was copied from."""
+    try:
+        yield
+    except BaseException as err:
+        discard(db_path)
+        traceback.clear_frames(err.__traceback__)
+        explained = explain_copy_error(db_path, err)
+        if record_failure is not None:
+            try:
+                record_failure(explained)
+            except BaseException as record_err:  # noqa: BLE001 - the run's own error is the one to show
+                _stderr(f"could not record the failed run in {db_path}: {record_err}")
+        if explained is not err:
+            raise explained from err
+        raise
 
 
 def begin(db_path: Path, wait_seconds: float = 0.0, notify: Callable[[str], None] | None = None, *, memory_limit: str) -> Path:

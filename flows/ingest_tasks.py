@@ -1,0 +1,297 @@
+"""The ingest's steps as Prefect tasks, in the order a run takes them: each a thin wrapper around pure
+functions in transforms/ or a read or write of the warehouse. Only reads retry; one task run costs
+~10 ms, so a task takes a batch, never an article. flows/ingest.py puts them in order."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+import polars as pl
+from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from flows import input_files
+from flows.inbox import read_sidecars
+from flows.progress import Progress
+from flows.run_summary import RunSummary
+from schemas.validate import validate_table
+from transforms import incremental, ingest_batch, limits as work_limits, marts
+from transforms.decode import sha256_hex
+from transforms.documents import extraction_docs
+from transforms.pipeline import Extracted, transform_batch
+from transforms.rules import Rules, load_rules
+from warehouse import loader, session
+from warehouse.events import rebuild_visit_events
+
+TASK = dict(cache_policy=NO_CACHE)
+IO_TASK = dict(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
+NO_TABLES: dict[str, pl.DataFrame] = {}
+
+
+def check_input_dir(input_dir: Path) -> None:
+    if not input_dir.exists():
+        raise session.OperationError(f"the input folder {input_dir} does not exist; check --input")
+    if not input_dir.is_dir():
+        raise session.OperationError(f"{input_dir} is a file, not a folder: --input takes the folder holding the articles")
+
+
+@task(**TASK)
+def begin_run(db_path: Path, lock_wait_seconds: float, memory_limit: str) -> Path:
+    # No retries: a copy that failed (disk full) fails again, and its partial file is already removed.
+    return session.begin(db_path, lock_wait_seconds, get_run_logger().warning, memory_limit=memory_limit)
+
+
+@task(**IO_TASK)
+def read_rules(seeds_dir: Path) -> Rules:
+    return load_rules(seeds_dir)
+
+
+@task(**IO_TASK)
+def list_files(input_dir: Path, file_glob: str) -> pl.Series:
+    """Every file to ingest, sorted, as paths under the (already resolved) input folder.
+
+    A Series rather than a list of Paths: Prefect walks a list parameter item by item looking for
+    futures (3.6 s a run at 100,000 files). Paths are not resolved one by one either (realpath costs
+    an lstat per folder level: 10 s at 100,000 files); a linked file is recorded under its link's path.
+    """
+    check_input_dir(input_dir)
+    # Links and special files are listed too: reading them records why they are not loaded. file_glob
+    # may name several patterns, comma-separated ("*.txt,*.html,*.pdf").
+    found = {p for g in file_glob.split(",") for p in input_files.list_input_files(input_dir, g.strip())}
+    return pl.Series("path", sorted(found), dtype=pl.String)
+
+
+@task(**IO_TASK)
+def read_known_files(work_path: Path, memory_limit: str) -> pl.DataFrame:
+    """Every raw_file row at the start of the run, and whether its article is stored (``is_stored``):
+    what the run compares its listing with for missing files, and plans unchanged batches with."""
+    con = loader.connect(work_path, memory_limit=memory_limit)
+    try:
+        loader.apply_ddl(con)  # once a run: per batch it added up (0.14 s a time)
+        return con.sql(
+            "SELECT f.*, coalesce(f.article_key IN (SELECT article_key FROM dim_article), false) AS is_stored FROM raw.raw_file f"
+        ).pl()
+    finally:
+        con.close()
+
+
+@task(**IO_TASK)
+def read_files(paths: pl.Series, known: pl.DataFrame, max_file_bytes: int, progress: Progress, input_dir: Path | None = None) -> pl.DataFrame:
+    """The files as bytes with their hashes; files over the size limit are hashed and recorded, not loaded.
+    A file whose stat signature is the one recorded when it was last read (and settled then) is not read
+    again: its recorded hash stands (``known``: the run's starting raw_file rows for these paths).
+    A file that vanished or cannot be read since it was listed is recorded with the reason; so are links
+    out of ``input_dir``, dangling links and anything that is not a regular file, never opened (see
+    input_files). A file over the size limit is never read either: its size and stat signature are
+    recorded, and while they stay the same its rejection stands unread."""
+    trusted = incremental.trusted_hashes(known)
+    rows = []
+    for path in paths:
+        read_at = datetime.now(timezone.utc).replace(tzinfo=None)
+        row = {"path": path, "source_file": os.path.basename(path), "size_bytes": 0, "read_at": read_at,
+               "content": None, "content_sha256": None, "read_error": None, "stat_signature": None}
+        try:
+            real_path = input_files.os_path(path)
+            st, problem = input_files.check_entry(real_path, input_dir) if input_dir is not None else (os.stat(real_path), None)
+            size = row["size_bytes"] = st.st_size if problem is None else 0
+            row["stat_signature"] = signature = incremental.stat_signature(st)
+            too_big = f"file is {size:,} bytes, above the size limit of {max_file_bytes:,} bytes (max_file_bytes): not read"
+            if problem is not None:
+                row["read_error"] = problem
+            elif path in trusted and trusted[path][0] == signature:
+                row["content_sha256"] = trusted[path][1]
+            elif size > max_file_bytes:
+                row["read_error"] = too_big
+            else:
+                data = input_files.read_regular(real_path, max_file_bytes)
+                if data is None:
+                    row["read_error"] = too_big
+                else:
+                    row["content"], row["content_sha256"] = data, sha256_hex(data)
+        except OSError as err:
+            row["read_error"] = f"could not read the file: {err}"
+        progress.advance(1, row["size_bytes"])
+        rows.append(row)
+    schema = {"path": pl.String, "source_file": pl.String, "size_bytes": pl.Int64, "read_at": pl.Datetime("us"),
+              "content": pl.Binary, "content_sha256": pl.String, "read_error": pl.String, "stat_signature": pl.String}
+    return pl.DataFrame(rows, schema=schema)
+
+
+@task(**IO_TASK)
+def read_batch_state(work_path: Path, files: pl.DataFrame, known: pl.DataFrame, memory_limit: str) -> tuple[pl.DataFrame, pl.DataFrame, bool]:
+    """The raw_file rows of the batch's paths (and of every file sharing an article with them), the
+    stored articles among its candidates, and whether the batch is unchanged. An unchanged batch (every
+    file as the run's first listing ``known`` has it) is answered from that listing without opening the
+    working copy (see incremental.unchanged_state)."""
+    state = incremental.unchanged_state(files, known)
+    if state is not None:
+        return *state, True
+    return *read_working_state(work_path, files, memory_limit), False
+
+
+def read_working_state(work_path: Path, files: pl.DataFrame, memory_limit: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """What one batch needs from the working copy, and no more: the raw_file rows of its paths and of
+    every file sharing an article with them, and which of its candidate articles are stored already."""
+    batch = files.select("path", incremental.article_key_expr().alias("article_key"))
+    con = loader.connect(work_path, memory_limit=memory_limit)
+    try:
+        con.register("batch_files", batch)
+        previous = con.sql(
+            """
+            SELECT * FROM raw.raw_file
+            WHERE path IN (SELECT path FROM batch_files)
+               OR article_key IN (SELECT article_key FROM raw.raw_file WHERE path IN (SELECT path FROM batch_files))
+            """
+        ).pl()
+        stored = con.sql("SELECT article_key FROM dim_article WHERE article_key IN (SELECT article_key FROM batch_files)").pl()
+        con.unregister("batch_files")
+    finally:
+        con.close()
+    return previous, stored
+
+
+@task(**TASK)
+def decode_and_plan(files: pl.DataFrame, previous: pl.DataFrame, stored: pl.DataFrame,
+                    limits: work_limits.WorkLimits | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The files as text (kept for a second plan) and what to do with each; an article over the work
+    caps is rejected here, before any extraction, so that an unchanged rerun finds the same rejection."""
+    decoded = ingest_batch.decode_files(files, previous, read_sidecars(ingest_batch.paths_to_decode(files, previous)))
+    if limits is not None:
+        decoded = work_limits.reject_over_limits(decoded, limits)
+    return decoded, _plan(decoded, previous, stored)
+
+
+def _plan(decoded: pl.DataFrame, previous: pl.DataFrame, stored: pl.DataFrame) -> pl.DataFrame:
+    return incremental.plan_files(decoded, previous.select(incremental.PREVIOUS_SCHEMA.keys()), stored)
+
+
+@task(**TASK)
+def transform(docs: pl.DataFrame, rules: Rules) -> tuple[Extracted, dict[str, float]]:
+    """clean, segment and extract one batch: the only task a distributed runner takes off the flow's
+    process. A batch with nothing to extract still gets every table's columns, empty."""
+    return transform_batch(docs, rules)
+
+
+@task(**IO_TASK)
+def plan_again(work_path: Path, decoded: pl.DataFrame, planned: pl.DataFrame, previous: pl.DataFrame,
+               is_unchanged: bool, memory_limit: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """A batch planned ahead, planned again against the working copy as it is just before its load:
+    batches loaded since may hold some of its articles now (a copy of a file in an earlier batch), or have
+    retired one it found stored. An unchanged batch keeps its plan (no earlier batch can change it, see
+    incremental.unchanged_state). Returns the plan and the raw_file rows it was made from."""
+    if is_unchanged:
+        return planned, previous
+    previous, stored = read_working_state(work_path, decoded, memory_limit)
+    return _plan(decoded, previous, stored), previous
+
+
+@task(**TASK)
+def settle_extraction(extracted: Extracted, seconds: dict[str, float], extracted_keys: pl.Series, extracting: pl.DataFrame,
+                      rules: Rules) -> tuple[Extracted, dict[str, float]]:
+    """The extraction a second plan wants (``extracting``) from the one made for the first plan
+    (``extracted``, of the articles ``extracted_keys``): the same articles or fewer are taken from it; an
+    article the first plan did not extract (its copy was stored then, and an earlier batch of the run has
+    since retired it) has the batch extracted again here."""
+    if extracting["article_key"].is_in(extracted_keys.implode()).all():
+        return extracted.only(extracting["article_key"]), seconds
+    again, more = transform_batch(extraction_docs(extracting), rules)
+    return again, {k: seconds.get(k, 0.0) + more.get(k, 0.0) for k in seconds.keys() | more.keys()}
+
+
+@task(**TASK)
+def build_tables(extracted: Extracted, planned: pl.DataFrame, extracting: pl.DataFrame, reference: dict[str, pl.DataFrame],
+                 run_id: str, with_reference: bool, writes_nothing: bool) -> dict[str, pl.DataFrame]:
+    """Every table the batch loads: the marts of its articles, its raw_file and raw_text rows, and the
+    reference tables with the run's first batch. None for a batch that writes nothing."""
+    if writes_nothing and not with_reference:
+        return NO_TABLES
+    source_files = extracting.select("article_key", "source_file", "content_sha256")
+    tables = marts.build_marts(extracted, source_files, reference["fct_inspection"])
+    tables |= {"raw_file": ingest_batch.raw_file_rows(planned, run_id), "raw_text": ingest_batch.raw_text_rows(extracting)}
+    return tables | (reference if with_reference else {})
+
+
+@task(**TASK)
+def validate(tables: dict[str, pl.DataFrame], source_files: pl.DataFrame) -> tuple[dict[str, pl.DataFrame], pl.DataFrame]:
+    valid, rejects = {}, [pl.DataFrame(schema={"table_name": pl.String, "source_file": pl.String, "reason": pl.String, "row_json": pl.String})]
+    for name, frame in tables.items():
+        valid[name], bad = validate_table(name, frame, source_files)
+        rejects.append(bad)
+    return valid, pl.concat(rejects)
+
+
+@task(**TASK)
+def load_warehouse(work_path: Path, batch: loader.LoadBatch | None, memory_limit: str) -> tuple[dict[str, int], dict[str, int] | None, int]:
+    """Rows written per table, rows held per table, and articles whose rows the batch deleted. A batch
+    that writes nothing (None) does not open the working copy."""
+    if batch is None:
+        return {}, None, 0
+    con = loader.connect(work_path, memory_limit=memory_limit)
+    try:
+        written = loader.load(con, batch)
+        return written, loader.table_counts(con), batch.articles_released
+    finally:
+        con.close()
+
+
+@task(**TASK)
+def build_visit_events(work_path: Path, run_id: str, memory_limit: str) -> dict[str, int]:
+    """Visit events over the whole working copy, after every batch is in and before it is published."""
+    con = loader.connect(work_path, memory_limit=memory_limit)
+    try:
+        return rebuild_visit_events(con, run_id)
+    finally:
+        con.close()
+
+
+@task(**TASK)
+def publish_warehouse(db_path: Path, work_path: Path, articles_released: int, memory_limit: str) -> None:
+    session.publish(db_path, work_path, articles_released, memory_limit=memory_limit)
+
+
+def batch_load(tables: dict[str, pl.DataFrame], rejected: pl.DataFrame, replace_article_keys: list[str]) -> loader.LoadBatch | None:
+    """One batch's transaction, or None when it writes nothing (build_tables made no tables)."""
+    if not tables:
+        return None
+    return loader.LoadBatch(
+        run_row=None,
+        raw_files=tables["raw_file"],
+        raw_texts=tables["raw_text"],
+        article_tables={k: v for k, v in tables.items() if k in loader.ARTICLE_TABLES},
+        reference_tables={k: tables[k] for k in loader.REFERENCE_TABLES if k in tables},
+        dim_person=tables["dim_person"],
+        rejected=rejected,
+        replace_article_keys=replace_article_keys,
+    )
+
+
+def closing_load(run: RunSummary, missing: pl.DataFrame) -> loader.LoadBatch:
+    """The run's last transaction: its etl_run row and the raw_file rows of files gone missing."""
+    return loader.LoadBatch(run_row=run.etl_run_row(), raw_files=missing if missing.height else None, raw_texts=None,
+                            article_tables={}, reference_tables={}, dim_person=None, rejected=None)
+
+
+# Errors after which the published warehouse must not be written: it is damaged, or another process
+# holds or changed it (a failed run's row would go to a file the run no longer knows).
+NOT_RECORDED = (session.WarehouseDamaged, session.WarehouseInUse, session.WorkingCopyLost, session.PublishRefused)
+
+
+def record_failed_run(db_path: Path, run: RunSummary, err: BaseException, warn: Callable[[str], None], memory_limit: str) -> None:
+    """Best effort, under the run lock, after the working copy is discarded: one etl_run row with status
+    'failed' in the published warehouse, with the counts known when the run failed and no rows written
+    (none were published). Not a task: the failure may be Prefect's. Never raises: the run's own error
+    is the one to show."""
+    if not run.has_begun or isinstance(err, NOT_RECORDED) or not db_path.exists():
+        return
+    try:
+        con = loader.connect(db_path, wait_seconds=0, memory_limit=memory_limit)
+        try:
+            loader.load(con, loader.LoadBatch(run_row=run.etl_run_row("failed", rows_written={}), raw_files=None, raw_texts=None,
+                                              article_tables={}, reference_tables={}, dim_person=None, rejected=None))
+        finally:
+            con.close()
+    except BaseException as record_err:  # noqa: BLE001 - a second Ctrl-C or a full disk must not hide the first error
+        warn(f"the failed run {run.run_id} could not be recorded in {db_path}'s etl_run: {record_err}")
