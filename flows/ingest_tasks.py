@@ -25,6 +25,7 @@ from transforms.pipeline import Extracted, transform_batch
 from transforms.rules import Rules, load_rules
 from warehouse import loader, session
 from warehouse.events import rebuild_visit_events
+from warehouse.schema_version import WarehouseTooNew
 
 TASK = dict(cache_policy=NO_CACHE)
 IO_TASK = dict(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
@@ -274,17 +275,18 @@ def closing_load(run: RunSummary, missing: pl.DataFrame) -> loader.LoadBatch:
                             article_tables={}, reference_tables={}, dim_person=None, rejected=None)
 
 
-# Errors after which the published warehouse must not be written: it is damaged, or another process
-# holds or changed it (a failed run's row would go to a file the run no longer knows).
-NOT_RECORDED = (session.WarehouseDamaged, session.WarehouseInUse, session.WorkingCopyLost, session.PublishRefused)
+# Errors after which the published warehouse must not be written: it is damaged, made by a newer
+# version, or another process holds or changed it (the row would go to a file the run cannot trust).
+NOT_RECORDED = (session.WarehouseDamaged, session.WarehouseInUse, session.WorkingCopyLost, session.PublishRefused, WarehouseTooNew)
 
 
 def record_failed_run(db_path: Path, run: RunSummary, err: BaseException, warn: Callable[[str], None]) -> None:
     """Best effort, under the run lock, after the working copy is discarded: one etl_run row with status
     'failed' in the published warehouse, with the counts known when the run failed and no rows written
     (none were published). Not a task: the failure may be Prefect's. Never raises: the run's own error
-    is the one to show."""
-    if not run.has_begun or isinstance(err, NOT_RECORDED) or not db_path.exists():
+    is the one to show. A run stopped on purpose (Ctrl-C, SIGTERM: not an Exception) did not fail and
+    leaves the warehouse as it was."""
+    if not run.has_begun or not isinstance(err, Exception) or isinstance(err, NOT_RECORDED) or not db_path.exists():
         return
     try:
         con = loader.connect(db_path, wait_seconds=0)
