@@ -206,7 +206,7 @@ def settle_extraction(extracted: Extracted, seconds: dict[str, float], extracted
 def build_tables(extracted: Extracted, planned: pl.DataFrame, extracting: pl.DataFrame, reference: dict[str, pl.DataFrame],
                  run_id: str, with_reference: bool, writes_nothing: bool) -> dict[str, pl.DataFrame]:
     """Every table the batch loads: the marts of its articles, its raw_file and raw_text rows, and the
-    reference tables with the run's first batch. None for a batch that writes nothing."""
+    reference tables with the run's first batch. No tables for a batch that writes nothing."""
     if writes_nothing and not with_reference:
         return NO_TABLES
     source_files = extracting.select("article_key", "source_file", "content_sha256")
