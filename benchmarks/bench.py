@@ -107,10 +107,10 @@ def run(articles: int, batch_size: int, naive_subset: int = 200, runner: str = "
         naive_s = (time.perf_counter() - t) / len(subset) * len(paths)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     # Task runs per ingest (the same for every run, see flows/ingest.py): begin, rules, listing and
-    # known files; per batch read files, read state, decode and plan, transform, build tables,
-    # validate, load (a distributed run also plans again and settles the extraction); visit events,
-    # the closing load and publish.
-    task_runs = 4 + (7 if runner == "sequential" else 9) * full["batches"] + 3
+    # known files; per batch read, decode and plan, transform, build tables, validate, load (a
+    # distributed run also plans again and settles the extraction); visit events, the closing load
+    # and publish.
+    task_runs = 4 + (6 if runner == "sequential" else 8) * full["batches"] + 3
     result = {
         "articles": articles,
         "corpus_mb": round(size / 1e6, 2),

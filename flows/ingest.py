@@ -1,9 +1,8 @@
 """The ingest flow: raw files -> decoded text -> facts -> validated tables -> DuckDB.
 
 The table of contents of a run: begin run -> read rules -> list files -> read known files -> for each
-batch: read files, read batch state, decode and plan, transform, [plan again, settle extraction with a
-Dask cluster], build tables, validate, load -> build visit events -> record missing files and the run ->
-publish. Every step is a task (flows/ingest_tasks.py) and every batch takes every step, whatever its
+batch: read, decode and plan, transform, [plan again, settle extraction with a Dask cluster], build
+tables, validate, load -> build visit events -> record missing files and the run -> publish. Every step is a task (flows/ingest_tasks.py) and every batch takes every step, whatever its
 files hold, so the run graph is the same from run to run. Batching and the Dask runner are in
 flows/batches.py; the counts in flows/run_summary.py.
 """
@@ -112,11 +111,11 @@ class _BatchSteps:
     progress: Progress
 
     def start(self, paths: pl.Series) -> Batch:
-        """read files -> read batch state -> decode and plan -> transform (on a worker, with a cluster)."""
+        """read (files, and what the warehouse holds of them) -> decode and plan -> transform (on a worker, with a cluster)."""
         with self.run.timed("read"):
             known = self.known.join(paths.to_frame(), on="path", how="semi")
-            files = tasks.read_files(paths, known, self.max_file_bytes, self.progress, self.input_dir)
-            previous, stored, is_unchanged = tasks.read_batch_state(self.work, files, known, self.memory_limit)
+            files, previous, stored, is_unchanged = tasks.read_batch(self.work, paths, known, self.max_file_bytes, self.progress,
+                                                                     self.input_dir, self.memory_limit)
         with self.run.timed("clean"):
             decoded, planned = tasks.decode_and_plan(files, previous, stored, self.limits)
         batch = Batch(decoded, planned, previous, ingest_batch.to_extract(planned), is_unchanged)

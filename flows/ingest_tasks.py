@@ -80,6 +80,14 @@ def read_known_files(work_path: Path, memory_limit: str) -> pl.DataFrame:
 
 
 @task(**IO_TASK)
+def read_batch(work_path: Path, paths: pl.Series, known: pl.DataFrame, max_file_bytes: int, progress: Progress,
+               input_dir: Path, memory_limit: str) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, bool]:
+    """A batch's files (read_files) and what the warehouse holds of them (batch_state): one task, as
+    an unchanged batch of a rerun costs little more than its task runs."""
+    files = read_files(paths, known, max_file_bytes, progress, input_dir)
+    return files, *batch_state(work_path, files, known, memory_limit)
+
+
 def read_files(paths: pl.Series, known: pl.DataFrame, max_file_bytes: int, progress: Progress, input_dir: Path | None = None) -> pl.DataFrame:
     """The files as bytes with their hashes; files over the size limit are hashed and recorded, not loaded.
     A file whose stat signature is the one recorded when it was last read (and settled then) is not read
@@ -121,8 +129,7 @@ def read_files(paths: pl.Series, known: pl.DataFrame, max_file_bytes: int, progr
     return pl.DataFrame(rows, schema=schema)
 
 
-@task(**IO_TASK)
-def read_batch_state(work_path: Path, files: pl.DataFrame, known: pl.DataFrame, memory_limit: str) -> tuple[pl.DataFrame, pl.DataFrame, bool]:
+def batch_state(work_path: Path, files: pl.DataFrame, known: pl.DataFrame, memory_limit: str) -> tuple[pl.DataFrame, pl.DataFrame, bool]:
     """The raw_file rows of the batch's paths (and of every file sharing an article with them), the
     stored articles among its candidates, and whether the batch is unchanged. An unchanged batch (every
     file as the run's first listing ``known`` has it) is answered from that listing without opening the
