@@ -39,7 +39,7 @@ COMMENT ON COLUMN etl_run.run_id IS 'Run identifier (UUID).';
 COMMENT ON COLUMN etl_run.flow_run_id IS 'Prefect flow run id, when run as a flow.';
 COMMENT ON COLUMN etl_run.started_at IS 'Start (UTC).';
 COMMENT ON COLUMN etl_run.finished_at IS 'End (UTC).';
-COMMENT ON COLUMN etl_run.status IS 'success, or failed (a failed run commits nothing but this row is not written either: see the logs).';
+COMMENT ON COLUMN etl_run.status IS 'success, or failed: a run that failed after taking its working copy published nothing and left this row (best effort) with the counts of the batches it finished and rows_written {}; a run stopped by Ctrl-C or SIGTERM, killed, or failing on a damaged or busy warehouse leaves none.';
 COMMENT ON COLUMN etl_run.input_dir IS 'The folder read.';
 COMMENT ON COLUMN etl_run.files_seen IS 'Files found.';
 COMMENT ON COLUMN etl_run.files_new IS 'Paths never read before.';
