@@ -2,9 +2,10 @@
 
 The table of contents of a run: begin run -> read rules -> list files -> read known files -> for each
 batch: read, decode and plan, transform, [plan again, settle extraction with a Dask cluster], build
-tables, validate, load -> build visit events -> record missing files and the run -> publish. Every step is a task (flows/ingest_tasks.py) and every batch takes every step, whatever its
-files hold, so the run graph is the same from run to run. Batching and the Dask runner are in
-flows/batches.py; the counts in flows/run_summary.py.
+tables, validate, load -> build visit events -> record missing files and the run -> publish. Every
+step is a task (flows/ingest_tasks.py) and every batch takes every step, whatever its files hold, so
+the run graph is the same from run to run. Batching and the Dask runner are in flows/batches.py; the
+counts in flows/run_summary.py.
 """
 
 from dataclasses import dataclass
