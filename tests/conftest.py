@@ -1,22 +1,20 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import polars as pl
 import pytest
 
 from flows.prefect_env import configure_prefect_environment
 from flows.settings import DEFAULTS
+from tests.helpers import PROJECT
 
 configure_prefect_environment(DEFAULTS)
 
 from transforms.pipeline import Extracted, run_all  # noqa: E402
 from transforms.rules import Rules, load_rules  # noqa: E402
 
-PROJECT = Path(__file__).resolve().parents[1]
 SHARED_GOLD = PROJECT.parent / "shared" / "gold"
-SEED_ARTICLES = PROJECT / "seeds" / "articles"
 
 
 @pytest.fixture(scope="session")

@@ -1,8 +1,31 @@
-"""Small accessors over Extracted results for readable assertions."""
+"""What the tests share: the project's paths, the sample corpus, readers of a warehouse file, accessors
+over Extracted results for readable assertions, and the helpers of the tests that start real processes
+(the CLI, a Prefect server)."""
 
 from __future__ import annotations
 
+import hashlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
 import polars as pl
+
+PROJECT = Path(__file__).resolve().parents[1]
+SEED_ARTICLES = PROJECT / "seeds" / "articles"
+VENV_BIN = Path(sys.executable).parent  # the console scripts (ofsted-watch) installed beside this Python
+
+
+def sample_inbox(folder: Path) -> Path:
+    """A copy of the five sample articles in ``folder`` (created), for a test free to change its inbox."""
+    shutil.copytree(SEED_ARTICLES, folder)
+    return folder
 
 
 def visits(ex, article: int = 0) -> dict[str, dict]:
@@ -55,3 +78,92 @@ def warehouse_tables(db, drop: frozenset[str] = frozenset()) -> dict:
         return out
     finally:
         con.close()
+
+
+def query(db, sql: str) -> list[tuple]:
+    """The rows of one query, on a read-only connection closed before returning."""
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.sql(sql).fetchall()
+    finally:
+        con.close()
+
+
+def scalar(db, sql: str):
+    """The first value of the first row of one query."""
+    return query(db, sql)[0][0]
+
+
+def checksums(db) -> dict[str, tuple[int, str]]:
+    """Row count and a checksum of every table in the file."""
+    return {name: (frame.height, hashlib.sha256(_flat(frame).write_csv().encode()).hexdigest()) for name, frame in warehouse_tables(db).items()}
+
+
+def _flat(frame: pl.DataFrame) -> pl.DataFrame:
+    """CSV holds no lists (dim_visit_event.article_keys): join them into one string."""
+    return frame.with_columns(pl.col(c).cast(pl.List(pl.String)).list.join("\x1f") for c, t in frame.schema.items() if isinstance(t, pl.List))
+
+
+def api_url() -> str:
+    """The Prefect API this test process uses (the session's harness, once started)."""
+    from prefect.settings import PREFECT_API_URL
+
+    return PREFECT_API_URL.value()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(predicate, timeout: float, every: float = 1.0):
+    """``predicate()``'s first true result within ``timeout`` seconds, else None."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(every)
+    return None
+
+
+def prefect_server_up(port: int) -> bool:
+    """Whether a Prefect server answers its health check on 127.0.0.1:``port``."""
+    try:
+        return urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=2).status == 200
+    except OSError:
+        return False
+
+
+def start_prefect_server(folder: Path, **env_extra: str) -> tuple[subprocess.Popen, dict[str, str], str]:
+    """``ofsted-watch server`` on a free port of 127.0.0.1, in a clean Prefect environment (nothing from this
+    test process: its harness, its PREFECT_HOME), its state and log in ``folder``; returns once it answers.
+
+    Returns the server process (its own process group), the environment it runs in (to start clients
+    beside it) and its API's URL."""
+    import pytest
+
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env |= {"OFSTED_WATCH_STATE": str(folder / "state"), "OFSTED_WATCH_PREFECT_PORT": str(port), **env_extra}
+    log = folder / "server.log"
+    server = subprocess.Popen([str(VENV_BIN / "ofsted-watch"), "server"], env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+                              start_new_session=True)
+    if not wait_for(lambda: prefect_server_up(port), 120):
+        stop_process_groups(server)
+        pytest.fail("the Prefect server did not start on 127.0.0.1:\n" + log.read_text()[-3000:])
+    return server, env, f"http://127.0.0.1:{port}/api"
+
+
+def stop_process_groups(*procs: subprocess.Popen | None) -> None:
+    """SIGTERM each started process's group (started with ``start_new_session=True``), SIGKILL after 20 s."""
+    for proc in procs:
+        if proc is not None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)

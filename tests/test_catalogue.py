@@ -16,7 +16,7 @@ import pytest
 from flows import settings
 from flows.cli import main
 from flows.ingest import ingest_flow
-from tests.conftest import SEED_ARTICLES
+from tests.helpers import SEED_ARTICLES, query
 from warehouse.catalogue import read_catalogue
 
 CATALOGUE = read_catalogue(settings.DEFAULTS.queries_dir)
@@ -36,14 +36,6 @@ def run(name: str, db: Path, fmt: str = "json") -> list[dict]:
     args = argparse.Namespace(name=name, list=False, db=db, format=fmt, out=None)
     assert query_command(args, out=out) == 0
     return json.loads(out.getvalue()) if fmt == "json" else out.getvalue()
-
-
-def sql(db: Path, q: str) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.sql(q).fetchall()
-    finally:
-        con.close()
 
 
 def edited_copy(db: Path, tmp_path: Path, *statements: str) -> Path:
@@ -67,7 +59,7 @@ def test_the_catalogue_has_at_least_eight_commented_questions():
 @pytest.mark.parametrize("name", sorted(CATALOGUE))
 def test_every_query_runs_on_the_sample_warehouse_in_every_format(sample_db, name):
     rows = run(name, sample_db)
-    columns = sql(sample_db, f"SELECT column_name FROM (DESCRIBE ({CATALOGUE[name].sql.rstrip().rstrip(';')}))")
+    columns = query(sample_db, f"SELECT column_name FROM (DESCRIBE ({CATALOGUE[name].sql.rstrip().rstrip(';')}))")
     as_csv = list(csv.reader(io.StringIO(run(name, sample_db, "csv"))))
     assert as_csv[0] == [c for (c,) in columns]
     assert len(as_csv) == len(rows) + 1
@@ -77,15 +69,15 @@ def test_every_query_runs_on_the_sample_warehouse_in_every_format(sample_db, nam
 
 def test_visits_per_year_counts_events_and_mentions(sample_db):
     rows = run("visits_per_year", sample_db)
-    assert sum(r["visit_events"] for r in rows) == sql(sample_db, "SELECT count(*) FROM dim_visit_event")[0][0]
-    assert sum(r["mentions"] for r in rows) == sql(sample_db, "SELECT count(*) FROM fct_visit")[0][0]
+    assert sum(r["visit_events"] for r in rows) == query(sample_db, "SELECT count(*) FROM dim_visit_event")[0][0]
+    assert sum(r["mentions"] for r in rows) == query(sample_db, "SELECT count(*) FROM fct_visit")[0][0]
     assert {(r["visit_year"], r["visit_type"]) for r in rows} >= {(2018, "monitoring_visit")}
 
 
 def test_single_source_and_most_reported(sample_db):
     single = run("single_source_events", sample_db)
     # The sample's five articles never tell of one visit twice.
-    assert len(single) == sql(sample_db, "SELECT count(*) FROM dim_visit_event")[0][0]
+    assert len(single) == query(sample_db, "SELECT count(*) FROM dim_visit_event")[0][0]
     assert all(r["article_count"] == 1 for r in single)
     most = run("most_reported_visits", sample_db)
     assert [r["article_count"] for r in most] == sorted((r["article_count"] for r in most), reverse=True)
@@ -95,7 +87,7 @@ def test_months_to_first_monitoring_visit_follows_the_register(sample_db):
     rows = {r["la_name"]: r for r in run("months_to_first_monitoring_visit", sample_db)}
     # The sample's dated article (October 2018) tells of Croydon's fourth monitoring visit.
     croydon = rows["Croydon"]
-    judged = sql(sample_db, "SELECT max(coalesce(inspection_end_date, publication_date)) FROM fct_inspection i JOIN dim_local_authority la USING (la_key) "
+    judged = query(sample_db, "SELECT max(coalesce(inspection_end_date, publication_date)) FROM fct_inspection i JOIN dim_local_authority la USING (la_key) "
                             "WHERE la.la_name = 'Croydon' AND overall_effectiveness = 'inadequate' AND coalesce(inspection_end_date, publication_date) < DATE '2018-10-29'")[0][0]
     assert croydon["inadequate_judged_on"] == judged.isoformat()
     assert croydon["months_to_first_visit"] == (2018 * 12 + 10) - (judged.year * 12 + judged.month)
@@ -110,7 +102,7 @@ def test_themes_by_region_keep_the_top_three(sample_db):
         per.setdefault((r["visit_year"], r["region_name"]), []).append(r)
     assert all(len(v) <= 3 for v in per.values())
     london = {r["theme"] for r in per[(2018, "London")]}
-    expected = {t for (t,) in sql(sample_db, "SELECT f.theme FROM fct_visit_event_finding f JOIN dim_visit_event e USING (visit_event_key) "
+    expected = {t for (t,) in query(sample_db, "SELECT f.theme FROM fct_visit_event_finding f JOIN dim_visit_event e USING (visit_event_key) "
                                              "JOIN dim_local_authority la ON la.la_key = e.la_key WHERE la.region_name = 'London' "
                                              "AND year(e.event_date) = 2018 AND f.polarity = 'negative'")}
     assert london <= expected and len(london) == min(3, len(expected))
@@ -118,16 +110,16 @@ def test_themes_by_region_keep_the_top_three(sample_db):
 
 def test_workforce_and_attention_queries(sample_db):
     rows = run("workforce_criticism_at_inadequate_authorities", sample_db)
-    expected = dict(sql(sample_db, "SELECT la.la_name, count(*) FROM dim_visit_event e JOIN dim_local_authority la USING (la_key) WHERE e.rating = 'inadequate' GROUP BY 1"))
+    expected = dict(query(sample_db, "SELECT la.la_name, count(*) FROM dim_visit_event e JOIN dim_local_authority la USING (la_key) WHERE e.rating = 'inadequate' GROUP BY 1"))
     assert {r["la_name"]: r["visits"] for r in rows} == expected
     attention = run("authorities_needing_attention", sample_db)
     assert attention and {r["latest_grade"] for r in attention} <= {"inadequate", "requires_improvement"}
 
 
 def test_contradictions_conflicts_and_repeat_visits_on_an_edited_copy(sample_db, tmp_path):
-    stated = sql(sample_db, "SELECT count(*) FROM fct_visit WHERE rating_check = 'contradicts'")[0][0]
+    stated = query(sample_db, "SELECT count(*) FROM fct_visit WHERE rating_check = 'contradicts'")[0][0]
     assert len(run("ratings_contradicting_register", sample_db)) == stated
-    croydon_event = sql(sample_db, "SELECT visit_event_key FROM dim_visit_event e JOIN dim_local_authority la USING (la_key) WHERE la.la_name = 'Croydon'")[0][0]
+    croydon_event = query(sample_db, "SELECT visit_event_key FROM dim_visit_event e JOIN dim_local_authority la USING (la_key) WHERE la.la_name = 'Croydon'")[0][0]
     edited = edited_copy(
         sample_db, tmp_path,
         # A report claiming Croydon was good in 2017, and two reports of one visit disagreeing.
@@ -147,7 +139,7 @@ def test_contradictions_conflicts_and_repeat_visits_on_an_edited_copy(sample_db,
     assert json.loads(next(r for r in conflicts if r["field"] == "rating")["said_by_file"]) == {"good": ["x.txt"], "inadequate": ["y.txt"]}
     repeat = run("repeat_monitoring_since_inadequate", edited)
     # Croydon's latest inadequate judgement in the register is of 2017: the three events follow it.
-    assert sql(edited, "SELECT max(coalesce(inspection_end_date, publication_date)) FROM fct_inspection i JOIN dim_local_authority la USING (la_key) "
+    assert query(edited, "SELECT max(coalesce(inspection_end_date, publication_date)) FROM fct_inspection i JOIN dim_local_authority la USING (la_key) "
                        "WHERE la.la_name = 'Croydon' AND overall_effectiveness = 'inadequate'")[0][0].year == 2017
     assert [(r["la_name"], r["monitoring_visits_since"], r["highest_ordinal_stated"]) for r in repeat] == [("Croydon", 3, 6)]
 
@@ -171,7 +163,7 @@ def test_export_writes_every_dimension_fact_and_mart_as_parquet_that_reads_back(
     out = tmp_path / "parquet"
     assert main(["export", "--db", str(sample_db), "--out", str(out)]) == 0
     names = {p.stem for p in out.glob("*.parquet")}
-    expected = {n for (n,) in sql(sample_db, "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' "
+    expected = {n for (n,) in query(sample_db, "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' "
                                              "UNION SELECT view_name FROM duckdb_views() WHERE schema_name = 'main' AND NOT internal")
                 if n.startswith(("dim_", "fct_", "mart_", "v_"))}
     assert {"dim_visit_event", "fct_visit_event_finding", "mart_theme_summary", "mart_authority_timeline", "mart_authority_latest",

@@ -13,7 +13,7 @@ import pytest
 
 from benchmarks.make_pages import LETTER_PARAGRAPHS, article_page, letter_pdf
 from flows.ingest import ingest_flow
-from tests.conftest import SEED_ARTICLES
+from tests.helpers import SEED_ARTICLES
 from tests.local_site import story
 from transforms.documents import decode_documents
 from transforms.html_extract import extract_html, sniff_encoding

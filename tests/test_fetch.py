@@ -4,7 +4,6 @@ reason, duplicates, conditional GETs, retries on the next run, and the inbox the
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import duckdb
@@ -160,38 +159,22 @@ def test_fetcher_keeps_to_the_per_host_interval():
 
 def test_a_served_deployment_fetches_then_ingests_then_checks(tmp_path):
     """`serve --sources`: one scheduled deployment runs fetch, ingest and quality against a real Prefect server."""
-    import os
-    import signal
     import subprocess
-    import sys
-    import urllib.request
 
-    from tests.test_operations import _free_port, _wait_for
+    from tests.helpers import VENV_BIN, start_prefect_server, stop_process_groups, wait_for
 
-    bin_dir = Path(sys.executable).parent
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env |= {"OFSTED_WATCH_STATE": str(tmp_path / "state"), "OFSTED_WATCH_PREFECT_PORT": str(port), "OFSTED_WATCH_FETCH_INTERVAL": "0",
-            "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "2", "PREFECT_RUNNER_POLL_FREQUENCY": "2"}
-    inbox, db, logs = tmp_path / "inbox", tmp_path / "w.duckdb", {"server": tmp_path / "server.log", "serve": tmp_path / "serve.log"}
+    inbox, db, logs = tmp_path / "inbox", tmp_path / "w.duckdb", {"serve": tmp_path / "serve.log"}
     with Site() as site:
         sources = tmp_path / "sources.toml"
         sources.write_text(f'[[url]]\nurl = "{site.base}/news/cornwall"\n\n[[url]]\nurl = "{site.base}/letter.pdf"\n', encoding="utf-8")
-        server = subprocess.Popen([str(bin_dir / "ofsted-watch"), "server"], env=env, stdout=logs["server"].open("w"),
-                                  stderr=subprocess.STDOUT, start_new_session=True)
+        server, env, api = start_prefect_server(tmp_path, OFSTED_WATCH_FETCH_INTERVAL="0", PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS="2",
+                                                PREFECT_RUNNER_POLL_FREQUENCY="2")
         served = None
         try:
-            def up():
-                try:
-                    return urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=2).status == 200
-                except OSError:
-                    return False
-
-            assert _wait_for(up, 120), "the Prefect server did not start on 127.0.0.1"
             served = subprocess.Popen(
-                [str(bin_dir / "ofsted-watch"), "serve", "--inbox", str(inbox), "--sources", str(sources), "--contact", CONTACT,
+                [str(VENV_BIN / "ofsted-watch"), "serve", "--inbox", str(inbox), "--sources", str(sources), "--contact", CONTACT,
                  "--db", str(db), "--report", str(tmp_path / "report"), "--interval", "3"],
-                env={**env, "PREFECT_API_URL": f"http://127.0.0.1:{port}/api"}, stdout=logs["serve"].open("w"),
+                env={**env, "PREFECT_API_URL": api}, stdout=logs["serve"].open("w"),
                 stderr=subprocess.STDOUT, start_new_session=True,
             )
 
@@ -207,18 +190,12 @@ def test_a_served_deployment_fetches_then_ingests_then_checks(tmp_path):
                 finally:
                     con.close()
 
-            urls = _wait_for(loaded, 240, every=2)
+            urls = wait_for(loaded, 240, every=2)
             assert urls == [f"{site.base}/letter.pdf", f"{site.base}/news/cornwall"], logs["serve"].read_text()[-3000:]
-            assert _wait_for(lambda: (tmp_path / "report" / "index.html").exists(), 60), logs["serve"].read_text()[-3000:]
+            assert wait_for(lambda: (tmp_path / "report" / "index.html").exists(), 60), logs["serve"].read_text()[-3000:]
             assert any(CONTACT in h.get("User-Agent", "") for _, _, h in site.requests)
         finally:
-            for proc in (served, server):
-                if proc is not None:
-                    os.killpg(proc.pid, signal.SIGTERM)
-                    try:
-                        proc.wait(timeout=20)
-                    except subprocess.TimeoutExpired:
-                        os.killpg(proc.pid, signal.SIGKILL)
+            stop_process_groups(served, server)
 
 
 def test_a_broken_sources_file_is_refused_before_anything_runs(tmp_path, capsys):

@@ -44,7 +44,7 @@ def test_every_theme(extract, sentence, theme, polarity):
 def test_every_theme_key_has_a_case():
     themes = {case.args[1] if hasattr(case, "args") else case[1] for case in test_every_theme.pytestmark[0].args[1]}
     from transforms.rules import load_rules
-    from tests.conftest import PROJECT
+    from tests.helpers import PROJECT
 
     assert themes == set(load_rules(PROJECT / "seeds").vocab["themes"]["theme"])
 

@@ -11,7 +11,7 @@ import pytest
 
 from flows.evaluate import eval_flow
 from flows.ingest import ingest_flow
-from tests.conftest import PROJECT, SEED_ARTICLES
+from tests.helpers import PROJECT, SEED_ARTICLES, query, sample_inbox
 from warehouse import loader
 
 GOLD = PROJECT / "tests" / "gold"
@@ -31,19 +31,9 @@ def snapshot(db: Path) -> dict[str, pl.DataFrame]:
         con.close()
 
 
-def query(db: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.sql(sql).fetchall()
-    finally:
-        con.close()
-
-
 @pytest.fixture
 def corpus(tmp_path) -> Path:
-    d = tmp_path / "inbox"
-    shutil.copytree(SEED_ARTICLES, d)
-    return d
+    return sample_inbox(tmp_path / "inbox")
 
 
 def test_eval_on_the_sample_meets_the_bar(prefect_harness):

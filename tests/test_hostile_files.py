@@ -10,6 +10,7 @@ import duckdb
 import pytest
 
 from flows.ingest import ingest_flow
+from tests.helpers import query
 
 ARTICLE = (
     "Council’s children’s services improving, Ofsted says\n\n"
@@ -17,14 +18,6 @@ ARTICLE = (
     "Inspectors said management oversight was now consistent.\n"
 )
 QUOTED = "“We are improving quickly,” said Dana Whitfield, director of children's services at Sutton.\n"
-
-
-def query(db: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.sql(sql).fetchall()
-    finally:
-        con.close()
 
 
 @pytest.fixture

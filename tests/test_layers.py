@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PROJECT
+from tests.helpers import PROJECT
 
 # What each package may not import (any import statement, at module level or inside a function).
 FORBIDDEN = {

@@ -2,44 +2,21 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import duckdb
-import polars as pl
 import pytest
 
 from flows.ingest import ingest_flow
-from tests.conftest import PROJECT, SEED_ARTICLES
-from tests.helpers import warehouse_tables
+from tests.helpers import SEED_ARTICLES, VENV_BIN, api_url, checksums, sample_inbox, start_prefect_server, stop_process_groups, wait_for
 from warehouse import session
-
-VENV_BIN = Path(sys.executable).parent
-
-
-def checksums(db: Path) -> dict[str, tuple[int, str]]:
-    """Row count and a checksum of every table in the file."""
-    return {name: (frame.height, hashlib.sha256(_flat(frame).write_csv().encode()).hexdigest()) for name, frame in warehouse_tables(db).items()}
-
-
-def _flat(frame: pl.DataFrame) -> pl.DataFrame:
-    """CSV holds no lists (dim_visit_event.article_keys): join them into one string."""
-    return frame.with_columns(pl.col(c).cast(pl.List(pl.String)).list.join("\x1f") for c, t in frame.schema.items() if isinstance(t, pl.List))
-
-
-def api_url() -> str:
-    from prefect.settings import PREFECT_API_URL
-
-    return PREFECT_API_URL.value()
 
 
 def cli(args: list[str], env_extra: dict[str, str], timeout: float = 300) -> subprocess.CompletedProcess:
@@ -49,9 +26,7 @@ def cli(args: list[str], env_extra: dict[str, str], timeout: float = 300) -> sub
 
 @pytest.fixture
 def inbox(tmp_path) -> Path:
-    d = tmp_path / "inbox"
-    shutil.copytree(SEED_ARTICLES, d)
-    return d
+    return sample_inbox(tmp_path / "inbox")
 
 
 @pytest.mark.parametrize("point", ["before_load", "during_load", "before_swap"])
@@ -139,50 +114,19 @@ def test_missing_files_keep_their_facts_and_the_run_log_records_everything(prefe
     assert set(json.loads(runs[0][6])) >= {"read", "clean", "segment", "extract", "validate"}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_for(predicate, timeout: float, every: float = 1.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = predicate()
-        if result:
-            return result
-        time.sleep(every)
-    return None
-
-
 def test_a_served_deployment_loads_a_file_dropped_into_the_inbox(tmp_path):
-    port = _free_port()
-    # A clean Prefect environment: nothing from this test process (its harness, its PREFECT_HOME).
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env |= {"OFSTED_WATCH_STATE": str(tmp_path / "state"), "OFSTED_WATCH_PREFECT_PORT": str(port),
-            "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "2", "PREFECT_RUNNER_POLL_FREQUENCY": "2"}
-    logs = {"server": tmp_path / "server.log", "serve": tmp_path / "serve.log"}
+    logs = {"serve": tmp_path / "serve.log"}
     inbox, db = tmp_path / "inbox", tmp_path / "w.duckdb"
-    server = subprocess.Popen([str(VENV_BIN / "ofsted-watch"), "server"], env=env, stdout=logs["server"].open("w"),
-                              stderr=subprocess.STDOUT, start_new_session=True)
+    server, env, api = start_prefect_server(tmp_path, PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS="2", PREFECT_RUNNER_POLL_FREQUENCY="2")
     served = None
     try:
-        health = f"http://127.0.0.1:{port}/api/health"
-
-        def up():
-            try:
-                return urllib.request.urlopen(health, timeout=2).status == 200
-            except OSError:
-                return False
-
-        assert _wait_for(up, 120), "the Prefect server did not start on 127.0.0.1"
         served = subprocess.Popen(
             [str(VENV_BIN / "ofsted-watch"), "serve", "--inbox", str(inbox), "--db", str(db), "--report", str(tmp_path / "report"),
              "--interval", "3"],
-            env={**env, "PREFECT_API_URL": f"http://127.0.0.1:{port}/api"}, stdout=logs["serve"].open("w"),
+            env={**env, "PREFECT_API_URL": api}, stdout=logs["serve"].open("w"),
             stderr=subprocess.STDOUT, start_new_session=True,
         )
-        assert _wait_for(inbox.exists, 60)
+        assert wait_for(inbox.exists, 60)
         shutil.copy(sorted(SEED_ARTICLES.glob("003_*.txt"))[0], inbox / "dropped.txt")
 
         def loaded():
@@ -194,13 +138,7 @@ def test_a_served_deployment_loads_a_file_dropped_into_the_inbox(tmp_path):
             finally:
                 con.close()
 
-        assert _wait_for(loaded, 180, every=2), "the scheduled run did not load the dropped file:\n" + logs["serve"].read_text()[-3000:]
-        assert _wait_for(lambda: (tmp_path / "report" / "index.html").exists(), 60), "no report:\n" + logs["serve"].read_text()[-3000:]
+        assert wait_for(loaded, 180, every=2), "the scheduled run did not load the dropped file:\n" + logs["serve"].read_text()[-3000:]
+        assert wait_for(lambda: (tmp_path / "report" / "index.html").exists(), 60), "no report:\n" + logs["serve"].read_text()[-3000:]
     finally:
-        for proc in (served, server):
-            if proc is not None:
-                os.killpg(proc.pid, signal.SIGTERM)
-                try:
-                    proc.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    os.killpg(proc.pid, signal.SIGKILL)
+        stop_process_groups(served, server)

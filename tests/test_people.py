@@ -1,7 +1,6 @@
-import polars as pl
 import pytest
 
-from tests.helpers import people, quoted
+from tests.helpers import people
 
 H = "Headline\n\nOfsted visited Surrey council last month.\n\n"
 

@@ -12,7 +12,7 @@ import pytest
 
 from flows.ingest import ingest_flow
 from flows.quality import quality_flow
-from tests.conftest import SEED_ARTICLES
+from tests.helpers import sample_inbox
 
 HOSTILE = (
     "Council <script>alert('owned')</script> rated inadequate'); drop table dim_article; --\n\n"
@@ -23,8 +23,7 @@ HOSTILE = (
 
 @pytest.fixture
 def warehouse(prefect_harness, tmp_path) -> tuple[Path, Path]:
-    inbox = tmp_path / "inbox"
-    shutil.copytree(SEED_ARTICLES, inbox)
+    inbox = sample_inbox(tmp_path / "inbox")
     (inbox / "hostile.txt").write_text(HOSTILE, encoding="utf-8")
     (inbox / "no_authority.txt").write_text("Annual report\n\nOfsted published its annual report on social care today.\n", encoding="utf-8")
     (inbox / "<script>alert(1)<script>.txt").write_bytes(b"")  # a rejected file whose name is markup

@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from schemas.vocabulary import FILE_STATUSES
-from tests.conftest import PROJECT
+from tests.helpers import PROJECT
 from warehouse.readback import predictions_by_file
 from warehouse.schema_version import migrate
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.conftest import PROJECT
+from tests.helpers import PROJECT
 
 from schemas import MODELS
 from schemas.tables import FILE_MODELS

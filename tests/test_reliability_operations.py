@@ -11,9 +11,7 @@ import shutil
 import signal
 import subprocess
 import sys
-import textwrap
 import time
-import urllib.request
 from pathlib import Path
 
 import duckdb
@@ -23,20 +21,12 @@ from flows import cli
 from flows.ingest import ingest_flow
 from flows.quality import quality_flow
 from flows.settings import DEFAULTS
-from tests.conftest import PROJECT, SEED_ARTICLES
-from tests.helpers import warehouse_tables
-from tests.test_operations import VENV_BIN, _free_port, _wait_for, api_url, checksums
+from tests.helpers import (
+    PROJECT, SEED_ARTICLES, VENV_BIN, api_url, checksums, sample_inbox, scalar, start_prefect_server, wait_for, warehouse_tables,
+)
 from warehouse import loader, session
 
 OW = str(VENV_BIN / "ofsted-watch")
-
-
-def count(db: Path, query: str):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.sql(query).fetchall()[0][0]
-    finally:
-        con.close()
 
 
 def sha(path: Path) -> str:
@@ -47,9 +37,7 @@ def sha(path: Path) -> str:
 
 @pytest.fixture
 def inbox(tmp_path) -> Path:
-    d = tmp_path / "inbox"
-    shutil.copytree(SEED_ARTICLES, d)
-    return d
+    return sample_inbox(tmp_path / "inbox")
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +61,7 @@ def start_paused(args: list[str], point: str, tmp_path: Path, env_extra: dict | 
     env = {**os.environ, "PREFECT_API_URL": api_url(), session.PAUSE_ENV: f"{point}:{resume}", **(env_extra or {})}
     proc = subprocess.Popen([OW, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     waiting = Path(str(resume) + ".waiting")
-    if not _wait_for(lambda: waiting.exists() or proc.poll() is not None, 180, every=0.2) or not waiting.exists():
+    if not wait_for(lambda: waiting.exists() or proc.poll() is not None, 180, every=0.2) or not waiting.exists():
         out, err = proc.communicate(timeout=60)
         pytest.fail(f"the run did not reach {point} (rc {proc.returncode}):\n{err[-3000:]}")
     return proc, resume
@@ -94,8 +82,8 @@ def test_case01_lock_survives_rm(warehouse, inbox, tmp_path):
         resume.touch()
         out, err = first.communicate(timeout=180)
     assert first.returncode == 0, err[-3000:]
-    assert count(warehouse, "SELECT count(*) FROM dim_article") == 5
-    assert count(warehouse, "SELECT count(*) FROM etl_run") == 2
+    assert scalar(warehouse, "SELECT count(*) FROM dim_article") == 5
+    assert scalar(warehouse, "SELECT count(*) FROM etl_run") == 2
 
 
 def test_case01_a_vanished_working_copy_is_never_created_again(warehouse):
@@ -146,8 +134,8 @@ def test_case02_read_write_connection_refused_and_its_wal_kept(warehouse, inbox)
     summary = ingest_flow(input_dir=inbox, db_path=warehouse)
     assert summary["articles_extracted"] == 0
     assert not session.wal_path(warehouse).exists()  # every later open, read-only included, works
-    assert count(warehouse, "SELECT count(*) FROM fct_visit") == 0  # the analyst's committed change is kept
-    assert count(warehouse, "SELECT count(*) FROM etl_run") == 2
+    assert scalar(warehouse, "SELECT count(*) FROM fct_visit") == 0  # the analyst's committed change is kept
+    assert scalar(warehouse, "SELECT count(*) FROM etl_run") == 2
 
 
 def test_case02_a_change_made_during_a_run_is_not_overwritten(warehouse, inbox, tmp_path):
@@ -161,8 +149,8 @@ def test_case02_a_change_made_during_a_run_is_not_overwritten(warehouse, inbox, 
         out, err = run.communicate(timeout=180)
     assert run.returncode == 1
     assert "was changed by another process during this run" in err
-    assert count(warehouse, "SELECT count(*) FROM fct_visit") == 0
-    assert count(warehouse, "SELECT count(*) FROM etl_run") == 1
+    assert scalar(warehouse, "SELECT count(*) FROM fct_visit") == 0
+    assert scalar(warehouse, "SELECT count(*) FROM etl_run") == 1
     assert not session.working_path(warehouse).exists()
 
 
@@ -200,10 +188,10 @@ def test_case09_every_earlier_schema_migrates_forward(built, inbox, tmp_path, ve
     summary = ingest_flow(input_dir=inbox, db_path=db)
     assert summary["files_new"] == 5
     assert columns(db) == columns(built)
-    assert count(db, "SELECT max(version) FROM schema_version") == schema_version.latest_version()
-    assert count(db, "SELECT count(*) FROM dim_article") == 6
-    assert count(db, "SELECT count(*) FROM fct_visit WHERE visit_key = '00000000000000bb'") == 1
-    assert count(db, "SELECT count(*) FROM fct_visit WHERE rating_check IS NOT NULL") > 0
+    assert scalar(db, "SELECT max(version) FROM schema_version") == schema_version.latest_version()
+    assert scalar(db, "SELECT count(*) FROM dim_article") == 6
+    assert scalar(db, "SELECT count(*) FROM fct_visit WHERE visit_key = '00000000000000bb'") == 1
+    assert scalar(db, "SELECT count(*) FROM fct_visit WHERE rating_check IS NOT NULL") > 0
 
 
 def test_case09_a_warehouse_newer_than_the_code_is_refused(warehouse, inbox):
@@ -240,25 +228,14 @@ def test_case10_a_damaged_warehouse_is_not_published_again(warehouse):
 # --- case 13 --------------------------------------------------------------------------------------
 
 def test_case13_prefect_server_dies_mid_run(inbox, tmp_path):
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env |= {"OFSTED_WATCH_STATE": str(tmp_path / "state"), "OFSTED_WATCH_PREFECT_PORT": str(port)}
-    server = subprocess.Popen([OW, "server"], env=env, stdout=(tmp_path / "server.log").open("w"), stderr=subprocess.STDOUT,
-                              start_new_session=True)
+    server, env, api = start_prefect_server(tmp_path)
     db = tmp_path / "w.duckdb"
     try:
-        def up():
-            try:
-                return urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=2).status == 200
-            except OSError:
-                return False
-
-        assert _wait_for(up, 120), "the Prefect server did not start"
-        run_env = {**env, "PREFECT_API_URL": f"http://127.0.0.1:{port}/api", "PREFECT_CLIENT_MAX_RETRIES": "1",
+        run_env = {**env, "PREFECT_API_URL": api, "PREFECT_CLIENT_MAX_RETRIES": "1",
                    session.PAUSE_ENV: f"before_load:{tmp_path / 'resume'}"}
         run = subprocess.Popen([OW, "ingest", "--input", str(inbox), "--db", str(db), "--no-quality"], env=run_env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        assert _wait_for(lambda: (tmp_path / "resume.waiting").exists() or run.poll() is not None, 180, every=0.2)
+        assert wait_for(lambda: (tmp_path / "resume.waiting").exists() or run.poll() is not None, 180, every=0.2)
         os.killpg(server.pid, signal.SIGKILL)  # the API dies while the run is under way
         server.wait()
         (tmp_path / "resume").touch()
@@ -270,7 +247,7 @@ def test_case13_prefect_server_dies_mid_run(inbox, tmp_path):
     assert run.returncode == 3, err[-3000:]
     assert "files: 5 read, 5 new" in out  # the summary of what was published
     assert "the warehouse was published" in err and "could not be recorded with Prefect" in err
-    assert count(db, "SELECT count(*) FROM dim_article") == 5
+    assert scalar(db, "SELECT count(*) FROM dim_article") == 5
 
 
 # --- case 14 --------------------------------------------------------------------------------------
@@ -338,8 +315,8 @@ def test_case15_disk_full_during_copy_and_load(built, inbox, tmp_path):
     for name in before:
         if name != "main.etl_run":
             assert before[name].equals(after[name]), name
-    assert count(out / "w.after.duckdb", "SELECT list(status ORDER BY started_at) FROM etl_run") == [
-        *count(built, "SELECT list(status ORDER BY started_at) FROM etl_run"), "failed"]
+    assert scalar(out / "w.after.duckdb", "SELECT list(status ORDER BY started_at) FROM etl_run") == [
+        *scalar(built, "SELECT list(status ORDER BY started_at) FROM etl_run"), "failed"]
     assert after["main.etl_run"].filter(status="success").equals(before["main.etl_run"])
 
 
@@ -408,4 +385,4 @@ def test_case17_report_folder_not_writable(warehouse, inbox, tmp_path, capfd):
     assert "files: 6 read" in out and "rows per table" in out  # the ingest's summary, published
     assert f"the report folder {blocker / 'report'} is not writable" in err
     assert err.strip().splitlines()[-1].startswith("ofsted-watch: the ingest was published")
-    assert count(warehouse, "SELECT count(*) FROM dim_article") == 6
+    assert scalar(warehouse, "SELECT count(*) FROM dim_article") == 6

@@ -14,7 +14,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from tests.conftest import PROJECT
+from tests.helpers import PROJECT
 from warehouse import loader, schema_version
 
 FIXTURES = PROJECT / "tests" / "fixtures" / "schemas"

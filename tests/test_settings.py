@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 from flows.settings import DEFAULTS, PROJECT_ROOT, Settings
-from tests.conftest import PROJECT
+from tests.helpers import PROJECT
 
 
 def test_paths_default_to_places_under_the_project_not_the_current_folder(monkeypatch, tmp_path):

@@ -12,7 +12,7 @@ import pytest
 
 from schemas import MODELS
 from schemas.tables import BY_NAME, FILE_MODELS, TABLES, tables
-from tests.conftest import PROJECT
+from tests.helpers import PROJECT
 from transforms import marts
 from warehouse import loader
 

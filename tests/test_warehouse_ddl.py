@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.conftest import PROJECT
+from tests.helpers import PROJECT
 
 DDL = PROJECT / "warehouse" / "ddl"
 CREATED = re.compile(r"^CREATE (?:OR REPLACE )?(?:TABLE|VIEW)(?: IF NOT EXISTS)? ([\w.]+)", re.M)

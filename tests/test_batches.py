@@ -9,7 +9,7 @@ import pytest
 
 from benchmarks.make_corpus import write_corpus
 from flows.ingest import ingest_flow
-from tests.conftest import SEED_ARTICLES
+from tests.helpers import SEED_ARTICLES
 from tests.helpers import warehouse_tables
 
 # What differs between any two runs by design: run ids, clocks, timings.
