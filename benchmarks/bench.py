@@ -99,7 +99,7 @@ def run(articles: int, batch_size: int, naive_subset: int = 200, runner: str = "
         full = ingest_flow(input_dir=src, db_path=db, **options)
         full_s = time.perf_counter() - t
         t = time.perf_counter()
-        rerun = ingest_flow(input_dir=src, db_path=db, **options)
+        ingest_flow(input_dir=src, db_path=db, **options)
         rerun_s = time.perf_counter() - t
         subset = paths[: min(naive_subset, len(paths))]
         t = time.perf_counter()

@@ -82,7 +82,7 @@ def compare_extractors(pages: list[dict]) -> dict:
 def metadata_agreement(pages: list[dict], rules) -> dict:
     """Exact agreement of title (white space folded), publisher and date with what each page states,
     through the pipeline's own clean stage: with page metadata, and with the text rules alone."""
-    from transforms.documents import PAGE_COLUMNS, decode_documents
+    from transforms.documents import decode_documents
     from transforms.pipeline import clean_stage
 
     raw = pl.DataFrame({"path": [p["path"] for p in pages], "content": [Path(p["path"]).read_bytes() for p in pages]})

@@ -17,7 +17,7 @@ from flows import input_files
 from flows.inbox import read_sidecars
 from flows.progress import Progress
 from flows.run_summary import RunSummary
-from schemas.validate import validate_table
+from schemas.validate import validate_tables
 from transforms import incremental, ingest_batch, limits as work_limits, marts
 from transforms.decode import sha256_hex
 from transforms.documents import extraction_docs
@@ -238,11 +238,7 @@ def build_tables(extracted: Extracted, planned: pl.DataFrame, extracting: pl.Dat
 
 @task(**TASK)
 def validate(tables: dict[str, pl.DataFrame], source_files: pl.DataFrame) -> tuple[dict[str, pl.DataFrame], pl.DataFrame]:
-    valid, rejects = {}, [pl.DataFrame(schema={"table_name": pl.String, "source_file": pl.String, "reason": pl.String, "row_json": pl.String})]
-    for name, frame in tables.items():
-        valid[name], bad = validate_table(name, frame, source_files)
-        rejects.append(bad)
-    return valid, pl.concat(rejects)
+    return validate_tables(tables, source_files)
 
 
 @task(**TASK)
@@ -292,8 +288,7 @@ def batch_load(tables: dict[str, pl.DataFrame], rejected: pl.DataFrame, replace_
 
 def closing_load(run: RunSummary, missing: pl.DataFrame) -> loader.LoadBatch:
     """The run's last transaction: its etl_run row and the raw_file rows of files gone missing."""
-    return loader.LoadBatch(run_row=run.etl_run_row(), raw_files=missing if missing.height else None, raw_texts=None,
-                            article_tables={}, reference_tables={}, dim_person=None, rejected=None)
+    return loader.LoadBatch(run_row=run.etl_run_row(), raw_files=missing if missing.height else None)
 
 
 # Errors after which the published warehouse must not be written: it is damaged, made by a newer
@@ -312,8 +307,7 @@ def record_failed_run(db_path: Path, run: RunSummary, err: BaseException, warn: 
     try:
         con = loader.connect(db_path, wait_seconds=0, memory_limit=memory_limit)
         try:
-            loader.load(con, loader.LoadBatch(run_row=run.etl_run_row("failed", rows_written={}), raw_files=None, raw_texts=None,
-                                              article_tables={}, reference_tables={}, dim_person=None, rejected=None))
+            loader.load(con, loader.LoadBatch(run_row=run.etl_run_row("failed", rows_written={})))
         finally:
             con.close()
     except BaseException as record_err:  # noqa: BLE001 - a second Ctrl-C or a full disk must not hide the first error

@@ -46,5 +46,14 @@ def validate_table(table: str, frame: pl.DataFrame, source_files: pl.DataFrame |
     return good, rejects.select("table_name", "source_file", "reason", "row_json")
 
 
+def validate_tables(tables: dict[str, pl.DataFrame], source_files: pl.DataFrame | None = None) -> tuple[dict[str, pl.DataFrame], pl.DataFrame]:
+    """``validate_table`` for each table: the valid rows per table, and every table's rejected rows in one frame."""
+    valid, rejects = {}, [_empty_rejects()]
+    for name, frame in tables.items():
+        valid[name], bad = validate_table(name, frame, source_files)
+        rejects.append(bad)
+    return valid, pl.concat(rejects)
+
+
 def _empty_rejects() -> pl.DataFrame:
     return pl.DataFrame(schema={"table_name": pl.String, "source_file": pl.String, "reason": pl.String, "row_json": pl.String})

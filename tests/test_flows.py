@@ -209,14 +209,14 @@ def test_a_failed_load_leaves_the_previous_warehouse_intact(prefect_harness, cor
     before = snapshot(db)
     target = sorted(corpus.glob("*.txt"))[-1]  # in the third batch of two files
     target.write_text(target.read_text(encoding="utf-8") + "\n\nOfsted visited Kent County Council too.\n", encoding="utf-8")
-    real_insert = loader._insert
+    real_insert = loader.insert_frame
 
     def failing_insert(con, table, frame):
         if table == "fct_finding" and frame.height:
             raise RuntimeError("disk full (simulated)")
         return real_insert(con, table, frame)
 
-    monkeypatch.setattr(loader, "_insert", failing_insert)
+    monkeypatch.setattr(loader, "insert_frame", failing_insert)
     with pytest.raises(RuntimeError, match="simulated"):
         ingest_flow(input_dir=corpus, db_path=db, batch_size=2)
     after = snapshot(db)
@@ -237,7 +237,7 @@ def test_a_failure_that_cannot_be_recorded_still_surfaces_unchanged(prefect_harn
     before = snapshot(db)
     target = sorted(corpus.glob("000_*.txt"))[0]
     target.write_text(target.read_text(encoding="utf-8") + "\n\nOfsted visited Kent County Council too.\n", encoding="utf-8")
-    real_insert = loader._insert
+    real_insert = loader.insert_frame
 
     def failing_insert(con, table, frame):
         if table == "fct_finding":
@@ -246,7 +246,7 @@ def test_a_failure_that_cannot_be_recorded_still_surfaces_unchanged(prefect_harn
             raise OSError("disk still full (simulated)")
         return real_insert(con, table, frame)
 
-    monkeypatch.setattr(loader, "_insert", failing_insert)
+    monkeypatch.setattr(loader, "insert_frame", failing_insert)
     with pytest.raises(RuntimeError, match=r"^disk full \(simulated\)$") as raised:
         ingest_flow(input_dir=corpus, db_path=db)
     assert not getattr(raised.value, "__notes__", None)

@@ -6,7 +6,6 @@ import builtins
 import os
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from flows.ingest import ingest_flow

@@ -14,6 +14,8 @@ import polars as pl
 
 from schemas.validate import validate_table
 from transforms.visit_events import RULE_VERSION, build_visit_events, event_findings
+from warehouse.loader import insert_frame
+from warehouse.session import roll_back
 
 MENTIONS_SQL = """
 SELECT v.visit_key, v.article_key, v.la_key, v.visit_type, v.visit_ordinal, v.rating, v.rating_year, v.rating_month,
@@ -57,10 +59,7 @@ def rebuild_visit_events(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[st
         con.execute("DELETE FROM dim_visit_event")
         con.execute("DELETE FROM fct_visit_event_finding")
         for name, frame in (("dim_visit_event", events), ("fct_visit_event_finding", findings), ("rejected_rows", rejected)):
-            if frame.height:
-                con.register("event_rows", frame)
-                con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM event_rows")
-                con.unregister("event_rows")
+            insert_frame(con, name, frame)
         con.register("event_link", link)
         # Only rows whose key changes are written: after an unchanged run, none.
         con.execute(
@@ -75,7 +74,7 @@ def rebuild_visit_events(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[st
         con.execute("DELETE FROM visit_event_build")
         con.execute("INSERT INTO visit_event_build VALUES (?, ?, ?, ?)", [fingerprint, run_id, now, events.height])
         con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
+    except BaseException as err:
+        roll_back(con, err)
         raise
     return {"dim_visit_event": events.height, "fct_visit_event_finding": findings.height}

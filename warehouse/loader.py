@@ -83,13 +83,13 @@ def apply_ddl(con: duckdb.DuckDBPyConnection, ddl_dir: Path = DDL_DIR) -> list[i
 class LoadBatch:
     """One transaction's worth: a batch of articles, or a run's closing record (run_row)."""
 
-    run_row: dict | None
-    raw_files: pl.DataFrame | None
-    raw_texts: pl.DataFrame | None
-    article_tables: dict[str, pl.DataFrame]
-    reference_tables: dict[str, pl.DataFrame]
-    dim_person: pl.DataFrame | None
-    rejected: pl.DataFrame | None
+    run_row: dict | None = None
+    raw_files: pl.DataFrame | None = None
+    raw_texts: pl.DataFrame | None = None
+    article_tables: dict[str, pl.DataFrame] = field(default_factory=dict)
+    reference_tables: dict[str, pl.DataFrame] = field(default_factory=dict)
+    dim_person: pl.DataFrame | None = None
+    rejected: pl.DataFrame | None = None
     replace_article_keys: list[str] = field(default_factory=list)
     # Set by load(): articles the warehouse held whose rows this batch deleted (to replace or retire
     # them). Publishing refuses a copy that lost more articles than its batches released.
@@ -105,7 +105,7 @@ def load(con: duckdb.DuckDBPyConnection, batch: LoadBatch) -> dict[str, int]:
         con.register("replace_keys", keys)
         for name, frame in batch.reference_tables.items():
             con.execute(f"DELETE FROM {qualified(name)}")
-            written[name] = _insert(con, name, frame)
+            written[name] = insert_frame(con, name, frame)
         # Only articles the warehouse holds have rows to replace. New articles (nearly every key of a
         # first load) would cost a scan of every fact table per batch, a cost that grows with the
         # warehouse; dim_article and stg_article (one row per article) say which keys are held.
@@ -119,7 +119,7 @@ def load(con: duckdb.DuckDBPyConnection, batch: LoadBatch) -> dict[str, int]:
                 con.execute(f"DELETE FROM {qualified(name)} WHERE article_key IN (SELECT article_key FROM held_keys)")
         for name in ARTICLE_TABLES:
             frame = batch.article_tables.get(name)
-            written[name] = _insert(con, name, frame) if frame is not None else 0
+            written[name] = insert_frame(con, name, frame) if frame is not None else 0
         if batch.dim_person is not None:
             con.register("new_person", batch.dim_person)
             before = scalar(con, "SELECT count(*) FROM dim_person")
@@ -135,11 +135,11 @@ def load(con: duckdb.DuckDBPyConnection, batch: LoadBatch) -> dict[str, int]:
         if batch.raw_files is not None and batch.raw_files.height:
             con.register("seen_files", batch.raw_files.select("path"))
             con.execute("DELETE FROM raw.raw_file WHERE path IN (SELECT path FROM seen_files)")
-            written["raw_file"] = _insert(con, "raw_file", batch.raw_files)
+            written["raw_file"] = insert_frame(con, "raw_file", batch.raw_files)
         if batch.rejected is not None:
-            written["rejected_rows"] = _insert(con, "rejected_rows", batch.rejected)
+            written["rejected_rows"] = insert_frame(con, "rejected_rows", batch.rejected)
         if batch.run_row is not None:
-            written["etl_run"] = _insert(con, "etl_run", pl.DataFrame([batch.run_row]))
+            written["etl_run"] = insert_frame(con, "etl_run", pl.DataFrame([batch.run_row]))
         fault_point("during_load")
         con.execute("COMMIT")
         batch.articles_released = held.height
@@ -155,7 +155,9 @@ def load(con: duckdb.DuckDBPyConnection, batch: LoadBatch) -> dict[str, int]:
     return written
 
 
-def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> int:
+def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame | None) -> int:
+    """Appends ``frame`` to the declared ``table`` by column name, inside the caller's transaction;
+    returns the rows written."""
     if frame is None or frame.height == 0:
         return 0
     con.register("frame_to_insert", frame)
@@ -164,6 +166,7 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> 
     except duckdb.ConversionException as err:
         # DuckDB names the column (a JSON column given text that is not JSON) but not the table.
         raise duckdb.ConversionException(f"loading {qualified(table)}: {err}") from err
+    # Not in a finally: in a transaction the error aborted, unregistering fails too and would hide it.
     con.unregister("frame_to_insert")
     return frame.height
 

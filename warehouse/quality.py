@@ -17,7 +17,8 @@ import pandas as pd
 import polars as pl
 
 from schemas.tables import TABLES
-from warehouse.loader import scalar
+from warehouse.loader import insert_frame, scalar
+from warehouse.session import roll_back
 
 EXPECTATIONS_DIR = Path(__file__).resolve().parent / "expectations"
 EXAMPLES = 20
@@ -136,15 +137,11 @@ def store(con: duckdb.DuckDBPyConnection, run: dict, results: list[dict]) -> Non
     )
     con.execute("BEGIN TRANSACTION")
     try:
-        con.register("dq_frame", frame)
-        con.execute("INSERT INTO dq_result BY NAME SELECT * FROM dq_frame")
-        con.unregister("dq_frame")
-        con.register("dq_run_frame", pl.DataFrame([run]))
-        con.execute("INSERT INTO dq_run BY NAME SELECT * FROM dq_run_frame")
-        con.unregister("dq_run_frame")
+        insert_frame(con, "dq_result", frame)
+        insert_frame(con, "dq_run", pl.DataFrame([run]))
         con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
+    except BaseException as err:
+        roll_back(con, err)
         raise
 
 
