@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -20,7 +20,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 # Where each batch's clean/segment/extract runs: "sequential" on the flow's process, or "dask" on a
 # dask.distributed cluster (a local one with dask_workers processes unless an address is given).
-RUNNERS = ("sequential", "dask")
+Runner = Literal["sequential", "dask"]
+RUNNERS = get_args(Runner)
 # Plain text, web pages and PDF letters; a fetched file's record (<file>.fetch.json) is not matched.
 FILE_GLOB = "*.txt,*.html,*.htm,*.pdf"
 
@@ -61,7 +62,7 @@ class Settings(BaseSettings):
     # Articles handed to one task run: large enough that Prefect's per-task cost vanishes.
     batch_size: int = Field(1000, ge=1)
     file_glob: str = FILE_GLOB
-    runner: Literal["sequential", "dask"] = "sequential"
+    runner: Runner = "sequential"
     dask_workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
 
     # DuckDB's buffer pool per connection of a quality or eval run. Its default (80 % of RAM) lets the
