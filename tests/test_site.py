@@ -297,3 +297,34 @@ def test_a_build_killed_before_the_swap_leaves_the_previous_site(warehouse, tmp_
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_the_pipeline_writes_the_site_beside_the_report_and_shows_what_the_next_run_changed(prefect_harness, tmp_path):
+    from flows.pipeline import ingest_and_quality_flow
+
+    inbox = sample_inbox(tmp_path / "inbox")
+    db, report, site = tmp_path / "w.duckdb", tmp_path / "report", tmp_path / "site"
+    first = ingest_and_quality_flow(input_dir=inbox, db_path=db, report_dir=report)
+    assert first["site"]["site_dir"] == str(site) and (site / "index.html").is_file() and (report / "index.html").is_file()
+    assert "No earlier build of the site to compare with" in (site / "index.html").read_text(encoding="utf-8")
+    first_run = query(db, "SELECT run_id FROM etl_run")[0][0]
+
+    # Another paper's report of the Croydon visit the warehouse already holds.
+    original = next(inbox.glob("003_*.txt"))
+    (inbox / "003_second_report.txt").write_text(original.read_text(encoding="utf-8") + "\nAn invented closing line.\n", encoding="utf-8")
+    ingest_and_quality_flow(input_dir=inbox, db_path=db, report_dir=report)
+    new_article = query(db, "SELECT article_key FROM raw.raw_file WHERE source_file = '003_second_report.txt'")[0][0]
+    state = json.loads((site / "state.json").read_text(encoding="utf-8"))
+    assert state["baseline"]["run_id"] == first_run and state["current"]["run_id"] != first_run
+    changes = changes_since(state["baseline"], state["current"])
+    assert changes["new_articles"] == 1
+    touched = changes["new_events"] + changes["updated_events"]
+    assert touched and all(new_article in state["current"]["event_articles"][k] for k in touched)  # each visit the article reports
+    index = (site / "index.html").read_text(encoding="utf-8")
+    section = index[index.index('id="changes"'):index.index("</section>", index.index('id="changes"'))]
+    assert "1 new article(s)" in section and ">Croydon</a>" in section
+
+    # Built again with no run in between, the site still shows what that run changed.
+    build_site(db, site, HEXMAP, "512MB")
+    again = (site / "index.html").read_text(encoding="utf-8")
+    assert again[again.index('id="changes"'):].startswith(section[:200]) and "1 new article(s)" in again

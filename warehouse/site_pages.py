@@ -152,7 +152,7 @@ class Site:
                  e(r["grade_source"] or ""), e(fmt_date(r["grade_date"])), e(r["visits_since"]), e(r["monitoring_visits_since"])]
                 for r in g.iter_rows(named=True)]
         data = table(rows, ["Authority", "Region", "Latest grade", "From", "Dated", "Visits since", "Monitoring visits since"])
-        the_map = figure(hex_map(self.layout, self.hexes, g, self.pages, alt) + legend(), alt, data,
+        the_map = figure(hex_map(self.layout, self.hexes, g, self.pages, alt, radius=18.0) + legend(), alt, data,
                          "Latest grade of every authority (outlined: a grade from the news, not yet in the register)")
         bars = figure(grade_bars(counts, "Authorities by latest grade"), "Bar chart: " + alt.split(": ", 1)[1].split(".")[0] + ".",
                       table([[e(grade_label(k)), e(n)] for k, n in counts], ["Grade", "Authorities"]), "Authorities by latest grade")
@@ -164,11 +164,11 @@ class Site:
 
     def changes_html(self, changes: dict, baseline_run: str | None) -> str:
         run = self.run
-        said = (f"The latest ingest run ({e(run['run_id'])}, finished {e(fmt_date(run['finished_at']))} UTC) compared with the run the "
-                f"site was last built for ({e(baseline_run or 'unknown')}): an event is new when all its articles are new, updated "
-                "when new articles joined it; a grade changed when the authority's latest grade differs.") if run else ""
+        latest = f"The latest ingest run ({e(run['run_id'])}, finished {e(fmt_date(run['finished_at']))} UTC)" if run else "No ingest run is recorded"
         if not changes["compared"]:
-            return f'<p class="muted">{said} No earlier build of the site to compare with: changes show from the next run on.</p>'
+            return f'<p class="muted">{latest}. No earlier build of the site to compare with: changes show from the next run on.</p>'
+        said = (f"{latest}, compared with the run the site was last built for ({e(baseline_run or 'none recorded')}): an event is new "
+                "when all its articles are new, updated when new articles joined it; a grade changed when the authority's latest grade differs.")
 
         def event_items(keys):
             items = []
