@@ -156,8 +156,11 @@ class Site:
                          "Latest grade of every authority (outlined: a grade from the news, not yet in the register)")
         bars = figure(grade_bars(counts, "Authorities by latest grade"), "Bar chart: " + alt.split(": ", 1)[1].split(".")[0] + ".",
                       table([[e(grade_label(k)), e(n)] for k, n in counts], ["Grade", "Authorities"]), "Authorities by latest grade")
+        former = self.grades.filter(~pl.col("is_current"))
+        former_html = ('<p>Former authorities the news reports visits to (not on the map): ' + ", ".join(
+            f'<a href="{e(self.pages[k])}">{e(n)}</a>' for k, n in former.select("la_key", "la_name").rows()) + "</p>") if former.height else ""
         body = (f'<h1>England at a glance</h1><section><div class="cards">{cards}</div></section>'
-                f'<section><h2>Latest grades</h2>{the_map}</section>'
+                f'<section><h2>Latest grades</h2>{the_map}{former_html}</section>'
                 f'<section id="changes"><h2>What changed since the last run</h2>{self.changes_html(changes, baseline_run)}</section>'
                 f'<section><h2>Grades</h2>{bars}</section>')
         return wrap("England at a glance", body, 0, self.generated)
