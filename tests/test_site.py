@@ -358,3 +358,13 @@ def test_judgements_and_previous_grades_show_once_the_warehouse_holds_them(wareh
     # Before that change the same page has neither, and builds all the same (the fixture's warehouse).
     build_site(warehouse, tmp_path / "before", HEXMAP, "512MB")
     assert "<h4>Judgements</h4>" not in (tmp_path / "before" / page_of("Croydon")).read_text(encoding="utf-8")
+
+
+def test_the_site_command_writes_the_site_and_refuses_a_missing_warehouse(warehouse, tmp_path, capsys):
+    from flows.cli import main
+
+    assert main(["site", "--db", str(warehouse), "--out", str(tmp_path / "site")]) == 0
+    assert f"site: {tmp_path / 'site'}/index.html (15" in capsys.readouterr().out
+    assert main(["site", "--db", str(tmp_path / "nope.duckdb"), "--out", str(tmp_path / "other")]) == 1
+    assert "there is no warehouse at" in capsys.readouterr().err
+    assert not (tmp_path / "other").exists() and not (tmp_path / "nope.duckdb").exists()

@@ -120,16 +120,19 @@ class Site:
         self.la = {r["la_key"]: r for r in self.grades.iter_rows(named=True)}
         self.articles = {r["article_key"]: r for r in frames["articles"].iter_rows(named=True)}
         self.themes = dict(frames["themes"].select("theme", "label").rows())
-        events = frames["events"].with_columns(grade_code("rating").alias("rating_grade")).sort(pl.coalesce("event_date", "first_report_date"), "visit_event_key", descending=True, nulls_last=True)
+        events = (frames["events"].with_columns(grade_code("rating").alias("rating_grade"))
+                  .sort(pl.coalesce("event_date", "first_report_date"), "visit_event_key", descending=True, nulls_last=True))
         self.events = {r["visit_event_key"]: r for r in events.iter_rows(named=True)}
         self.events_by_la = _group(events, "la_key")
-        self.inspections_by_la = _group(frames["inspections"].with_columns(
-            grade_code("overall_effectiveness").alias("overall_grade"), *[grade_code(a).alias(a) for a, _ in JUDGEMENT_AREAS]).sort("inspection_start_date", nulls_last=True), "la_key")
+        inspections = frames["inspections"].with_columns(grade_code("overall_effectiveness").alias("overall_grade"),
+                                                         *[grade_code(a).alias(a) for a, _ in JUDGEMENT_AREAS])
+        self.inspections_by_la = _group(inspections.sort("inspection_start_date", nulls_last=True), "la_key")
         self.findings = _group(frames["event_findings"].sort("theme", "polarity"), "visit_event_key")
         self.evidence = _group(frames["finding_evidence"].sort("article_key", "evidence_start"), "visit_event_key")
         self.quotes = _group(frames["quotes"].sort("article_key", "evidence_start"), "visit_event_key")
-        self.judgements = _group(frames["judgements"].with_columns(grade_code("grade").alias("grade")).sort("area", "article_key"), "visit_event_key")
-        self.previous = _group(frames["previous_ratings"].with_columns(grade_code("previous_rating").alias("previous_grade")), "visit_event_key")
+        self.judgements = _group(frames["judgements"].with_columns(grade_code("grade")).sort("area", "article_key"), "visit_event_key")
+        self.previous = _group(frames["previous_ratings"].with_columns(grade_code("previous_rating").alias("previous_grade")),
+                               "visit_event_key")
         runs = frames["runs"]
         self.run = runs.row(-1, named=True) if runs.height else None
 
