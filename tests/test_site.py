@@ -368,3 +368,13 @@ def test_the_site_command_writes_the_site_and_refuses_a_missing_warehouse(wareho
     assert main(["site", "--db", str(tmp_path / "nope.duckdb"), "--out", str(tmp_path / "other")]) == 1
     assert "there is no warehouse at" in capsys.readouterr().err
     assert not (tmp_path / "other").exists() and not (tmp_path / "nope.duckdb").exists()
+
+
+@pytest.mark.parametrize("text", ["a<b>&\"'", "x\u202ey", None, "café \u2028 line", "<script>alert(1)</script>", "tab\tnl\n",
+                                  "\x00\x1f\x7f\x9f\u00ad\ufeff\ufffb", "javascript:alert(1)"])
+def test_escaping_a_column_gives_what_escaping_a_value_gives(text):
+    """The long lists (evidence, quotes) are escaped in polars; the rest of the page one value at a time."""
+    from warehouse.html_text import e, escaped
+
+    column = pl.DataFrame({"t": [text, "plain"]}, schema={"t": pl.String}).select(escaped("t"))["t"].to_list()
+    assert column == [e(text), "plain"]

@@ -9,6 +9,8 @@ import unicodedata
 from html import escape
 from urllib.parse import urlsplit
 
+import polars as pl
+
 # Characters that would act instead of showing: control, format (bidirectional overrides such as
 # U+202E, which reversed the rest of a file name on screen), line and paragraph separators. Pages
 # show each as its code point.
@@ -46,3 +48,22 @@ def link(url, label) -> str:
     if address is None:
         return e(label)
     return f'<a href="{e(address)}" rel="noopener noreferrer nofollow">{e(label)}</a>'
+
+
+def escaped(column: str | pl.Expr) -> pl.Expr:
+    """``e`` over a whole column (polars; null as ""), for the pages' longest lists: the same text as ``e``
+    gives, which tests/test_site.py checks on hostile strings. Use it in a select or with_columns, not in
+    a group's aggregation (its invisible-character pass runs once per batch)."""
+    text = (pl.col(column) if isinstance(column, str) else column).cast(pl.String)
+    shown = text.map_batches(_visible_series, return_dtype=pl.String)
+    for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#x27;")):
+        shown = shown.str.replace_all(char, entity, literal=True)
+    return shown.fill_null("")
+
+
+def _visible_series(texts: pl.Series) -> pl.Series:
+    """``visible`` on the few values that hold an invisible character; the rest pass through untouched."""
+    hit = texts.str.contains(INVISIBLE.pattern).fill_null(False)
+    if not hit.any():
+        return texts
+    return texts.scatter(hit.arg_true(), [visible(t) for t in texts.filter(hit).to_list()])

@@ -26,9 +26,13 @@ def grade_label(grade) -> str:
 
 def table(rows: list[list[str]], head: list[str], caption: str = "", cls: str = "data") -> str:
     """A table of cells that are already HTML (callers escape values)."""
+    return table_of("".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows), head, caption, cls)
+
+
+def table_of(body: str, head: list[str], caption: str = "", cls: str = "data") -> str:
+    """A table around rows already written as HTML (<tr>...</tr>)."""
     cap = f"<caption>{e(caption)}</caption>" if caption else ""
     thead = "".join(f'<th scope="col">{e(h)}</th>' for h in head)
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
     return f'<table class="{cls}">{cap}<thead><tr>{thead}</tr></thead><tbody>{body}</tbody></table>'
 
 

@@ -16,9 +16,9 @@ from datetime import date, datetime
 import polars as pl
 
 from transforms.briefing import GRADES, changes_since, grade_code, latest_grades, site_state, themes_by_year
-from warehouse.html_text import e, link, web_address
+from warehouse.html_text import e, escaped, link, web_address
 from warehouse.site_charts import (GRADE_COLOURS, VISIT_LABELS, figure, grade_bars, grade_label, hex_map, legend,
-                                   praise_criticism_bars, table, timeline)
+                                   praise_criticism_bars, table, table_of, timeline)
 
 # An event's findings show this many sentences per theme and polarity; the rest are counted.
 EVIDENCE_PER_FINDING = 5
@@ -127,9 +127,12 @@ class Site:
         inspections = frames["inspections"].with_columns(grade_code("overall_effectiveness").alias("overall_grade"),
                                                          *[grade_code(a).alias(a) for a, _ in JUDGEMENT_AREAS])
         self.inspections_by_la = _group(inspections.sort("inspection_start_date", nulls_last=True), "la_key")
-        self.findings = _group(frames["event_findings"].sort("theme", "polarity"), "visit_event_key")
-        self.evidence = _group(frames["finding_evidence"].sort("article_key", "evidence_start"), "visit_event_key")
-        self.quotes = _group(frames["quotes"].sort("article_key", "evidence_start"), "visit_event_key")
+        numbers = source_numbers(frames["events"], frames["articles"])
+        self.number = {(k, a): n for k, a, n in numbers.rows()}
+        self.sources = {k: a for k, a in numbers.group_by("visit_event_key").agg(pl.col("article_key").sort_by("n")).rows()}
+        evidence = evidence_lists(frames["finding_evidence"], numbers)
+        self.findings = dict(finding_rows(frames["event_findings"], evidence, frames["themes"]).rows())
+        self.quotes = {k: (html, total) for k, html, total in quote_lists(frames["quotes"], numbers).rows()}
         self.judgements = _group(frames["judgements"].with_columns(grade_code("grade")).sort("area", "article_key"), "visit_event_key")
         self.previous = _group(frames["previous_ratings"].with_columns(grade_code("previous_rating").alias("previous_grade")),
                                "visit_event_key")
@@ -243,11 +246,10 @@ class Site:
 
     def _event(self, ev: dict) -> str:
         key = ev["visit_event_key"]
-        sources = [self.articles[a] for a in sorted(ev["article_keys"], key=lambda a: self._article_order(a)) if a in self.articles]
-        number = {s["article_key"]: i + 1 for i, s in enumerate(sources)}
+        sources = self.sources.get(key, [])
 
         def cite(article_key: str) -> str:
-            n = number.get(article_key)
+            n = self.number.get((key, article_key))
             return f'<a href="#src-{e(key)}-{n}">[{n}]</a>' if n else ""
 
         facts = [f"{e(ev['article_count'])} report(s) from {e(ev['publisher_count'])} publisher(s), "
@@ -265,26 +267,15 @@ class Site:
             out.append("<h4>Judgements</h4>" + table(
                 [[e(j["area"].replace("_", " ")), badge(j["grade"]), e(j["evidence_text"] or ""), cite(j["article_key"])] for j in judgements],
                 ["Area", "Grade", "Evidence", "Source"]))
-        out.append(self._findings(key, cite))
-        quotes = self.quotes.get(key, [])
-        if quotes:
-            shown = quotes[:QUOTES_PER_EVENT]
-            more = f'<p class="muted">{len(quotes) - len(shown)} more quote(s) in the sources.</p>' if len(quotes) > len(shown) else ""
-            out.append("<h4>People quoted</h4>" + "".join(self._quote(q, cite) for q in shown) + more)
+        out.append(self._findings(key))
+        quotes, said = self.quotes.get(key, ("", 0))
+        if said:
+            more = f'<p class="muted">{said - QUOTES_PER_EVENT} more quote(s) in the sources.</p>' if said > QUOTES_PER_EVENT else ""
+            out.append(f"<h4>People quoted</h4>{quotes}{more}")
         out.append(self._conflicts(ev))
         out.append("<h4>Sources</h4><ol class=\"sources\">" + "".join(
-            f'<li id="src-{e(key)}-{i + 1}">{self._source(s)}</li>' for i, s in enumerate(sources)) + "</ol></div>")
+            f'<li id="src-{e(key)}-{i + 1}">{self._source(self.articles[a])}</li>' for i, a in enumerate(sources)) + "</ol></div>")
         return "".join(out)
-
-    @staticmethod
-    def _quote(q: dict, cite) -> str:
-        speaker = q["speaker_name"] or f"unnamed ({q['speaker_type']})"
-        role = f", {e(q['speaker_role'])}" if q["speaker_role"] else ""
-        return f'<blockquote>“{e(q["quote_text"].strip(QUOTE_MARKS))}” — <b>{e(speaker)}</b>{role} {cite(q["article_key"])}</blockquote>'
-
-    def _article_order(self, article_key: str):
-        a = self.articles.get(article_key) or {}
-        return (a.get("published_date") is None, a.get("published_date") or date.min, a.get("source_file") or "", article_key)
 
     def _source(self, a: dict) -> str:
         title = a["title"] or a["source_file"]
@@ -292,21 +283,11 @@ class Site:
         where = link(address, title) if address else f"{e(title)} <span class=\"muted\">(file {e(a['source_file'])})</span>"
         return f"{where}{' — ' + e(a['publisher']) if a['publisher'] else ''}{', ' + e(fmt_date(a['published_date'])) if a['published_date'] else ''}"
 
-    def _findings(self, key: str, cite) -> str:
-        findings = self.findings.get(key, [])
-        if not findings:
+    def _findings(self, key: str) -> str:
+        rows = self.findings.get(key)
+        if rows is None:
             return '<p class="muted">No finding by the inspectors is reported for this event.</p>'
-        sentences = defaultdict(list)
-        for s in self.evidence.get(key, []):
-            sentences[(s["theme"], s["polarity"])].append(s)
-        rows = []
-        for f in findings:
-            said = sentences[(f["theme"], f["polarity"])]
-            shown = "".join(f"<li>{e(s['evidence_text'])} {cite(s['article_key'])}</li>" for s in said[:EVIDENCE_PER_FINDING])
-            more = f'<li class="muted">{len(said) - EVIDENCE_PER_FINDING} more sentence(s) in the sources</li>' if len(said) > EVIDENCE_PER_FINDING else ""
-            polarity = '<span class="pos">praised</span>' if f["polarity"] == "positive" else '<span class="neg">criticised</span>'
-            rows.append([e(self.themes.get(f["theme"], f["theme"])), polarity, e(f["article_count"]), f'<ul class="ev">{shown}{more}</ul>'])
-        return "<h4>Findings</h4>" + table(rows, ["Theme", "Verdict", "Reports", "Evidence"])
+        return "<h4>Findings</h4>" + table_of(rows, ["Theme", "Verdict", "Reports", "Evidence"])
 
     def _conflicts(self, ev: dict) -> str:
         if not ev["conflicts"]:
@@ -348,6 +329,61 @@ class Site:
         body = ('<h1>Themes</h1><p>What inspectors praised (green, up) and criticised (red, down) on the visits reported in the news, '
                 "by the year of the visit; each authority links to its page and its evidence.</p>" + "".join(sections))
         return wrap("Themes", body, 0, self.generated)
+
+
+def source_numbers(events: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
+    """Each event's articles numbered 1, 2, ... in date order (undated last), as its Sources list shows them."""
+    return (events.select("visit_event_key", pl.col("article_keys").alias("article_key")).explode("article_key")
+            .join(articles.select("article_key", "published_date", "source_file"), on="article_key")
+            .sort("visit_event_key", "published_date", "source_file", "article_key", nulls_last=True)
+            .with_columns((pl.int_range(pl.len()).over("visit_event_key") + 1).alias("n"))
+            .select("visit_event_key", "article_key", "n"))
+
+
+def _cite() -> pl.Expr:
+    link_to = pl.format('<a href="#src-{}-{}">[{}]</a>', escaped("visit_event_key"), "n", "n")
+    return pl.when(pl.col("n").is_not_null()).then(link_to).otherwise(pl.lit(""))
+
+
+def _first(frame: pl.DataFrame, numbers: pl.DataFrame, group: list[str], keep: int, html: pl.Expr) -> pl.DataFrame:
+    """Per group, the HTML of its first ``keep`` rows in source order, joined, and how many rows it has.
+    Built in polars: an event's findings and quotes are the site's longest lists (millions of values at
+    100,000 articles), too many to escape one Python call at a time."""
+    return (frame.join(numbers, on=["visit_event_key", "article_key"], how="left")
+            .sort(*group, "n", "evidence_start", nulls_last=True)
+            .with_columns(pl.int_range(pl.len()).over(group).alias("i"), pl.len().over(group).cast(pl.Int64).alias("total"))
+            .filter(pl.col("i") < keep)
+            .with_columns(html.alias("html"))
+            .group_by(group, maintain_order=True).agg(pl.col("html").str.join(""), pl.col("total").first()))
+
+
+def evidence_lists(evidence: pl.DataFrame, numbers: pl.DataFrame) -> pl.DataFrame:
+    """(visit_event_key, theme, polarity, html of its first sentences as list items, sentences)."""
+    item = pl.concat_str([pl.lit("<li>"), escaped("evidence_text"), pl.lit(" "), _cite(), pl.lit("</li>")])
+    return _first(evidence, numbers, ["visit_event_key", "theme", "polarity"], EVIDENCE_PER_FINDING, item)
+
+
+def finding_rows(event_findings: pl.DataFrame, evidence: pl.DataFrame, themes: pl.DataFrame) -> pl.DataFrame:
+    """(visit_event_key, its findings table's rows as HTML): theme, praised or criticised, reports, sentences."""
+    more = pl.col("total") - EVIDENCE_PER_FINDING
+    verdict = pl.when(pl.col("polarity") == "positive").then(pl.lit('<span class="pos">praised</span>')).otherwise(pl.lit('<span class="neg">criticised</span>'))
+    row = pl.concat_str([
+        pl.lit("<tr><td>"), escaped(pl.coalesce("label", "theme")), pl.lit("</td><td>"), verdict, pl.lit("</td><td>"),
+        pl.col("article_count").cast(pl.String), pl.lit('</td><td><ul class="ev">'), pl.col("html").fill_null(""),
+        pl.when(more > 0).then(pl.format('<li class="muted">{} more sentence(s) in the sources</li>', more)).otherwise(pl.lit("")),
+        pl.lit("</ul></td></tr>")])
+    keys = ["visit_event_key", "theme", "polarity"]
+    return (event_findings.join(evidence, on=keys, how="left").join(themes, on="theme", how="left").sort(keys)
+            .with_columns(row.alias("row")).group_by("visit_event_key", maintain_order=True).agg(pl.col("row").str.join("")))
+
+
+def quote_lists(quotes: pl.DataFrame, numbers: pl.DataFrame) -> pl.DataFrame:
+    """(visit_event_key, html of its first quotes with who said them, quotes)."""
+    speaker = pl.coalesce(pl.col("speaker_name"), pl.format("unnamed ({})", "speaker_type"))
+    role = pl.when(pl.col("speaker_role").is_not_null()).then(pl.lit(", ") + escaped("speaker_role")).otherwise(pl.lit(""))
+    item = pl.concat_str([pl.lit("<blockquote>“"), escaped(pl.col("quote_text").str.strip_chars(QUOTE_MARKS)), pl.lit("” — <b>"),
+                          escaped(speaker), pl.lit("</b>"), role, pl.lit(" "), _cite(), pl.lit("</blockquote>")])
+    return _first(quotes, numbers, ["visit_event_key"], QUOTES_PER_EVENT, item)
 
 
 def _group(frame: pl.DataFrame, key: str) -> dict[str, list[dict]]:
