@@ -12,7 +12,7 @@ from __future__ import annotations
 import polars as pl
 
 GRADES = ("outstanding", "good", "requires_improvement", "inadequate")
-# A finding's year is the visit's own, else the date it is placed at, else its first report's.
+# When an event happened, as far as it is known: its placed date, else its first report's.
 EVENT_WHEN = pl.coalesce("event_date", "first_report_date")
 
 
@@ -80,6 +80,7 @@ def latest_grades(authorities: pl.DataFrame, inspections: pl.DataFrame, events: 
 
 
 def event_years(events: pl.DataFrame) -> pl.DataFrame:
+    """An event's year: the visit's own, else the year of its date or first report."""
     return events.select("visit_event_key", pl.coalesce("visit_year", EVENT_WHEN.dt.year()).alias("year"))
 
 

@@ -15,7 +15,7 @@ from datetime import date, datetime
 
 import polars as pl
 
-from transforms.briefing import GRADES, changes_since, grade_code, latest_grades, site_state, themes_by_year
+from transforms.briefing import GRADES, changes_since, grade_code, latest_grades, next_baseline, site_state, themes_by_year
 from warehouse.html_text import e, escaped, link, web_address
 from warehouse.site_charts import (GRADE_COLOURS, VISIT_LABELS, figure, grade_bars, grade_label, hex_map, legend,
                                    praise_criticism_bars, table, table_of, timeline)
@@ -396,8 +396,6 @@ def _group(frame: pl.DataFrame, key: str) -> dict[str, list[dict]]:
 def render_site(frames: dict[str, pl.DataFrame], layout: str, hexes: pl.DataFrame, previous_state: dict | None,
                 generated: str) -> tuple[dict[str, str], dict]:
     """Every file of the site (path relative to its folder -> text) and the state the next build compares with."""
-    from transforms.briefing import next_baseline
-
     site = Site(frames, layout, hexes, generated)
     current = site.state()
     baseline = next_baseline(previous_state, current["run_id"])
