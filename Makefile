@@ -26,7 +26,7 @@ test: install chromium
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 clean:
-	rm -rf $(VENV) .state report warehouse/*.duckdb warehouse/*.duckdb.wal
+	rm -rf $(VENV) .state report site warehouse/*.duckdb warehouse/*.duckdb.wal
 
 # make bench N=100000: generates the corpus once (benchmarks/corpus/N), writes benchmarks/results/N.json
 bench: install

@@ -1,4 +1,4 @@
-"""Command line: ``ofsted-watch ingest | quality | eval | query | export | server | serve | bench``."""
+"""Command line: ``ofsted-watch ingest | quality | site | eval | query | export | server | serve | bench``."""
 
 from __future__ import annotations
 
@@ -50,6 +50,11 @@ def print_quality_summary(dq: dict, out=None) -> None:
         print(f"  FAILED {f['suite']}: {f['expectation']} on {f['table_name']}{column} ({f['unexpected_count'] or 0} rows)", file=out)
 
 
+def print_site_summary(site: dict, out=None) -> None:
+    print(f"site: {site['site_dir']}/index.html ({site['authority_pages']} authority pages, {site['files']} files, {site['seconds']} s)",
+          file=out or sys.stdout)
+
+
 def run_server(port: int) -> int:
     """Replaces this process with `prefect server start` bound to 127.0.0.1."""
     prefect = Path(sys.executable).with_name("prefect")
@@ -75,6 +80,8 @@ def serve(args) -> int:
     args.inbox.mkdir(parents=True, exist_ok=True)
     schedule = {"cron": args.cron} if args.cron else {"interval": args.interval}
     parameters = {"input_dir": str(args.inbox.resolve()), "db_path": str(args.db.resolve()), "report_dir": str(args.report.resolve())}
+    if args.site:
+        parameters["site_dir"] = str(args.site.resolve())
     served_flow = ingest_and_quality_flow
     if args.sources:
         # fetch -> ingest -> quality as one deployment.
@@ -126,10 +133,11 @@ def main(argv: list[str] | None = None) -> int:
     ing.add_argument("--max-file-bytes", type=int, default=settings.DEFAULTS.max_file_bytes, help="files larger than this are rejected unread")
     ing.add_argument("--batch-size", type=positive_int, default=settings.DEFAULTS.batch_size, help="articles per batch: memory follows this, not the corpus")
     ing.add_argument("--report", type=Path, default=settings.DEFAULTS.report_dir, help="folder for the data-quality report (default: report/)")
+    ing.add_argument("--site", type=Path, help="folder for the briefing site (default: site/ beside the report folder)")
     add_runner_arguments(ing)
     ing.add_argument("--lock-wait", type=float, default=settings.DEFAULTS.lock_wait_seconds,
                      help="seconds to wait for another run (or a read-write connection) to finish before giving up (default: 600)")
-    ing.add_argument("--no-quality", action="store_true", help="skip the quality flow after the ingest")
+    ing.add_argument("--no-quality", action="store_true", help="skip the quality flow and the site after the ingest")
     ing.add_argument("--json", action="store_true", help="print the summary as JSON")
 
     qa = sub.add_parser("quality", help="run the data-quality checks and write the HTML report")
@@ -138,6 +146,10 @@ def main(argv: list[str] | None = None) -> int:
     qa.add_argument("--lock-wait", type=float, default=settings.DEFAULTS.lock_wait_seconds,
                     help="seconds to wait for another run (or a read-write connection) to finish before giving up (default: 600)")
     qa.add_argument("--max-row-drop", type=float, default=settings.DEFAULTS.max_row_drop, help="fail a table that lost more than this share of its rows")
+
+    st = sub.add_parser("site", help="write the briefing site (static HTML, readable offline) from the warehouse")
+    st.add_argument("--db", type=Path, default=settings.DEFAULTS.db_path, help="warehouse file (default: warehouse/ofsted.duckdb)")
+    st.add_argument("--out", type=Path, default=settings.DEFAULTS.site_dir, help="folder the site replaces in one swap (default: site/)")
 
     ev = sub.add_parser("eval", help="ingest into a temporary warehouse and score against gold files")
     ev.add_argument("--gold", type=Path, required=True, help="folder of gold JSON files")
@@ -150,6 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     sv.add_argument("--inbox", type=Path, required=True, help="folder new articles are dropped into")
     sv.add_argument("--db", type=Path, default=settings.DEFAULTS.db_path)
     sv.add_argument("--report", type=Path, default=settings.DEFAULTS.report_dir)
+    sv.add_argument("--site", type=Path, help="folder for the briefing site (default: site/ beside the report folder)")
     when = sv.add_mutually_exclusive_group(required=True)
     when.add_argument("--cron", help='cron schedule, e.g. "0 6 * * *" (06:00 every day)')
     when.add_argument("--interval", type=float, help="run every N seconds")
@@ -237,16 +250,20 @@ def report_failure(args, err: Exception) -> int:
             print_ingest_summary(published["ingest"])
             if "quality" in published:
                 print_quality_summary(published["quality"])
+            if "site" in published:
+                print_site_summary(published["site"])
     detail = str(err) if isinstance(err, OperationError) else f"{type(err).__name__}: {err}"
     if not isinstance(err, OperationError):
         traceback.print_exception(err, file=sys.stderr)
-    wanted = {"ingest": {"ingest"} if getattr(args, "no_quality", False) else {"ingest", "quality"}, "quality": {"quality"}}
+    wanted = {"ingest": {"ingest"} if getattr(args, "no_quality", False) else {"ingest", "quality", "site"}, "quality": {"quality"},
+              "site": {"site"}}
     if published and wanted.get(args.command, {None}) <= set(published):
         print(f"ofsted-watch: the warehouse was published ({', '.join(sorted(published))} finished), but the run could not be "
               f"recorded with Prefect: {detail}", file=sys.stderr)
         return 3
     if "ingest" in published:
-        print(f"ofsted-watch: the ingest was published (summary above), then the quality step failed: {detail}", file=sys.stderr)
+        step = "writing the site" if "quality" in published else "the quality step"
+        print(f"ofsted-watch: the ingest was published (summary above), then {step} failed: {detail}", file=sys.stderr)
         return 1
     print(f"ofsted-watch: error: {detail}", file=sys.stderr)
     return 1
@@ -264,19 +281,26 @@ def run_command(args, parser) -> int:
 
             result = ingest_and_quality_flow(input_dir=args.input, db_path=args.db, report_dir=args.report,
                                              max_file_bytes=args.max_file_bytes, batch_size=args.batch_size,
-                                             lock_wait_seconds=args.lock_wait, **runner_parameters(args))
+                                             lock_wait_seconds=args.lock_wait, site_dir=args.site, **runner_parameters(args))
         if args.json:
             print(json.dumps(result, indent=2, default=str))
         else:
             print_ingest_summary(result["ingest"])
             if "quality" in result:
                 print_quality_summary(result["quality"])
+            if "site" in result:
+                print_site_summary(result["site"])
         return 0
     if args.command == "quality":
         from flows.quality import quality_flow
 
         print_quality_summary(quality_flow(db_path=args.db, report_dir=args.report, max_row_drop=args.max_row_drop,
                                            lock_wait_seconds=args.lock_wait))
+        return 0
+    if args.command == "site":
+        from flows.site import site_flow
+
+        print_site_summary(site_flow(db_path=args.db, out_dir=args.out))
         return 0
     if args.command == "server":
         return run_server(args.port)

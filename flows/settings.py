@@ -31,6 +31,7 @@ _UNDER_HOME = {
     "articles_dir": "seeds/articles",
     "db_path": "warehouse/ofsted.duckdb",
     "report_dir": "report",
+    "site_dir": "site",
     "queries_dir": "queries",
     "state_dir": ".state",
 }
@@ -44,6 +45,8 @@ class Settings(BaseSettings):
     articles_dir: Path = Path()
     db_path: Path = Field(Path(), validation_alias="OFSTED_WATCH_DB")
     report_dir: Path = Path()
+    # The briefing site (`ofsted-watch site`); the pipeline writes it beside the report folder.
+    site_dir: Path = Path()
     # The query catalogue: one named analyst question per *.sql file.
     queries_dir: Path = Field(Path(), validation_alias="OFSTED_WATCH_QUERIES")
     # Prefect's home (its database, logs and the ephemeral server's state) stays inside the project.

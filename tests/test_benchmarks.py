@@ -57,7 +57,7 @@ def test_bench_writes_the_results_file(prefect_harness, tmp_path, monkeypatch):
     result = bench.run(articles=20, batch_size=8, naive_subset=5)
     saved = json.loads((tmp_path / "results" / "20.json").read_text())
     for key in ("articles", "corpus_mb", "floor_mb_per_s", "full_ingest_mb_per_s", "full_ingest_articles_per_s", "speedup_vs_naive",
-                "unchanged_rerun_ratio", "prefect_overhead_ratio", "peak_rss_mb", "stage_seconds", "machine"):
+                "unchanged_rerun_ratio", "prefect_overhead_ratio", "peak_rss_mb", "stage_seconds", "machine", "site_seconds"):
         assert key in saved, key
     assert saved == json.loads(json.dumps(result))
     assert saved["articles"] == 20 and saved["corpus_mb"] > 0 and saved["floor_mb_per_s"] > saved["full_ingest_mb_per_s"] > 0
@@ -65,6 +65,7 @@ def test_bench_writes_the_results_file(prefect_harness, tmp_path, monkeypatch):
     assert saved["unchanged_rerun_ratio"] > 0
     assert set(saved["stage_seconds"]) == {"read", "clean", "segment", "extract", "validate", "load"}
     assert saved["machine"]["cores"] >= 1
+    assert saved["site_files"] > 153  # every authority's page, the England and themes pages, the stylesheet
 
 
 def test_parsing_benchmark_measures_pages_and_letters():

@@ -7,9 +7,8 @@ never run; control and format characters in it (a U+202E in a file name) are sho
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
-from html import escape
+
+from warehouse.html_text import e as _e
 
 CSS = """
 body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;margin:0;color:#1d2330;background:#f5f6f8}
@@ -22,22 +21,6 @@ th{background:#f0f2f5;font-weight:600}.pass{color:#17663a;font-weight:600}.fail{
 .card b{display:block;font-size:22px}.muted{color:#5b6472}code,pre{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px;white-space:pre-wrap;word-break:break-word;margin:0}
 tr.failed td{background:#fff5f5}.side{display:grid;grid-template-columns:1fr 1fr;gap:10px}
 """
-
-
-# Characters that would act instead of showing: control, format (bidirectional overrides such as
-# U+202E, which reversed the rest of a file name on screen), line and paragraph separators. The report
-# shows each as its code point.
-INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]")
-
-
-def _visible(text: str) -> str:
-    if not INVISIBLE.search(text):
-        return text
-    return "".join(f"[U+{ord(c):04X}]" if c not in "\t\n" and unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in text)
-
-
-def _e(value) -> str:
-    return "" if value is None else escape(_visible(str(value)), quote=True)
 
 
 def _table(rows: list[dict], columns: list[tuple[str, str]], empty: str, row_class=None) -> str:
