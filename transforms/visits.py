@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from transforms.dates import DATE_EXPRESSION, DATE_HINT, resolve
+from transforms.judgements import with_inspection_ratings
 from transforms.rules import Rules
 from transforms.textmatch import as_group, ascii_word_boundaries, unflagged
 
@@ -311,6 +312,8 @@ def extract_visits(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules
             "visit_date_evidence_end",
         )
     )
+    # A full inspection's rating is the grade it gave, not the one it replaced.
+    visits = with_inspection_ratings(visits, cues, s, rules)
     # A round-up sentence naming several authorities ("improvements at A and B, and disabled
     # children's services at C") does not say which looked at what: focus comes from sentences about one.
     focus = extract_focus(s.filter(pl.col("is_subject")), rules)
