@@ -155,7 +155,7 @@ def _resolve(inspections: pl.DataFrame, explicit: pl.DataFrame, collective: pl.D
         for r in (by_visit_collective.get(key).iter_rows(named=True) if key in by_visit_collective else []):
             ev = {"evidence_text": r["text"], "evidence_start": r["start"], "evidence_end": r["end"]}
             if r["kind"] in ("all_areas", "rest"):
-                for area in areas:
+                for area in areas + (["overall"] if r["kind"] == "all_areas" else []):
                     found.setdefault(area, {"grade": r["grade"], **ev})
             elif r["count"] is not None:
                 counts.setdefault(r["grade"], r["count"])
@@ -177,25 +177,51 @@ def _resolve(inspections: pl.DataFrame, explicit: pl.DataFrame, collective: pl.D
                                       "evidence_text": pl.String, "evidence_start": pl.Int64, "evidence_end": pl.Int64})
 
 
-def rating_statements(cues: pl.DataFrame, sentences: pl.DataFrame, rules: Rules) -> pl.DataFrame:
-    """Each rating cue of transforms.visits (article_key, la_name, start, pos, rating, year, month) with
-    ``is_previous``: said of the judgement an inspection replaced, by the words just before it ("up
-    from", "after being judged"), those after it ("at its last inspection") or its sentence's (one
-    about the earlier inspection). ``sentences``: article_key, la_name, start, text."""
+# What follows a grade that makes it an area's, not the authority's: "good in three of the four areas".
+AREA_GRADE_AFTER = (r"(?i)^[\x22”’']?\s+(?:(?:ofsted\s+)?(?:rating|grade|judgement)s?\s+)?(?:in|for|across)\s+(?:one|two|three|four|five|all|every|each|some|"
+                    r"most|many|the (?:other|remaining|rest|first|second|third|fourth|fifth))\b")
+# Before a grade, in its clause: several areas or aspects graded together.
+AREAS_BEFORE = r"(?i)\b(?:some|two|three|four|five|several|most|other|all)\s+(?:of\s+the\s+)?(?:aspects|areas|judgements|categories)\b[^.;]{0,30}$"
+# A grade kept at the new inspection: the one it replaced was the same.
+KEPT = r"(?i)\b(?:retain(?:s|ed|ing)?|keep(?:s|ing)?|kept|maintain(?:s|ed|ing)?|holds? on to|held on to)\b[^.;]{0,20}$"
+
+
+def rating_statements(cues: pl.DataFrame, sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules) -> pl.DataFrame:
+    """Each rating cue of transforms.visits (article_key, la_name, start, pos, rating, year, month) said
+    of the authority's overall judgement, with ``is_previous``: said of the judgement an inspection
+    replaced, by the words just before it ("up from", "after being judged"), those after it ("at its
+    last inspection") or its sentence's (one about the earlier inspection); and ``is_kept`` ("retains
+    its good rating"). A cue graded of an area ("children in care were found to be good", "good in
+    three of the four areas") is left out, and so is one in a sentence naming several authorities that
+    belongs to another (the nearest authority named before it). ``sentences``: article_key, la_name,
+    start, text; ``mentions``: transforms.authorities.find_mentions (article_key, start, la_name, is_valid)."""
     grade_at = "|".join(f"(?:{unflagged(p)})" for p in rules.grade_words["pattern"])
+    areas = "|".join(f"(?:{unflagged(p)})" for p in rules.judgement_area_cues.filter(pl.col("area") != "overall")["pattern"])
     text = pl.col("text")
-    return (
+    clause = pl.col("_before").str.replace(r"^.*[,;:–—(]", "")
+    st = (
         cues.join(sentences.select("article_key", "la_name", "start", "text").unique(["article_key", "la_name", "start"]),
                   on=["article_key", "la_name", "start"], how="left")
         .with_columns(text.str.slice(0, pl.col("pos")).str.tail(70).alias("_before"), text.str.slice(pl.col("pos")).alias("_from"))
         # The words after the grade: the text from the cue on, past its first grade word.
         .with_columns(pl.col("_from").str.replace(f"(?is)^.*?(?:{grade_at})", "").alias("_after"))
+        .filter(~pl.col("_after").str.contains(AREA_GRADE_AFTER)
+                & ~(clause.str.contains(f"(?i){areas}") & ~clause.str.contains(r"(?i)\boverall\b"))
+                & ~pl.col("_before").str.contains(AREAS_BEFORE))
         .with_columns(
             (pl.col("_before").str.contains(previous_markers(rules, "before"))
              | pl.col("_after").str.contains(previous_markers(rules, "after"))
-             | is_earlier_inspection(text, rules)).fill_null(False).alias("is_previous"))
+             | is_earlier_inspection(text, rules)).fill_null(False).alias("is_previous"),
+            pl.col("_before").str.contains(KEPT).fill_null(False).alias("is_kept"))
         .drop("_before", "_from", "_after", "text")
     )
+    # Whose grade: in a sentence naming several authorities, the one named last before the grade.
+    named = (mentions.filter(pl.col("is_valid")).select("article_key", pl.col("start").alias("_at"), pl.col("la_name").alias("_owner"))
+             .sort("article_key", "_at"))
+    placed = st.with_columns((pl.col("start") + pl.col("pos")).alias("_abs")).sort("article_key", "_abs")
+    owned = placed.join_asof(named, left_on="_abs", right_on="_at", by="article_key", strategy="backward")
+    return owned.filter(pl.col("_owner").is_null() | (pl.col("_owner") == pl.col("la_name"))
+                        | (pl.col("_at") < pl.col("start"))).drop("_abs", "_at", "_owner").sort("article_key", "la_name", "start", "pos")
 
 
 def inspection_ratings(statements: pl.DataFrame, dates: pl.DataFrame) -> pl.DataFrame:
@@ -225,7 +251,8 @@ def inspection_ratings(statements: pl.DataFrame, dates: pl.DataFrame) -> pl.Data
     dated = (now.join(first, on=["article_key", "la_name", "rating"], how="semi").drop_nulls("year")
              .group_by("article_key", "la_name", maintain_order=True)
              .agg(pl.col("year").first().alias("stated_year"), pl.col("month").first().alias("stated_month")))
-    current = first.join(dated, on=["article_key", "la_name"], how="left")
+    current = first.join(dated, on=["article_key", "la_name"], how="left").join(
+        now.group_by("article_key", "la_name").agg(pl.col("is_kept").any()), on=["article_key", "la_name"], how="left")
     previous = st.filter(pl.col("is_previous")).group_by("article_key", "la_name", maintain_order=True).agg(
         pl.struct("rating", "year", "month").sort_by(pl.col("year").fill_null(0), descending=True).first().alias("_p"),
     ).select("article_key", "la_name", pl.col("_p").struct.field("rating").alias("previous_rating"),
@@ -234,6 +261,9 @@ def inspection_ratings(statements: pl.DataFrame, dates: pl.DataFrame) -> pl.Data
         dates.select("article_key", "la_name", "visit_year", "visit_month")
         .join(current, on=["article_key", "la_name"], how="left")
         .join(previous, on=["article_key", "la_name"], how="left")
+        # A grade kept ("retains its good rating") replaced the same grade.
+        .with_columns(pl.when(pl.col("previous_rating").is_null() & pl.col("is_kept").fill_null(False))
+                      .then(pl.col("rating")).otherwise(pl.col("previous_rating")).alias("previous_rating"))
         .select(
             "article_key", "la_name", "rating",
             pl.when(pl.col("stated_year").is_not_null()).then(pl.col("stated_year"))
@@ -246,7 +276,8 @@ def inspection_ratings(statements: pl.DataFrame, dates: pl.DataFrame) -> pl.Data
     )
 
 
-def with_inspection_ratings(visits: pl.DataFrame, cues: pl.DataFrame, sentences: pl.DataFrame, rules: Rules) -> pl.DataFrame:
+def with_inspection_ratings(visits: pl.DataFrame, cues: pl.DataFrame, sentences: pl.DataFrame, mentions: pl.DataFrame,
+                            rules: Rules) -> pl.DataFrame:
     """``visits`` (transforms.visits) with an inspection's rating read as the judgement it gave and
     previous_rating, previous_rating_year, previous_rating_month added (null for other visit types).
     ``cues``: the rating cues (article_key, la_name, start, pos, rating, year, month); ``sentences``:
@@ -257,7 +288,7 @@ def with_inspection_ratings(visits: pl.DataFrame, cues: pl.DataFrame, sentences:
         return visits.with_columns([pl.lit(None, dtype=t).alias(c) for c, t in previous_cols.items()])
     published = sentences.select("article_key", pl.col("published_date").dt.year().cast(pl.Int32).alias("published_year")).unique("article_key")
     dates = ins.join(published, on="article_key", how="left")
-    statements = rating_statements(cues.join(ins, on=["article_key", "la_name"], how="semi"), sentences, rules)
+    statements = rating_statements(cues.join(ins, on=["article_key", "la_name"], how="semi"), sentences, mentions, rules)
     read = inspection_ratings(statements, dates).with_columns(pl.lit(True).alias("_inspection"))
     own = ["rating", "rating_year", "rating_month"]
     return (
@@ -277,3 +308,14 @@ def judgements_of_visits(sentences: pl.DataFrame, visits: pl.DataFrame, articles
              "evidence_text", "evidence_start", "evidence_end")
     s = sentences.select("article_key", "la_name", "start", "end", "text").sort("article_key", "start")
     return extract_judgements(s, ins, rules)
+
+
+def with_overall_judgement(visits: pl.DataFrame, judgements: pl.DataFrame) -> pl.DataFrame:
+    """An inspection whose rating no rating cue gave takes its overall judgement when the text states it
+    as a judgement ("the service's overall effectiveness required improvement", "requires improvement in
+    all areas")."""
+    overall = judgements.filter(pl.col("area") == "overall").select("article_key", "la_name", pl.col("grade").alias("_overall"))
+    return (visits.join(overall, on=["article_key", "la_name"], how="left")
+            .with_columns(pl.when((pl.col("visit_type") == "inspection") & pl.col("rating").is_null())
+                          .then(pl.col("_overall")).otherwise(pl.col("rating")).alias("rating"))
+            .drop("_overall"))

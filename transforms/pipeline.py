@@ -15,7 +15,7 @@ from transforms.clean import clean_articles
 from transforms.decode import normalise_text
 from transforms.documents import apply_page_metadata
 from transforms.findings import extract_findings
-from transforms.judgements import judgements_of_visits
+from transforms.judgements import judgements_of_visits, with_overall_judgement
 from transforms.people import find_people
 from transforms.quotes import find_quotes, sentence_assertions
 from transforms.rules import Rules
@@ -69,6 +69,7 @@ def extract_stage(cleaned: Cleaned, sentences: pl.DataFrame, rules: Rules) -> Ex
     visits, visit_focus, visit_candidates = extract_visits(sentences, mentions, rules, cleaned.articles)
     findings = extract_findings(sentences, rules, visits)
     judgements = judgements_of_visits(sentences_per_authority(sentences), visits, cleaned.articles, rules)
+    visits = with_overall_judgement(visits, judgements)
     return Extracted(cleaned.articles, cleaned.blocks, sentences, mentions, people, quotes, visits, visit_focus, visit_candidates, findings,
                      judgements=judgements)
 
