@@ -64,7 +64,9 @@ def is_earlier_inspection(text: pl.Expr, rules: Rules) -> pl.Expr:
 
 
 def _grade_of(text: pl.Expr, rules: Rules) -> pl.Expr:
-    """The grade a piece of text names: the last grade word in it (a frame ends on its grade)."""
+    """The grade a piece of text names: the last grade word in it (a frame ends on its grade; the
+    grade's full name 'requires improvement to be good' ends on another grade's word)."""
+    text = text.str.replace(r"(?i)\s+to be good[\x22”’']?\s*$", "")
     found = [
         pl.when(text.str.contains(f"(?i)(?:{unflagged(r['pattern'])})[^a-zA-Z]*$")).then(pl.lit(r["rating"]))
         for r in rules.grade_words.iter_rows(named=True)
@@ -120,7 +122,11 @@ def extract_judgements(s: pl.DataFrame, inspections: pl.DataFrame, rules: Rules)
     ).with_columns(_areas_in(pl.col("areas_part"), rules).alias("areas"), _grade_of(match, rules).alias("grade")).drop("areas_part")
     grade_first = _matches(s, _frames(rules, "grade_then_area"), "explicit").with_columns(
         _areas_in(match, rules).alias("areas"), _first_grade(match, rules).alias("grade"))
-    explicit = pl.concat([area_first, grade_first], how="diagonal_relaxed").explode("areas").rename({"areas": "area"}).drop_nulls(["area", "grade"])
+    # "The rating was for leadership, ...": the visit's own grade, given to the areas listed.
+    rating_for = _matches(s, _frames(rules, "rating_for"), "rating_for").with_columns(
+        _areas_in(match, rules).alias("areas"), pl.lit(None, dtype=pl.String).alias("grade"))
+    explicit = (pl.concat([area_first, grade_first, rating_for], how="diagonal_relaxed").explode("areas").rename({"areas": "area"})
+                .drop_nulls("area").filter(pl.col("grade").is_not_null() | (pl.col("kind") == "rating_for")))
     collective = pl.concat([
         _matches(s, _frames(rules, "all_areas"), "all_areas"),
         _matches(s, _frames(rules, "rest"), "rest"),
@@ -145,12 +151,13 @@ def _resolve(inspections: pl.DataFrame, explicit: pl.DataFrame, collective: pl.D
         evidence_of_rating = {"evidence_text": v["evidence_text"], "evidence_start": v["evidence_start"], "evidence_end": v["evidence_end"]}
         if v["rating"] is not None:
             found["overall"] = {"grade": v["rating"], **evidence_of_rating}
+        year = v["inspection_year"]
+        # ILACS from 2018 to 2023 judged care leavers within children in care; the SIF graded them beneath it.
+        judged_apart = areas + ["overall"] + (["care_leavers"] if year is not None and year < 2018 else [])
         for r in (by_visit_explicit.get(key).iter_rows(named=True) if key in by_visit_explicit else []):
-            area = r["area"]
-            if area == "care_leavers" and "care_leavers" not in areas and "children_in_care" not in found:
-                continue  # before 2023 care leavers were judged within children in care: only that judgement's name counts
-            if area not in found and (area in areas or area in ("overall", "care_leavers")):
-                found[area] = {"grade": r["grade"], "evidence_text": r["text"], "evidence_start": r["start"], "evidence_end": r["end"]}
+            area, grade = r["area"], r["grade"] if r["grade"] is not None else v["rating"]
+            if grade is not None and area not in found and area in judged_apart:
+                found[area] = {"grade": grade, "evidence_text": r["text"], "evidence_start": r["start"], "evidence_end": r["end"]}
         counts: dict[str, int] = {}
         for r in (by_visit_collective.get(key).iter_rows(named=True) if key in by_visit_collective else []):
             ev = {"evidence_text": r["text"], "evidence_start": r["start"], "evidence_end": r["end"]}
