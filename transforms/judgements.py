@@ -31,6 +31,8 @@ COUNT = r"(?:one|two|three|four|five|[1-5])"
 CLAUSE_BREAK = r"(?i)(?:;|\bwhile\b|\bbut\b|\bwhereas\b|\balthough\b|\bhowever\b)"
 # A 'since ...' clause measures against the earlier inspection; it does not recount it.
 SINCE_CLAUSE = r"(?i)\bsince\b[^.;]{0,60}"
+# How far before a judgement's words an earlier inspection named makes the statement that one's.
+EARLIER_CONTEXT = 80
 MONTH_NUMBERS = {m: i + 1 for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august",
                                                   "september", "october", "november", "december"])}
 
@@ -66,7 +68,7 @@ def is_earlier_inspection(text: pl.Expr, rules: Rules) -> pl.Expr:
 def _grade_of(text: pl.Expr, rules: Rules) -> pl.Expr:
     """The grade a piece of text names: the last grade word in it (a frame ends on its grade; the
     grade's full name 'requires improvement to be good' ends on another grade's word)."""
-    text = text.str.replace(r"(?i)\s+to be good[\x22”’']?\s*$", "")
+    text = text.str.replace(r"(?i)(improvement)\s+to be good[\x22”’']?\s*$", "$1")
     found = [
         pl.when(text.str.contains(f"(?i)(?:{unflagged(r['pattern'])})[^a-zA-Z]*$")).then(pl.lit(r["rating"]))
         for r in rules.grade_words.iter_rows(named=True)
@@ -89,16 +91,20 @@ def _areas_in(text: pl.Expr, rules: Rules) -> pl.Expr:
     ]).list.drop_nulls().list.unique(maintain_order=True)
 
 
-def _matches(s: pl.DataFrame, patterns: list[str], kind: str) -> pl.DataFrame:
+def _matches(s: pl.DataFrame, patterns: list[str], kind: str, rules: Rules) -> pl.DataFrame:
     if not patterns or s.is_empty():
         return pl.DataFrame(schema={"article_key": pl.String, "la_name": pl.String, "start": pl.Int64, "end": pl.Int64,
                                     "text": pl.String, "kind": pl.String, "match": pl.String, "order": pl.Int32})
     pattern = "|".join(as_group(unflagged(p)) for p in patterns)
-    return (
+    found = (
         s.select("article_key", "la_name", "start", "end", "text", pl.col("text").str.extract_all(f"(?im){pattern}").alias("match"))
         .explode("match").drop_nulls("match")
         .with_columns(pl.lit(kind).alias("kind"), pl.col("text").str.find(pl.col("match"), literal=True).cast(pl.Int32).alias("order"))
     )
+    # A statement about the inspection before this one ("the 2019 inspection, where the service was rated
+    # good in two of three areas"): the words just before it say so; the rest of its sentence may not.
+    context = pl.concat_str(pl.col("text").str.slice(0, pl.col("order")).str.tail(EARLIER_CONTEXT), pl.col("match"))
+    return found.filter(~is_earlier_inspection(context, rules))
 
 
 def extract_judgements(s: pl.DataFrame, inspections: pl.DataFrame, rules: Rules) -> pl.DataFrame:
@@ -114,23 +120,22 @@ def extract_judgements(s: pl.DataFrame, inspections: pl.DataFrame, rules: Rules)
     if inspections.is_empty():
         return pl.DataFrame(schema=out_schema)
     s = s.join(inspections.select("article_key", "la_name"), on=["article_key", "la_name"], how="inner")
-    s = s.filter(~is_earlier_inspection(pl.col("text"), rules))
     match = pl.col("match")
     # An area, then its grade: the areas of the frame's last clause, the grade that ends it.
-    area_first = _matches(s, _frames(rules, "area_then_grade"), "explicit").with_columns(
+    area_first = _matches(s, _frames(rules, "area_then_grade"), "explicit", rules).with_columns(
         match.str.replace_all(CLAUSE_BREAK, "\u0000").str.split("\u0000").list.last().alias("areas_part"),
     ).with_columns(_areas_in(pl.col("areas_part"), rules).alias("areas"), _grade_of(match, rules).alias("grade")).drop("areas_part")
-    grade_first = _matches(s, _frames(rules, "grade_then_area"), "explicit").with_columns(
+    grade_first = _matches(s, _frames(rules, "grade_then_area"), "explicit", rules).with_columns(
         _areas_in(match, rules).alias("areas"), _first_grade(match, rules).alias("grade"))
     # "The rating was for leadership, ...": the visit's own grade, given to the areas listed.
-    rating_for = _matches(s, _frames(rules, "rating_for"), "rating_for").with_columns(
+    rating_for = _matches(s, _frames(rules, "rating_for"), "rating_for", rules).with_columns(
         _areas_in(match, rules).alias("areas"), pl.lit(None, dtype=pl.String).alias("grade"))
     explicit = (pl.concat([area_first, grade_first, rating_for], how="diagonal_relaxed").explode("areas").rename({"areas": "area"})
                 .drop_nulls("area").filter(pl.col("grade").is_not_null() | (pl.col("kind") == "rating_for")))
     collective = pl.concat([
-        _matches(s, _frames(rules, "all_areas"), "all_areas"),
-        _matches(s, _frames(rules, "rest"), "rest"),
-        _matches(s, _frames(rules, "count"), "count"),
+        _matches(s, _frames(rules, "all_areas"), "all_areas", rules),
+        _matches(s, _frames(rules, "rest"), "rest", rules),
+        _matches(s, _frames(rules, "count"), "count", rules),
     ], how="diagonal_relaxed").with_columns(
         _first_grade(match, rules).alias("grade"),
         match.str.extract(rf"(?i)\b({COUNT})\b", 1).str.to_lowercase().replace_strict(NUMBERS, default=None, return_dtype=pl.Int32).alias("count"),
