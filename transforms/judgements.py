@@ -270,7 +270,7 @@ def inspection_ratings(statements: pl.DataFrame, dates: pl.DataFrame) -> pl.Data
     ).select("article_key", "la_name", pl.col("_p").struct.field("rating").alias("previous_rating"),
              pl.col("_p").struct.field("year").alias("previous_rating_year"), pl.col("_p").struct.field("month").alias("previous_rating_month"))
     return (
-        dates.select("article_key", "la_name", "visit_year", "visit_month")
+        dates.select("article_key", "la_name", "visit_year", "visit_month", "published_year")
         .join(current, on=["article_key", "la_name"], how="left")
         .join(previous, on=["article_key", "la_name"], how="left")
         # A grade kept ("retains its good rating") replaced the same grade.
@@ -278,8 +278,10 @@ def inspection_ratings(statements: pl.DataFrame, dates: pl.DataFrame) -> pl.Data
                       .then(pl.col("rating")).otherwise(pl.col("previous_rating")).alias("previous_rating"))
         .select(
             "article_key", "la_name", "rating",
+            # Dated by the inspection, else by the article when that is all the text says.
             pl.when(pl.col("stated_year").is_not_null()).then(pl.col("stated_year"))
-            .when(pl.col("rating").is_not_null()).then(pl.col("visit_year")).cast(pl.Int32).alias("rating_year"),
+            .when(pl.col("rating").is_not_null()).then(pl.coalesce("visit_year", pl.when(pl.col("visit_month").is_null()).then(pl.col("published_year"))))
+            .cast(pl.Int32).alias("rating_year"),
             pl.when(pl.col("stated_year").is_not_null()).then(
                 pl.coalesce("stated_month", pl.when(pl.col("stated_year") == pl.col("visit_year")).then(pl.col("visit_month"))))
             .when(pl.col("rating").is_not_null()).then(pl.col("visit_month")).cast(pl.Int32).alias("rating_month"),
