@@ -99,7 +99,8 @@ def _matches(s: pl.DataFrame, patterns: list[str], kind: str, rules: Rules) -> p
     found = (
         s.select("article_key", "la_name", "start", "end", "text", pl.col("text").str.extract_all(f"(?im){pattern}").alias("match"))
         .explode("match").drop_nulls("match")
-        .with_columns(pl.lit(kind).alias("kind"), pl.col("text").str.find(pl.col("match"), literal=True).cast(pl.Int32).alias("order"))
+        .with_columns(pl.lit(kind).alias("kind"),
+                      pl.struct("text", "match").map_elements(lambda r: r["text"].find(r["match"]), return_dtype=pl.Int32).alias("order"))
     )
     # A statement about the inspection before this one ("the 2019 inspection, where the service was rated
     # good in two of three areas"): the words just before it say so; the rest of its sentence may not.
@@ -214,7 +215,10 @@ def rating_statements(cues: pl.DataFrame, sentences: pl.DataFrame, mentions: pl.
     st = (
         cues.join(sentences.select("article_key", "la_name", "start", "text").unique(["article_key", "la_name", "start"]),
                   on=["article_key", "la_name", "start"], how="left")
-        .with_columns(text.str.slice(0, pl.col("pos")).str.tail(70).alias("_before"), text.str.slice(pl.col("pos")).alias("_from"))
+        # pos is a byte offset (str.find); slicing counts characters.
+        .with_columns(pl.struct("text", "pos").map_elements(lambda r: len(r["text"].encode("utf-8")[: r["pos"]].decode("utf-8", "ignore")),
+                                                             return_dtype=pl.Int64).alias("_at"))
+        .with_columns(text.str.slice(0, pl.col("_at")).str.tail(70).alias("_before"), text.str.slice(pl.col("_at")).alias("_from"))
         # The words after the grade: the text from the cue on, past its first grade word.
         .with_columns(pl.col("_from").str.replace(f"(?is)^.*?(?:{grade_at})", "").alias("_after"))
         .filter(~pl.col("_after").str.contains(AREA_GRADE_AFTER)
@@ -230,7 +234,7 @@ def rating_statements(cues: pl.DataFrame, sentences: pl.DataFrame, mentions: pl.
     # Whose grade: in a sentence naming several authorities, the one named last before the grade.
     named = (mentions.filter(pl.col("is_valid")).select("article_key", pl.col("start").alias("_at"), pl.col("la_name").alias("_owner"))
              .sort("article_key", "_at"))
-    placed = st.with_columns((pl.col("start") + pl.col("pos")).alias("_abs")).sort("article_key", "_abs")
+    placed = st.with_columns((pl.col("start") + pl.col("_at")).alias("_abs")).drop("_at").sort("article_key", "_abs")
     owned = placed.join_asof(named, left_on="_abs", right_on="_at", by="article_key", strategy="backward")
     return owned.filter(pl.col("_owner").is_null() | (pl.col("_owner") == pl.col("la_name"))
                         | (pl.col("_at") < pl.col("start"))).drop("_abs", "_at", "_owner").sort("article_key", "la_name", "start", "pos")
