@@ -295,11 +295,12 @@ def inspection_ratings(statements: pl.DataFrame, dates: pl.DataFrame) -> pl.Data
 
 
 def with_inspection_ratings(visits: pl.DataFrame, cues: pl.DataFrame, sentences: pl.DataFrame, mentions: pl.DataFrame,
-                            rules: Rules) -> pl.DataFrame:
+                            rules: Rules, unattributed: pl.DataFrame | None = None) -> pl.DataFrame:
     """``visits`` (transforms.visits) with an inspection's rating read as the judgement it gave and
     previous_rating, previous_rating_year, previous_rating_month added (null for other visit types).
     ``cues``: the rating cues (article_key, la_name, start, pos, rating, year, month); ``sentences``:
-    each visit's sentences (article_key, la_name, start, text, published_date)."""
+    each visit's sentences (article_key, la_name, start, text, published_date); ``unattributed``: the
+    sentences that name no authority (article_key, start, text), for a grade only a headline gives."""
     previous_cols = {"previous_rating": pl.String, "previous_rating_year": pl.Int32, "previous_rating_month": pl.Int32}
     ins = visits.filter(pl.col("visit_type") == "inspection").select("article_key", "la_name", "visit_year", "visit_month")
     if ins.is_empty():
@@ -307,8 +308,23 @@ def with_inspection_ratings(visits: pl.DataFrame, cues: pl.DataFrame, sentences:
     published = sentences.select("article_key", pl.col("published_date").dt.year().cast(pl.Int32).alias("published_year")).unique("article_key")
     dates = ins.join(published, on="article_key", how="left")
     statements = rating_statements(cues.join(ins, on=["article_key", "la_name"], how="semi"), sentences, mentions, rules)
-    read = inspection_ratings(statements, dates).with_columns(pl.lit(True).alias("_inspection"))
+    read = inspection_ratings(statements, dates)
     own = ["rating", "rating_year", "rating_month"]
+    if unattributed is not None:
+        # No grade in the authority's own sentences: a headline or lead naming no authority gives it.
+        unrated = read.filter(pl.col("rating").is_null()).select("article_key", "la_name")
+        lead = unattributed.join(unrated, on="article_key", how="inner").select("article_key", "la_name", "start", "text")
+        lead_cues = pl.concat([
+            lead.select("article_key", "la_name", "start", pl.col("text").str.find(r["pattern"]).alias("pos"), pl.lit(r["rating"]).alias("rating"),
+                        pl.lit(None, dtype=pl.String).alias("year"), pl.lit(None, dtype=pl.String).alias("month"))
+            for r in rules.rating_cues.iter_rows(named=True)
+        ]).drop_nulls("pos").sort("article_key", "la_name", "start", "pos").unique(["article_key", "la_name", "start", "pos"], keep="first")
+        from_lead = inspection_ratings(rating_statements(lead_cues, lead, mentions.clear(), rules), dates.join(unrated, on=["article_key", "la_name"]))
+        got = from_lead.filter(pl.col("rating").is_not_null()).select("article_key", "la_name", *[pl.col(c).alias(f"_lead_{c}") for c in own])
+        read = read.join(got, on=["article_key", "la_name"], how="left").with_columns(
+            [pl.when(pl.col("_lead_rating").is_not_null()).then(pl.col(f"_lead_{c}")).otherwise(pl.col(c)).alias(c) for c in own]
+        ).drop([f"_lead_{c}" for c in own])
+    read = read.with_columns(pl.lit(True).alias("_inspection"))
     return (
         visits.join(read.rename({c: f"_{c}" for c in own}), on=["article_key", "la_name"], how="left")
         .with_columns([pl.when(pl.col("_inspection")).then(pl.col(f"_{c}")).otherwise(pl.col(c)).cast(visits.schema[c]).alias(c) for c in own])
@@ -333,7 +349,10 @@ def with_overall_judgement(visits: pl.DataFrame, judgements: pl.DataFrame) -> pl
     as a judgement ("the service's overall effectiveness required improvement", "requires improvement in
     all areas")."""
     overall = judgements.filter(pl.col("area") == "overall").select("article_key", "la_name", pl.col("grade").alias("_overall"))
+    filled = (pl.col("visit_type") == "inspection") & pl.col("rating").is_null() & pl.col("_overall").is_not_null()
+    # Dated as an inspection's rating is: by the inspection.
     return (visits.join(overall, on=["article_key", "la_name"], how="left")
-            .with_columns(pl.when((pl.col("visit_type") == "inspection") & pl.col("rating").is_null())
-                          .then(pl.col("_overall")).otherwise(pl.col("rating")).alias("rating"))
+            .with_columns(pl.when(filled).then(pl.col("visit_year")).otherwise(pl.col("rating_year")).alias("rating_year"),
+                          pl.when(filled).then(pl.col("visit_month")).otherwise(pl.col("rating_month")).alias("rating_month"),
+                          pl.when(filled).then(pl.col("_overall")).otherwise(pl.col("rating")).alias("rating"))
             .drop("_overall"))

@@ -343,7 +343,8 @@ def extract_visits(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules
         )
     )
     # A full inspection's rating is the grade it gave, not the one it replaced.
-    visits = with_inspection_ratings(visits, cues, s, mentions, rules)
+    lead = sentences.filter(pl.col("la_name").is_null() & (pl.col("named_las").list.len() == 0)).select("article_key", "start", "text")
+    visits = with_inspection_ratings(visits, cues, s, mentions, rules, lead)
     # A round-up sentence naming several authorities ("improvements at A and B, and disabled
     # children's services at C") does not say which looked at what: focus comes from sentences about one.
     focus = extract_focus(s.filter(pl.col("is_subject")), rules)
