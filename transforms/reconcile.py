@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import polars as pl
 
 
@@ -108,3 +110,22 @@ def judgement_checks(judgements: pl.DataFrame, visits: pl.DataFrame, inspections
         .when(pl.col("register_grade") == pl.col("grade")).then(pl.lit("consistent"))
         .otherwise(pl.lit("contradicts")).alias("register_check")
     ).drop("register_grade")
+
+
+def register_row_of_inspection(rows: list[tuple], year: int | None, month: int | None, reported: date | None) -> tuple:
+    """same_inspection for one inspection event, in Python for the event build: ``rows`` the authority's
+    register rows (start, end, publication, inspection_key) with dates or None; ``year``/``month``
+    when the inspection was (or its rating was given); ``reported`` its first report's date.
+    Returns (end or publication, inspection_key), or (None, None) when the register has no such row."""
+    found = []
+    for start, end, published, key in rows:
+        dates = [d for d in (start, end, published) if d is not None]
+        ended = end or published
+        if year is not None:
+            agrees = any(d.year == year and (month is None or d.month == month) for d in dates)
+        else:
+            agrees = (reported is not None and ended is not None and ended <= reported
+                      and (reported - ended).days <= REPORT_WINDOW_DAYS)
+        if agrees:
+            found.append((ended, key))
+    return max(found, key=lambda f: (f[0] or date.min, f[1])) if found else (None, None)
