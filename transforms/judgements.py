@@ -16,6 +16,8 @@ the areas left over when the named ones leave only one way to count them.
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 
 from transforms.rules import Rules
@@ -199,6 +201,17 @@ AREAS_BEFORE = r"(?i)\b(?:some|two|three|four|five|several|most|other|all)\s+(?:
 KEPT = r"(?i)\b(?:retain(?:s|ed|ing)?|keep(?:s|ing)?|kept|maintain(?:s|ed|ing)?|holds? on to|held on to)\b[^.;]{0,20}$"
 
 
+# The grade's own word, to place a rating cue on it (the vocabulary's keys as the text writes them).
+GRADE_WORD = {"outstanding": re.compile(r"(?i)outstanding"), "good": re.compile(r"(?i)good"),
+              "requires_improvement": re.compile(r"(?i)requir\w* improvement|\bRI\b"), "inadequate": re.compile(r"(?i)inadequate|failing|lowest")}
+
+
+def _grade_word_at(r: dict) -> int:
+    at = len(r["text"].encode("utf-8")[: r["pos"]].decode("utf-8", "ignore"))
+    found = GRADE_WORD[r["rating"]].search(r["text"], at) if r["rating"] in GRADE_WORD else None
+    return found.start() if found else at
+
+
 def rating_statements(cues: pl.DataFrame, sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     """Each rating cue of transforms.visits (article_key, la_name, start, pos, rating, year, month) said
     of the authority's overall judgement, with ``is_previous``: said of the judgement an inspection
@@ -215,19 +228,26 @@ def rating_statements(cues: pl.DataFrame, sentences: pl.DataFrame, mentions: pl.
     st = (
         cues.join(sentences.select("article_key", "la_name", "start", "text").unique(["article_key", "la_name", "start"]),
                   on=["article_key", "la_name", "start"], how="left")
-        # pos is a byte offset (str.find); slicing counts characters.
-        .with_columns(pl.struct("text", "pos").map_elements(lambda r: len(r["text"].encode("utf-8")[: r["pos"]].decode("utf-8", "ignore")),
-                                                             return_dtype=pl.Int64).alias("_at"))
+        # Where the grade's own word is (a cue may open on its verb, several words before: "rated X by
+        # Ofsted after being judged inadequate"), in characters (pos is str.find's byte offset).
+        .with_columns(pl.struct("text", "pos", "rating").map_elements(_grade_word_at, return_dtype=pl.Int64).alias("_at"))
         .with_columns(text.str.slice(0, pl.col("_at")).str.tail(70).alias("_before"), text.str.slice(pl.col("_at")).alias("_from"))
         # The words after the grade: the text from the cue on, past its first grade word.
-        .with_columns(pl.col("_from").str.replace(f"(?is)^.*?(?:{grade_at})", "").alias("_after"))
+        # ... up to the next grade's word: what follows that is said of that grade.
+        .with_columns(pl.col("_from").str.replace(f"(?is)^.*?(?:{grade_at})", "").str.replace(f"(?is)(?:{grade_at}).*$", "").alias("_after"))
+        # A year the cue took from beyond another grade ("rated X by Ofsted, having been rated Y in 2020") is that grade's.
+        .with_columns(pl.when(pl.col("year").is_not_null() & ~pl.col("_after").str.contains(pl.col("year").fill_null("-"), literal=True)
+                              & ~pl.col("_before").str.contains(pl.col("year").fill_null("-"), literal=True)
+                              & ~pl.col("_from").str.slice(0, 30).str.contains(pl.col("year").fill_null("-"), literal=True))
+                      .then(None).otherwise(pl.col("year")).alias("year"))
+        .with_columns(pl.when(pl.col("year").is_null()).then(None).otherwise(pl.col("month")).alias("month"))
         .filter(~pl.col("_after").str.contains(AREA_GRADE_AFTER)
                 & ~(clause.str.contains(f"(?i){areas}") & ~clause.str.contains(r"(?i)\boverall\b"))
                 & ~pl.col("_before").str.contains(AREAS_BEFORE))
         .with_columns(
             (pl.col("_before").str.contains(previous_markers(rules, "before"))
              | pl.col("_after").str.contains(previous_markers(rules, "after"))
-             | is_earlier_inspection(text, rules)).fill_null(False).alias("is_previous"),
+             | is_earlier_inspection(pl.col("_before"), rules)).fill_null(False).alias("is_previous"),
             pl.col("_before").str.contains(KEPT).fill_null(False).alias("is_kept"))
         .drop("_before", "_from", "_after", "text")
     )
@@ -236,8 +256,8 @@ def rating_statements(cues: pl.DataFrame, sentences: pl.DataFrame, mentions: pl.
              .sort("article_key", "_at"))
     placed = st.with_columns((pl.col("start") + pl.col("_at")).alias("_abs")).drop("_at").sort("article_key", "_abs")
     owned = placed.join_asof(named, left_on="_abs", right_on="_at", by="article_key", strategy="backward")
-    return owned.filter(pl.col("_owner").is_null() | (pl.col("_owner") == pl.col("la_name"))
-                        | (pl.col("_at") < pl.col("start"))).drop("_abs", "_at", "_owner").sort("article_key", "la_name", "start", "pos")
+    return (owned.filter(pl.col("_owner").is_null() | (pl.col("_owner") == pl.col("la_name")) | (pl.col("_at") < pl.col("start")))
+            .with_columns((pl.col("_abs") - pl.col("start")).alias("pos")).drop("_abs", "_at", "_owner").sort("article_key", "la_name", "start", "pos"))
 
 
 def inspection_ratings(statements: pl.DataFrame, dates: pl.DataFrame) -> pl.DataFrame:
