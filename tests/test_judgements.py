@@ -25,7 +25,7 @@ def judgements(ex, la: str, article: int = 0) -> dict[str, str]:
         "Ofsted's standard inspection of Kent council found strong leadership.",
         "Inspectors spent two weeks on a full inspection of Kent council's services.",
         "Kent council was inspected in March by a team of inspectors.",
-        "Ofsted has rated Kent council's children's services good, up from requires improvement.",
+        "Kent council's children's services are good, up from requires improvement, Ofsted said.",
         "Kent council retains its good rating after Ofsted inspectors returned.",
         "Kent council's children's services are now outstanding, Ofsted said.",
         "Kent council's children's services have been rated good by Ofsted.",
@@ -62,9 +62,10 @@ def test_what_does_not_make_an_inspection(extract, text, visit_type):
 @pytest.mark.parametrize(
     "text, rating, previous, previous_year",
     [
-        ("Kent council's children's services have been rated good, four years after being judged inadequate.", "good", "inadequate", None),
-        ("Ofsted has rated Kent council's children's services good, up from requires improvement in 2019.", "good", "requires_improvement", 2019),
-        ("Kent council's children's services are now outstanding. In 2018 they were rated good.", "outstanding", "good", 2018),
+        ("Kent council's children's services have been rated good by Ofsted, four years after being judged inadequate.", "good", "inadequate", None),
+        ("Kent council's children's services have been rated good by Ofsted, up from the requires improvement grade it was given in 2019.",
+         "good", "requires_improvement", 2019),
+        ("Kent council's children's services are now outstanding, Ofsted said. In 2018 they were rated good.", "outstanding", "good", 2018),
         ("Kent council retains its good rating after Ofsted inspectors returned.", "good", "good", None),
         ("Kent council's services have been rated inadequate by Ofsted, having been rated good at its last inspection in 2020.",
          "inadequate", "good", 2020),
@@ -93,7 +94,7 @@ def test_an_area_grade_is_not_the_authoritys_rating(extract):
     assert v["rating"] == "requires_improvement"
 
 
-FULL = "Ofsted's inspection of Kent council in May 2024 rated it good overall. "
+FULL = "Kent council's children's services have been rated good overall by Ofsted after an inspection in May 2024. "
 
 
 @pytest.mark.parametrize(
@@ -106,7 +107,7 @@ FULL = "Ofsted's inspection of Kent council in May 2024 rated it good overall. "
         # An area, a plain copula, the grade closing the clause.
         ("Help and protection was good, inspectors said.", {"help_and_protection": "good"}),
         # The grade as the verb.
-        ("Inspectors found that help for children who need it and protection required improvement.", {"help_and_protection": "requires_improvement"}),
+        ("Inspectors found that help and protection required improvement.", {"help_and_protection": "requires_improvement"}),
         # 'found X to be good'.
         ("Inspectors found the impact of leaders to be outstanding, and care leavers' support to be good.",
          {"leaders": "outstanding", "care_leavers": "good"}),
@@ -130,7 +131,9 @@ def test_each_way_of_stating_a_judgement(extract, sentence, expected):
 def test_a_table_of_judgements_one_line_each(extract):
     table = ("\n\nOverall effectiveness – Good\nThe impact of leaders on social work practice – Outstanding\n"
              "The experiences and progress of children who need help and protection – Good\n"
-             "The experiences and progress of children in care – Requires improvement\nThe experiences and progress of care leavers – Good\n")
+             "The experiences and progress of children in care – Requires improvement\nThe experiences and progress of care leavers – Good\n\n"
+             # A text's unterminated last lines are site furniture (transforms/clean.py): the table sits inside the article.
+             "The council welcomed the report.")
     got = judgements(extract(H + FULL + table), "Kent")
     assert got == {"overall": "good", "leaders": "outstanding", "help_and_protection": "good",
                    "children_in_care": "requires_improvement", "care_leavers": "good"}
@@ -168,7 +171,8 @@ def test_the_earlier_inspections_judgements_stay_out(extract):
 
 
 def test_before_2023_care_leavers_are_judged_within_children_in_care(extract):
-    text = H + "Ofsted's inspection of Kent council in May 2021 rated it good overall. Care leavers were judged to be outstanding. It was good in all areas."
+    text = (H + "Kent council's children's services have been rated good overall by Ofsted after an inspection in May 2021. "
+            "Care leavers were judged to be outstanding. It was good in all areas.")
     got = judgements(extract(text), "Kent")
     assert "care_leavers" not in got
     assert got == {"overall": "good", "leaders": "good", "help_and_protection": "good", "children_in_care": "good"}

@@ -353,15 +353,21 @@ def with_inspection_ratings(visits: pl.DataFrame, cues: pl.DataFrame, sentences:
     )
 
 
-def judgements_of_visits(sentences: pl.DataFrame, visits: pl.DataFrame, articles: pl.DataFrame, rules: Rules) -> pl.DataFrame:
+def judgements_of_visits(sentences: pl.DataFrame, visits: pl.DataFrame, articles: pl.DataFrame, rules: Rules,
+                         unattributed: pl.DataFrame | None = None) -> pl.DataFrame:
     """extract_judgements over every inspection visit of a batch. ``sentences``: as
-    transforms.visits.sentences_per_authority gives them; ``articles``: article_key, published_date."""
+    transforms.visits.sentences_per_authority gives them; ``articles``: article_key, published_date;
+    ``unattributed``: the sentences naming no authority (article_key, start, end, text), which an
+    article reporting one inspection states of it (a table of judgements, a list under a heading)."""
     ins = visits.filter(pl.col("visit_type") == "inspection").join(
         articles.select("article_key", pl.col("published_date").dt.year().cast(pl.Int32).alias("_published")), on="article_key", how="left"
     ).select("article_key", "la_name", "rating", pl.coalesce("rating_year", "visit_year", "_published").alias("inspection_year"),
              "evidence_text", "evidence_start", "evidence_end")
-    s = sentences.select("article_key", "la_name", "start", "end", "text").sort("article_key", "start")
-    return extract_judgements(s, ins, rules)
+    s = sentences.select("article_key", "la_name", "start", "end", "text")
+    if unattributed is not None:
+        only = ins.group_by("article_key").agg(pl.col("la_name").first(), pl.len().alias("_n")).filter(pl.col("_n") == 1).drop("_n")
+        s = pl.concat([s, unattributed.join(only, on="article_key", how="inner").select(s.columns)], how="vertical_relaxed")
+    return extract_judgements(s.unique(["article_key", "la_name", "start"]).sort("article_key", "start"), ins, rules)
 
 
 def with_overall_judgement(visits: pl.DataFrame, judgements: pl.DataFrame) -> pl.DataFrame:

@@ -68,7 +68,8 @@ def extract_stage(cleaned: Cleaned, sentences: pl.DataFrame, rules: Rules) -> Ex
     sentences = sentence_assertions(sentences, quotes, people, rules)
     visits, visit_focus, visit_candidates = extract_visits(sentences, mentions, rules, cleaned.articles)
     findings = extract_findings(sentences, rules, visits)
-    judgements = judgements_of_visits(sentences_per_authority(sentences), visits, cleaned.articles, rules)
+    unattributed = sentences.filter(pl.col("la_name").is_null() & (pl.col("named_las").list.len() == 0))
+    judgements = judgements_of_visits(sentences_per_authority(sentences), visits, cleaned.articles, rules, unattributed)
     visits = with_overall_judgement(visits, judgements)
     return Extracted(cleaned.articles, cleaned.blocks, sentences, mentions, people, quotes, visits, visit_focus, visit_candidates, findings,
                      judgements=judgements)
