@@ -7,16 +7,18 @@ WITH rank_of(grade, grade_rank) AS (
     VALUES ('outstanding', 1), ('good', 2), ('requires_improvement', 3), ('inadequate', 4)
 ),
 register AS (
-    SELECT inspection.la_key, year(coalesce(inspection.inspection_end_date, inspection.publication_date)) AS inspection_year,
-           area.area, area.grade, inspection.overall_effectiveness AS overall, 'register' AS source
-    FROM fct_inspection AS inspection,
-         (VALUES ('leaders'), ('help_and_protection'), ('children_in_care'), ('care_leavers')) AS areas(area),
-         LATERAL (SELECT areas.area AS area,
-                         CASE areas.area WHEN 'leaders' THEN inspection.leadership
-                                         WHEN 'help_and_protection' THEN inspection.help_and_protection
-                                         WHEN 'children_in_care' THEN inspection.children_in_care
-                                         ELSE inspection.care_leavers END AS grade) AS area
-    WHERE inspection.la_key IS NOT NULL
+    SELECT la_key, year(coalesce(inspection_end_date, publication_date)) AS inspection_year, 'leaders' AS area, leadership AS grade,
+           overall_effectiveness AS overall, 'register' AS source
+    FROM fct_inspection WHERE la_key IS NOT NULL
+    UNION ALL
+    SELECT la_key, year(coalesce(inspection_end_date, publication_date)), 'help_and_protection', help_and_protection, overall_effectiveness, 'register'
+    FROM fct_inspection WHERE la_key IS NOT NULL
+    UNION ALL
+    SELECT la_key, year(coalesce(inspection_end_date, publication_date)), 'children_in_care', children_in_care, overall_effectiveness, 'register'
+    FROM fct_inspection WHERE la_key IS NOT NULL
+    UNION ALL
+    SELECT la_key, year(coalesce(inspection_end_date, publication_date)), 'care_leavers', care_leavers, overall_effectiveness, 'register'
+    FROM fct_inspection WHERE la_key IS NOT NULL
 ),
 reported AS (
     SELECT judgement.la_key, coalesce(visit.rating_year, visit.visit_year, year(article.published_date)) AS inspection_year,

@@ -201,7 +201,7 @@ def test_judgement_areas_count_every_graded_area_of_the_register(sample_db):
     con = duckdb.connect(str(sample_db), read_only=True)
     try:
         graded = con.sql("SELECT count(leadership) + count(help_and_protection) + count(children_in_care) + count(care_leavers) "
-                         "FROM fct_inspection WHERE la_key IS NOT NULL AND coalesce(inspection_end_date, publication_date) IS NOT NULL").fetchone()[0]
+                         "FROM fct_inspection WHERE la_key IS NOT NULL AND coalesce(inspection_end_date, publication_date) IS NOT NULL").fetchall()[0][0]
     finally:
         con.close()
     assert sum(r["judgements"] for r in rows) == graded > 0
