@@ -15,7 +15,7 @@ from transforms.judgements import COUNT, SINCE_CLAUSE
 from transforms.textmatch import as_group, ascii_word_boundaries, unflagged
 
 RULES = Path(__file__).resolve().parents[1] / "seeds" / "rules"
-FILES = ["judgement_area_cues.csv", "grade_words.csv", "judgement_frames.csv", "previous_rating_frames.csv"]
+FILES = ["judgement_area_cues.csv", "grade_words.csv", "judgement_frames.csv", "previous_rating_frames.csv", "inspection_date_frames.csv"]
 
 
 def _rows(name: str) -> list[tuple[int, dict[str, str]]]:

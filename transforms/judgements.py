@@ -314,6 +314,21 @@ def inspection_ratings(statements: pl.DataFrame, dates: pl.DataFrame) -> pl.Data
     )
 
 
+def inspection_months(sentences: pl.DataFrame, rules: Rules) -> pl.DataFrame:
+    """The first month each visit's sentences say an inspection took place in (``inspection_date_frames.csv``:
+    "the inspection, which took place in January", "after visiting the borough in March").
+    Columns: article_key, la_name, _inspected_month."""
+    frames = "|".join(as_group(p) for p in rules.inspection_date_frames["pattern"])
+    month_names = "|".join(MONTH_NUMBERS)
+    return (
+        sentences.select("article_key", "la_name", "start", pl.col("text").str.extract(f"({frames})", 1).alias("_frame"))
+        .drop_nulls("_frame").sort("article_key", "la_name", "start")
+        .select("article_key", "la_name", pl.col("_frame").str.to_lowercase().str.extract(f"({month_names})\\s*$", 1)
+                .replace_strict(MONTH_NUMBERS, default=None, return_dtype=pl.Int32).alias("_inspected_month"))
+        .drop_nulls("_inspected_month").unique(["article_key", "la_name"], keep="first", maintain_order=True)
+    )
+
+
 def with_inspection_ratings(visits: pl.DataFrame, cues: pl.DataFrame, sentences: pl.DataFrame, mentions: pl.DataFrame,
                             rules: Rules, unattributed: pl.DataFrame | None = None) -> pl.DataFrame:
     """``visits`` (transforms.visits) with an inspection's rating read as the judgement it gave and
@@ -326,7 +341,10 @@ def with_inspection_ratings(visits: pl.DataFrame, cues: pl.DataFrame, sentences:
     if ins.is_empty():
         return visits.with_columns([pl.lit(None, dtype=t).alias(c) for c, t in previous_cols.items()])
     published = sentences.select("article_key", pl.col("published_date").dt.year().cast(pl.Int32).alias("published_year")).unique("article_key")
-    dates = ins.join(published, on="article_key", how="left")
+    dates = ins.join(published, on="article_key", how="left").join(inspection_months(sentences, rules), on=["article_key", "la_name"], how="left")
+    # An inspection the visit's date frames left without a month: the month the text says it took place.
+    dates = dates.with_columns(pl.when(pl.col("visit_month").is_null()).then(pl.col("_inspected_month")).otherwise(pl.col("visit_month"))
+                               .alias("visit_month")).drop("_inspected_month")
     statements = rating_statements(cues.join(ins, on=["article_key", "la_name"], how="semi"), sentences, mentions, rules)
     read = inspection_ratings(statements, dates)
     own = ["rating", "rating_year", "rating_month"]

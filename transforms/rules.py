@@ -64,6 +64,7 @@ class Rules:
     grade_words: pl.DataFrame
     judgement_frames: pl.DataFrame
     previous_rating_frames: pl.DataFrame
+    inspection_date_frames: pl.DataFrame
 
 
 def _csv(path: Path) -> pl.DataFrame:
@@ -219,4 +220,5 @@ def load_rules(seeds_dir: Path) -> Rules:
         grade_words=_for_polars(_csv(rules_dir / "grade_words.csv"), "pattern"),
         judgement_frames=_for_polars(_csv(rules_dir / "judgement_frames.csv"), "frame"),
         previous_rating_frames=_for_polars(_csv(rules_dir / "previous_rating_frames.csv"), "pattern"),
+        inspection_date_frames=_for_polars(_csv(rules_dir / "inspection_date_frames.csv"), "pattern"),
     )
