@@ -27,6 +27,10 @@ class FctVisit(TableModel):
     visit_date_evidence_end: Optional[pl.Int32] = pa.Field(nullable=True, ge=0)
     # Set over the whole warehouse after each load (transforms/visit_events.py), never by a batch.
     visit_event_key: Optional[str] = key(nullable=True)
+    # A full inspection's replaced judgement (null for other visit types).
+    previous_rating: Optional[str] = pa.Field(nullable=True, isin=keys("ratings"))
+    previous_rating_year: Optional[pl.Int32] = pa.Field(nullable=True, in_range={"min_value": 2005, "max_value": 2035})
+    previous_rating_month: Optional[pl.Int32] = pa.Field(nullable=True, in_range={"min_value": 1, "max_value": 12})
 
     class Config:
         unique = ["article_key", "la_key"]

@@ -10,12 +10,14 @@ from typing import Literal
 
 from schemas.dim_article import DimArticle
 from schemas.dim_date import DimDate
+from schemas.dim_judgement_area import DimJudgementArea
 from schemas.dim_local_authority import DimLocalAuthority
 from schemas.dim_person import DimPerson
 from schemas.dim_theme import DimTheme
 from schemas.dim_visit_event import DimVisitEvent
 from schemas.fct_finding import FctFinding
 from schemas.fct_inspection import FctInspection
+from schemas.fct_judgement import FctJudgement
 from schemas.fct_person_mention import FctPersonMention
 from schemas.fct_quote import FctQuote
 from schemas.fct_visit import FctVisit
@@ -90,6 +92,9 @@ TABLES: tuple[Table, ...] = (
        ["fct_person_mention", "fct_person_mention_references"], True),
     _t("fct_quote", "marts", "by_article", "40_facts.sql", ["quote_key"], FctQuote, ["fct_quote", "fct_quote_references"], True),
     _t("fct_finding", "marts", "by_article", "40_facts.sql", ["finding_key"], FctFinding, ["fct_finding", "fct_finding_references"], True),
+    _t("dim_judgement_area", "marts", "reference", "30_dimensions.sql", ["judgement_area_key"], DimJudgementArea, ["dim_judgement_area"], True),
+    _t("fct_judgement", "marts", "by_article", "40_facts.sql", ["judgement_key"], FctJudgement,
+       ["fct_judgement", "fct_judgement_references"], True),
     _t("fct_inspection", "marts", "reference", "40_facts.sql", ["inspection_key"], FctInspection, ["fct_inspection"], True),
     _t("dim_visit_event", "marts", "rebuilt", "45_visit_events.sql", ["visit_event_key"], DimVisitEvent,
        ["dim_visit_event", "dim_visit_event_coverage", "dim_visit_event_references"], True),

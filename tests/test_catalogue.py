@@ -181,3 +181,28 @@ def test_export_writes_every_dimension_fact_and_mart_as_parquet_that_reads_back(
             assert back.sort(back.columns, nulls_last=True).equals(here.sort(here.columns, nulls_last=True)), name
     finally:
         con.close()
+
+
+def test_rating_moves_compare_each_authoritys_latest_inspection_with_the_one_before(sample_db):
+    rows = {r["la_name"]: r for r in run("rating_moves_at_latest_inspection", sample_db)}
+    # The register holds Croydon's inadequate (2017), good (2020) and good (2024) judgements.
+    assert (rows["Croydon"]["previous_grade"], rows["Croydon"]["latest_grade"], rows["Croydon"]["movement"]) == ("good", "good", "unchanged")
+    order = ["outstanding", "good", "requires_improvement", "inadequate"]
+    for r in rows.values():
+        if r["previous_grade"] is None:
+            assert r["movement"] == "first"
+        else:
+            step = order.index(r["previous_grade"]) - order.index(r["latest_grade"])
+            assert r["movement"] == ("up" if step > 0 else "down" if step < 0 else "unchanged") and r["grades_moved"] == step
+
+
+def test_judgement_areas_count_every_graded_area_of_the_register(sample_db):
+    rows = run("judgement_areas_holding_councils_back", sample_db)
+    con = duckdb.connect(str(sample_db), read_only=True)
+    try:
+        graded = con.sql("SELECT count(leadership) + count(help_and_protection) + count(children_in_care) + count(care_leavers) "
+                         "FROM fct_inspection WHERE la_key IS NOT NULL AND coalesce(inspection_end_date, publication_date) IS NOT NULL").fetchall()[0][0]
+    finally:
+        con.close()
+    assert sum(r["judgements"] for r in rows) == graded > 0
+    assert all(0 <= r["below_good"] <= r["judgements"] and r["holds_back_rank"] >= 1 for r in rows)

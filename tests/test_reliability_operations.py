@@ -171,7 +171,7 @@ def columns(db: Path) -> dict[str, set[tuple[str, str]]]:
     return out
 
 
-@pytest.mark.parametrize("version", [1, 2, 3, 7])
+@pytest.mark.parametrize("version", [1, 2, 3, 7, 8])
 def test_case09_every_earlier_schema_migrates_forward(built, inbox, tmp_path, version):
     from warehouse import schema_version
 

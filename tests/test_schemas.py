@@ -17,9 +17,12 @@ K = "0123456789abcdef"
 def good_tables(extract, rules):
     ex = extract(
         "Headline\n\nIn their fourth monitoring visit to Surrey council, rated inadequate in 2018, inspectors focused on care leavers. "
-        "Caseloads were manageable.\n\nClare Curran, the council’s cabinet member, said: “We are pleased with this.”"
+        "Caseloads were manageable.\n\nClare Curran, the council’s cabinet member, said: “We are pleased with this.”",
+        # A full inspection, for its judgements.
+        "Headline\n\nKent council's children's services have been rated good by Ofsted after an inspection in May 2024. "
+        "Leadership was judged outstanding.",
     )
-    files = pl.DataFrame({"article_key": ex.articles["article_key"], "source_file": ["a.txt"], "content_sha256": ["a" * 64]})
+    files = pl.DataFrame({"article_key": ex.articles["article_key"], "source_file": ["a.txt", "b.txt"], "content_sha256": ["a" * 64, "b" * 64]})
     reference = reference_marts(rules)
     tables = build_marts(ex, files, reference["fct_inspection"]) | reference
     mentions = tables["fct_visit"].join(tables["dim_article"].select("article_key", "published_date", "publisher", "source_file"), on="article_key")
@@ -47,6 +50,8 @@ BREAKAGES = [
     ("stg_visit_candidate", "la_name", ""),
     ("dim_visit_event", "visit_type", "drive_by"),
     ("fct_visit_event_finding", "polarity", "neutral"),
+    ("dim_judgement_area", "area", "everything"),
+    ("fct_judgement", "grade", "fine"),
 ]
 
 
@@ -72,7 +77,7 @@ def test_model_rejects_a_bad_row_and_keeps_the_rest(good_tables, table, column, 
 
 
 def test_duplicate_keys_are_rejected(good_tables):
-    frame = good_tables["fct_visit"]
+    frame = good_tables["fct_visit"].head(1)
     valid, rejected = validate_table("fct_visit", pl.concat([frame, frame]))
     assert valid.height == 0 and rejected.height == 2 and "uniqueness" in rejected["reason"][0]
 

@@ -72,3 +72,17 @@ def test_visit_dates_scored_only_where_the_gold_has_them():
     assert r["fields"]["visit_year"] == 1.0 and r["fields"]["visit_month"] == 0.0
     r = score([gold(visits=[V])], {"a.txt": pred(visits=[V | {"visit_year": 2024, "visit_month": 4}])})["visits"]
     assert r["fields"]["visit_year"] is None and r["fields"]["visit_month"] is None
+
+
+def test_full_inspections_score_previous_rating_and_judgements_over_matched_inspection_visits():
+    inspection = V | {"visit_type": "inspection", "rating": "good", "previous_rating": "inadequate", "previous_rating_year": 2019,
+                      "judgements": {"overall": "good", "leaders": "good", "care_leavers": "requires_improvement"}}
+    g = gold(visits=[inspection, V | {"local_authority": "Kent"}, inspection | {"local_authority": "Leeds"}])
+    p = pred(visits=[inspection | {"previous_rating_year": 2020, "judgements": {"overall": "good", "leaders": "outstanding", "help_and_protection": "good"}},
+                     V | {"local_authority": "Kent", "judgements": {"overall": "inadequate"}}])
+    r = score([g], {"a.txt": p})["inspections"]
+    # Leeds is not extracted and Kent is no inspection: one matched inspection visit.
+    assert r["matched_inspection_visits"] == 1
+    assert r["fields"] == {"previous_rating": 1.0, "previous_rating_year": 0.0}
+    j = r["judgements"]
+    assert (j["tp"], j["fp"], j["fn"]) == (1, 2, 2)  # overall right; leaders and help wrong or extra; leaders, care leavers missed

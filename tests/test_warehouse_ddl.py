@@ -43,7 +43,7 @@ def test_operations_stand_apart_from_the_facts():
     facts = (DDL / "40_facts.sql").read_text(encoding="utf-8")
     operations = (DDL / "60_operations.sql").read_text(encoding="utf-8")
     assert set(CREATED.findall(facts)) == {"fct_visit", "fct_visit_focus", "fct_person_mention", "fct_quote", "fct_finding",
-                                           "fct_inspection"}
+                                           "fct_inspection", "fct_judgement"}
     assert set(CREATED.findall(operations)) == {"etl_run", "rejected_rows", "visit_event_build", "dq_run", "dq_result"}
 
 

@@ -8,7 +8,7 @@ import polars as pl
 
 from transforms.keys import key_expr
 from transforms.pipeline import Extracted
-from transforms.reconcile import rating_checks
+from transforms.reconcile import judgement_checks, rating_checks
 from transforms.rules import Rules
 from transforms.textmatch import fold
 
@@ -54,6 +54,12 @@ def date_key(col: str) -> pl.Expr:
 
 def dim_theme(rules: Rules) -> pl.DataFrame:
     return rules.vocab["themes"].select(key_expr(pl.lit("theme"), "theme").alias("theme_key"), "theme", "label", "description")
+
+
+def dim_judgement_area(rules: Rules) -> pl.DataFrame:
+    return rules.vocab["judgement_areas"].select(
+        key_expr(pl.lit("judgement_area"), "area").alias("judgement_area_key"), "area", "label", "description", "frameworks", "framework_note"
+    )
 
 
 def fct_inspection(rules: Rules) -> pl.DataFrame:
@@ -150,6 +156,22 @@ def build_marts(ex: Extracted, files: pl.DataFrame, inspections: pl.DataFrame) -
         "visit_month",
         "visit_date_evidence_start",
         "visit_date_evidence_end",
+        "previous_rating",
+        "previous_rating_year",
+        "previous_rating_month",
+    )
+    judged = judgement_checks(ex.judgements, ex.visits, inspections, ex.articles)
+    fct_judgement = judged.select(
+        key_expr(pl.lit("judgement"), key_expr(pl.lit("visit"), "article_key", la_key()), "area").alias("judgement_key"),
+        key_expr(pl.lit("visit"), "article_key", la_key()).alias("visit_key"),
+        "article_key",
+        la_key().alias("la_key"),
+        "area",
+        "grade",
+        "register_check",
+        "evidence_text",
+        "evidence_start",
+        "evidence_end",
     )
     fct_visit_focus = ex.visit_focus.select(
         key_expr(pl.lit("visit"), "article_key", la_key()).alias("visit_key"),
@@ -203,6 +225,7 @@ def build_marts(ex: Extracted, files: pl.DataFrame, inspections: pl.DataFrame) -
         "fct_person_mention": fct_person_mention,
         "fct_quote": fct_quote,
         "fct_finding": fct_finding,
+        "fct_judgement": fct_judgement,
         "stg_article": stg_article,
         "stg_sentence": stg_sentence,
         "stg_authority_mention": stg_authority_mention,
@@ -215,5 +238,6 @@ def reference_marts(rules: Rules) -> dict[str, pl.DataFrame]:
         "dim_local_authority": dim_local_authority(rules),
         "dim_date": dim_date(),
         "dim_theme": dim_theme(rules),
+        "dim_judgement_area": dim_judgement_area(rules),
         "fct_inspection": fct_inspection(rules),
     }

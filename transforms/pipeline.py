@@ -15,12 +15,13 @@ from transforms.clean import clean_articles
 from transforms.decode import normalise_text
 from transforms.documents import apply_page_metadata
 from transforms.findings import extract_findings
+from transforms.judgements import judgements_of_visits, with_overall_judgement
 from transforms.people import find_people
 from transforms.quotes import find_quotes, sentence_assertions
 from transforms.rules import Rules
 from transforms.segment import split_sentences
 from transforms.successions import apply_successions
-from transforms.visits import extract_visits
+from transforms.visits import extract_visits, sentences_per_authority
 
 
 @dataclass
@@ -41,6 +42,7 @@ class Extracted:
     visit_focus: pl.DataFrame
     visit_candidates: pl.DataFrame
     findings: pl.DataFrame
+    judgements: pl.DataFrame
 
     def only(self, article_keys: pl.Series) -> "Extracted":
         """The same frames restricted to some articles (every frame is per article)."""
@@ -66,7 +68,11 @@ def extract_stage(cleaned: Cleaned, sentences: pl.DataFrame, rules: Rules) -> Ex
     sentences = sentence_assertions(sentences, quotes, people, rules)
     visits, visit_focus, visit_candidates = extract_visits(sentences, mentions, rules, cleaned.articles)
     findings = extract_findings(sentences, rules, visits)
-    return Extracted(cleaned.articles, cleaned.blocks, sentences, mentions, people, quotes, visits, visit_focus, visit_candidates, findings)
+    unattributed = sentences.filter(pl.col("la_name").is_null() & (pl.col("named_las").list.len() == 0))
+    judgements = judgements_of_visits(sentences_per_authority(sentences), visits, cleaned.articles, rules, unattributed)
+    visits = with_overall_judgement(visits, judgements)
+    return Extracted(cleaned.articles, cleaned.blocks, sentences, mentions, people, quotes, visits, visit_focus, visit_candidates, findings,
+                     judgements=judgements)
 
 
 def transform_batch(docs: pl.DataFrame, rules: Rules) -> tuple[Extracted, dict[str, float]]:

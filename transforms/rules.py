@@ -59,6 +59,12 @@ class Rules:
     vocab: dict[str, pl.DataFrame]
     inspections: pl.DataFrame
     finding_frames: pl.DataFrame
+    # Full inspections (transforms/judgements.py).
+    judgement_area_cues: pl.DataFrame
+    grade_words: pl.DataFrame
+    judgement_frames: pl.DataFrame
+    previous_rating_frames: pl.DataFrame
+    inspection_date_frames: pl.DataFrame
 
 
 def _csv(path: Path) -> pl.DataFrame:
@@ -210,4 +216,9 @@ def load_rules(seeds_dir: Path) -> Rules:
         vocab=vocab,
         inspections=_csv(seeds_dir / "reference" / "ofsted_la_childrens_services_inspections.csv"),
         finding_frames=_for_polars(_csv(rules_dir / "finding_frames.csv"), "pattern"),
+        judgement_area_cues=_for_polars(_csv(rules_dir / "judgement_area_cues.csv"), "pattern"),
+        grade_words=_for_polars(_csv(rules_dir / "grade_words.csv"), "pattern"),
+        judgement_frames=_for_polars(_csv(rules_dir / "judgement_frames.csv"), "frame"),
+        previous_rating_frames=_for_polars(_csv(rules_dir / "previous_rating_frames.csv"), "pattern"),
+        inspection_date_frames=_for_polars(_csv(rules_dir / "inspection_date_frames.csv"), "pattern"),
     )

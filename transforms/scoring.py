@@ -147,4 +147,43 @@ def score(gold_docs: list[dict], predicted: dict[str, dict]) -> dict:
     for k in sorted(fns):
         disagreements.append({"kind": "finding", "file": k[0], "key": list(k[1:]), "field": "miss"})
 
-    return {"articles": articles, "visits": visits, "people": people, "findings": findings, "disagreements": disagreements}
+    inspections = score_full_inspections(gold_docs, predicted, disagreements)
+    return {"articles": articles, "visits": visits, "people": people, "findings": findings, "inspections": inspections,
+            "disagreements": disagreements}
+
+
+PREVIOUS_RATING_FIELDS = ["previous_rating", "previous_rating_year"]
+
+
+def score_full_inspections(gold_docs: list[dict], predicted: dict[str, dict], disagreements: list[dict] | None = None) -> dict:
+    """The full-inspection keys of gold/README.md, over matched inspection visits (gold visit_type
+    ``inspection``, required, and extracted for the same (file, local_authority)):
+
+    - previous_rating, previous_rating_year: share of exact agreement (null agrees with null);
+    - judgements: P/R/F1 over (file, local_authority, area, grade); an extracted judgement of a visit
+      that is not a matched inspection visit is outside the count.
+    """
+    disagreements = [] if disagreements is None else disagreements
+    files = [g["file"] for g in gold_docs]
+    gold_v = {(g["file"], v["local_authority"]): v for g in gold_docs for v in g.get("visits", [])
+              if v.get("visit_type") == "inspection" and not v.get("optional")}
+    pred_v = {(f, v["local_authority"]): v for f in files for v in predicted.get(f, {}).get("visits", [])}
+    matched = sorted(k for k in gold_v if k in pred_v)
+    hits = {f: 0 for f in PREVIOUS_RATING_FIELDS}
+    gold_j: set[tuple] = set()
+    pred_j: set[tuple] = set()
+    for k in matched:
+        g, p = gold_v[k], pred_v[k]
+        for f in PREVIOUS_RATING_FIELDS:
+            if g.get(f) == p.get(f):
+                hits[f] += 1
+            else:
+                disagreements.append({"kind": "inspection", "file": k[0], "key": k[1], "field": f, "gold": g.get(f), "predicted": p.get(f)})
+        gold_j |= {(*k, area, grade) for area, grade in (g.get("judgements") or {}).items()}
+        pred_j |= {(*k, area, grade) for area, grade in (p.get("judgements") or {}).items()}
+    tp, fps, fns = gold_j & pred_j, sorted(pred_j - gold_j), sorted(gold_j - pred_j)
+    judgements = prf(len(tp), len(fps), len(fns)) | {"false_positives": [list(x) for x in fps], "misses": [list(x) for x in fns]}
+    for kind, rows in (("false_positive", fps), ("miss", fns)):
+        disagreements += [{"kind": "judgement", "file": x[0], "key": list(x[1:]), "field": kind} for x in rows]
+    fields = {f: round(h / len(matched), 4) if matched else None for f, h in hits.items()}
+    return {"matched_inspection_visits": len(matched), "fields": fields, "judgements": judgements}

@@ -40,6 +40,7 @@ from datetime import date
 import polars as pl
 
 from transforms.keys import hash_key
+from transforms.reconcile import register_row_of_inspection
 
 # Bump when the merge rule or the keys change: the next run then rebuilds every event.
 RULE_VERSION = "1"
@@ -290,6 +291,11 @@ def build_visit_events(mentions: pl.DataFrame, inspections: pl.DataFrame) -> tup
     ).drop_nulls().sort("la_key", "ended", "inspection_key")
     for la, ended, key in ins.select("la_key", "ended", "inspection_key").iter_rows():
         register.setdefault(la, []).append((ended, key))
+    # Each register row's dates, to tie a reported inspection to the row of that very inspection.
+    spans: dict[str, list[tuple]] = {}
+    start = pl.col("inspection_start_date") if "inspection_start_date" in inspections.columns else pl.lit(None, dtype=pl.Date)
+    for la, begun, ended, published, key in inspections.select("la_key", start, "inspection_end_date", "publication_date", "inspection_key").iter_rows():
+        spans.setdefault(la, []).append((begun, ended, published, key))
 
     columns: dict[str, list] = {c: [] for c in EVENT_SCHEMA if c not in ("article_keys", "source_files")}
     links: dict[str, list] = {"visit_key": [], "visit_event_key": [], "member_no": []}
@@ -301,7 +307,14 @@ def build_visit_events(mentions: pl.DataFrame, inspections: pl.DataFrame) -> tup
         keyed = []
         for ev in events:
             when, basis = _event_date(ev)
-            ins_end, ins_key = _inspection_before(register, la, when)
+            if vtype == "inspection":
+                # A full inspection's event points to its own register row; one newer than the register has none.
+                ordered = sorted(ev.members, key=_report_order)
+                year = ev.visit_year if ev.visit_year is not None else _chosen(ordered, "rating_year")
+                month = ev.visit_month if ev.visit_year is not None else (_chosen(ordered, "rating_month") if year is not None else None)
+                ins_end, ins_key = register_row_of_inspection(spans.get(la, []), year, month, ev.first_report)
+            else:
+                ins_end, ins_key = _inspection_before(register, la, when)
             if ev.ordinal is not None:
                 natural = ("ordinal", ev.ordinal, ins_key)
             elif ev.visit_year is not None and ev.visit_month is not None:
@@ -325,7 +338,7 @@ def build_visit_events(mentions: pl.DataFrame, inspections: pl.DataFrame) -> tup
             members = sorted(ev.members, key=_report_order)
             dates = [m["published_date"] for m in members if m["published_date"] is not None]
             months = None
-            if when is not None and ins_end is not None:
+            if when is not None and ins_end is not None and vtype != "inspection":
                 months = (when.year * 12 + when.month) - (ins_end.year * 12 + ins_end.month)
             for col, value in (
                 ("visit_event_key", event_key), ("la_key", la), ("visit_type", vtype), ("visit_ordinal", ev.ordinal),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from transforms.dates import DATE_EXPRESSION, DATE_HINT, resolve
+from transforms.judgements import with_inspection_ratings
 from transforms.rules import Rules
 from transforms.textmatch import as_group, ascii_word_boundaries, unflagged
 
@@ -24,19 +25,32 @@ RATING_DATE_TAIL = ascii_word_boundaries(
 
 def _look_back(rules: Rules) -> tuple[str, str]:
     """What marks a visit-type cue as an earlier visit: words just before it, a date just after it."""
-    scope = lambda k: rules.past_context.filter(pl.col("scope") == k)["pattern"].to_list()[0]  # noqa: E731
-    return scope("before_cue"), scope("after_cue")
+    scope = lambda k: rules.past_context.filter(pl.col("scope") == k)["pattern"].to_list()  # noqa: E731
+    # Several after_cue rules (a date just after: the past; "will be carried out": still to come) run as one.
+    after = "(?i)^(?:" + "|".join(f"(?:{unflagged(p).lstrip('^')})" for p in scope("after_cue")) + ")"
+    return scope("before_cue")[0], after
 
 
-def _current_hits(text: pl.Expr, pattern: str, look_back: tuple[str, str], dated_is_past: bool = False) -> pl.Expr:
+def _current_hits(text: pl.Expr, pattern: str, look_back: tuple[str, str], dated_is_past: bool = False,
+                  published_year: pl.Expr | None = None) -> pl.Expr:
     """True where the cue occurs at least once outside a look-back ("since a focused assurance visit";
     with ``dated_is_past``, "a full inspection last year": news recounts full inspections as history,
-    while "a monitoring visit in March" is usually the news itself)."""
+    while "a monitoring visit in March" is usually the news itself). With ``published_year``, a cue
+    dated just after it to a year before the article's is history too ("the focused visit of 2018"
+    in an article of 2020)."""
     inner = unflagged(pattern)
     before = unflagged(look_back[0].rstrip("$"))
     after = unflagged(look_back[1]).lstrip("^")
     past = f"(?i)(?:{before}(?:{inner})|(?:{inner}){after})" if dated_is_past else f"(?i){before}(?:{inner})"
-    return text.str.count_matches(pattern) > text.str.count_matches(past)
+    current = text.str.count_matches(pattern) > text.str.count_matches(past)
+    if dated_is_past or published_year is None:
+        return current
+    earlier_year = (
+        text.str.extract_all(f"(?i)(?:{inner}){after}").list.eval(pl.element().str.extract(r"((?:19|20)[0-9]{2})", 1).cast(pl.Int32)).list.max()
+        < published_year
+    ).fill_null(False)
+    # Only a cue that occurs once can be set aside whole by its date.
+    return current & ~(earlier_year & (text.str.count_matches(pattern) == 1))
 
 
 LEAD_SENTENCES = 3
@@ -207,7 +221,8 @@ def extract_visits(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules
     type_rows = rules.visit_type_cues.rows(named=True)
     type_expr = pl.lit(None, dtype=pl.String)
     for r in reversed(type_rows):
-        type_expr = pl.when(_current_hits(text, r["pattern"], look_back, r["visit_type"] == "inspection")).then(pl.lit(r["visit_type"])).otherwise(type_expr)
+        type_expr = pl.when(_current_hits(text, r["pattern"], look_back, r["visit_type"] == "inspection", pl.col("published_date").dt.year())
+                            ).then(pl.lit(r["visit_type"])).otherwise(type_expr)
     type_rank = {r["visit_type"]: i for i, r in reversed(list(enumerate(type_rows)))}
 
     ordinal = visit_ordinal(text, rules)
@@ -240,10 +255,12 @@ def extract_visits(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules
 
     s = s.with_columns(pl.any_horizontal([text.str.contains(p) for p in rules.visit_evidence]).alias("is_visit_evidence"))
     # Type, ordinal and progress cues all need a word of the visit: their patterns run on those sentences alone.
+    # Type, ordinal and progress cues all need a word of the visit: their patterns run on those sentences alone;
+    # except a type cue, which names the visit itself ("the third area was judged as requiring improvement").
     cued = s.filter("is_visit_evidence").select(
-        "article_key", "la_name", "start", type_expr.alias("type_cue"), ordinal.alias("ordinal_cue"), progress.alias("progress_cue")
+        "article_key", "la_name", "start", ordinal.alias("ordinal_cue"), progress.alias("progress_cue")
     )
-    s = s.join(cued, on=["article_key", "la_name", "start"], how="left").with_columns(
+    s = s.join(cued, on=["article_key", "la_name", "start"], how="left").with_columns(type_expr.alias("type_cue")).with_columns(
         pl.col("type_cue").replace_strict(type_rank, default=99, return_dtype=pl.Int32).alias("type_rank")
     )
     # Only sentences with a grade's word can state a rating: the dated cue patterns run on those alone.
@@ -270,12 +287,26 @@ def extract_visits(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules
     ).with_columns(pl.coalesce("dated", "undated").alias("r")).select("article_key", "la_name", pl.col("r").struct.unnest())
 
     per_visit = s.group_by("article_key", "la_name", maintain_order=True).agg(
-        pl.col("type_cue").sort_by("type_rank").first(),
+        # The headline states the news: a type it names outranks the body's.
+        pl.col("type_cue").sort_by(pl.col("type_rank") == 99, pl.col("block_kind") != "title", "type_rank").first(),
         pl.col("ordinal_cue").drop_nulls().first().alias("visit_ordinal"),
         pl.col("progress_cue").drop_nulls().first().alias("progress_phrase"),
         pl.struct("text", "start", "end").filter(pl.col("is_visit_evidence") & (pl.col("block_kind") != "title")).first().alias("ev"),
         pl.struct("text", "start", "end").first().alias("ev_any"),
     )
+    # A headline or lead naming no authority ("A council's children's services have been rated good") tells
+    # the type of every visit the article reports, where the authority's own sentences name none.
+    unattributed = (
+        sentences.filter(pl.col("la_name").is_null() & (pl.col("named_las").list.len() == 0))
+        .join(pairs.select("article_key").unique(), on="article_key", how="semi")
+        .join(published, on="article_key", how="left")
+        .with_columns(type_expr.alias("_t"))
+        .filter(pl.col("_t").is_not_null())
+        .with_columns(pl.col("_t").replace_strict(type_rank, default=99, return_dtype=pl.Int32).alias("_rank"))
+        .group_by("article_key").agg(pl.col("_t").sort_by(pl.col("block_kind") != "title", "_rank").first().alias("article_type_cue"))
+    )
+    per_visit = per_visit.join(unattributed, on="article_key", how="left").with_columns(
+        pl.coalesce("type_cue", "article_type_cue").alias("type_cue")).drop("article_type_cue")
     visits = (
         per_visit.join(rating, on=["article_key", "la_name"], how="left")
         .with_columns(
@@ -311,6 +342,9 @@ def extract_visits(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules
             "visit_date_evidence_end",
         )
     )
+    # A full inspection's rating is the grade it gave, not the one it replaced.
+    lead = sentences.filter(pl.col("la_name").is_null() & (pl.col("named_las").list.len() == 0)).select("article_key", "start", "text")
+    visits = with_inspection_ratings(visits, cues, s, mentions, rules, lead)
     # A round-up sentence naming several authorities ("improvements at A and B, and disabled
     # children's services at C") does not say which looked at what: focus comes from sentences about one.
     focus = extract_focus(s.filter(pl.col("is_subject")), rules)

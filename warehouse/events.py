@@ -22,7 +22,8 @@ SELECT v.visit_key, v.article_key, v.la_key, v.visit_type, v.visit_ordinal, v.ra
        v.visit_year, v.visit_month, a.published_date, a.publisher, a.source_file
 FROM fct_visit v LEFT JOIN dim_article a USING (article_key)
 """
-INSPECTIONS_SQL = "SELECT la_key, inspection_key, inspection_end_date, publication_date FROM fct_inspection WHERE la_key IS NOT NULL"
+INSPECTIONS_SQL = ("SELECT la_key, inspection_key, inspection_start_date, inspection_end_date, publication_date "
+                   "FROM fct_inspection WHERE la_key IS NOT NULL")
 FINDINGS_SQL = "SELECT article_key, la_key, theme, polarity, is_inspection_finding FROM fct_finding WHERE is_inspection_finding"
 # Everything the events are computed from, as row counts and order-free hashes: a run that changed
 # none of it (an unchanged rerun) skips the rebuild. bit_xor over rows with unique keys is safe.

@@ -89,3 +89,19 @@ COMMENT ON COLUMN dim_theme.theme_key IS 'Surrogate key: hash of theme.';
 COMMENT ON COLUMN dim_theme.theme IS 'Stable theme identifier used in fct_finding.theme ("workforce_stability").';
 COMMENT ON COLUMN dim_theme.label IS 'Human-readable name.';
 COMMENT ON COLUMN dim_theme.description IS 'What the theme covers.';
+
+CREATE TABLE IF NOT EXISTS dim_judgement_area (
+    judgement_area_key VARCHAR NOT NULL,
+    area VARCHAR NOT NULL,
+    label VARCHAR NOT NULL,
+    description VARCHAR NOT NULL,
+    frameworks VARCHAR NOT NULL,
+    framework_note VARCHAR
+);
+COMMENT ON TABLE dim_judgement_area IS 'What a full inspection grades (seeds/vocabulary/judgement_areas.csv): reference data, because the frameworks change (SIF until 2018, ILACS from 2018, care leavers judged apart from 2023).';
+COMMENT ON COLUMN dim_judgement_area.judgement_area_key IS 'Surrogate key: hash of area.';
+COMMENT ON COLUMN dim_judgement_area.area IS 'Stable identifier used in fct_judgement.area ("help_and_protection").';
+COMMENT ON COLUMN dim_judgement_area.label IS 'The judgement''s name as Ofsted words it.';
+COMMENT ON COLUMN dim_judgement_area.description IS 'What the judgement covers.';
+COMMENT ON COLUMN dim_judgement_area.frameworks IS 'The inspection frameworks that grade it ("SIF 2013-2018; ILACS 2018-").';
+COMMENT ON COLUMN dim_judgement_area.framework_note IS 'How its scope changed between frameworks, when it did.';

@@ -16,7 +16,10 @@ CREATE TABLE IF NOT EXISTS fct_visit (
     visit_month INTEGER,
     visit_date_evidence_start INTEGER,
     visit_date_evidence_end INTEGER,
-    visit_event_key VARCHAR
+    visit_event_key VARCHAR,
+    previous_rating VARCHAR,
+    previous_rating_year INTEGER,
+    previous_rating_month INTEGER
 );
 COMMENT ON TABLE fct_visit IS 'One row per article and authority whose Ofsted visit the article reports.';
 COMMENT ON COLUMN fct_visit.visit_key IS 'Surrogate key: hash of (article_key, la_key).';
@@ -24,8 +27,8 @@ COMMENT ON COLUMN fct_visit.article_key IS 'The reporting article (dim_article).
 COMMENT ON COLUMN fct_visit.la_key IS 'The visited authority (dim_local_authority).';
 COMMENT ON COLUMN fct_visit.visit_type IS 'monitoring_visit, focused_visit, focused_assurance_visit or inspection; unstated: monitoring_visit if rated inadequate, else focused_visit.';
 COMMENT ON COLUMN fct_visit.visit_ordinal IS 'Which visit of its kind ("fourth monitoring visit" = 4); null if unstated.';
-COMMENT ON COLUMN fct_visit.rating IS 'The authority''s overall judgement as the article states it: outstanding, good, requires_improvement, inadequate; null if unstated.';
-COMMENT ON COLUMN fct_visit.rating_year IS 'Year the judgement was made, as stated; null if unstated.';
+COMMENT ON COLUMN fct_visit.rating IS 'The authority''s overall judgement as the article states it: outstanding, good, requires_improvement, inadequate; null if unstated. For a full inspection (visit_type inspection), the judgement this inspection gave, not the one it replaced.';
+COMMENT ON COLUMN fct_visit.rating_year IS 'Year the judgement was made, as stated (for an inspection: when it was carried out, or published where that is all the text says); null if unstated.';
 COMMENT ON COLUMN fct_visit.rating_month IS 'Month (1-12) the judgement was made, as stated; null if unstated.';
 COMMENT ON COLUMN fct_visit.rating_check IS 'The stated rating against the register of full inspections (fct_inspection): consistent (an inspection in the stated month or year, or before the article when undated, has that judgement), contradicts (inspections in that window judged otherwise), not_in_register (none in that window); null when no rating is stated.';
 COMMENT ON COLUMN fct_visit.progress_phrase IS 'A short phrase the article uses for progress ("modest but fragile"), when it gives one.';
@@ -37,6 +40,9 @@ COMMENT ON COLUMN fct_visit.visit_month IS 'Month (1-12) the inspectors were on 
 COMMENT ON COLUMN fct_visit.visit_date_evidence_start IS 'Offset in staging.stg_article.clean_text of the sentence that dates the visit; null when undated.';
 COMMENT ON COLUMN fct_visit.visit_date_evidence_end IS 'Offset just past that sentence; null when undated.';
 COMMENT ON COLUMN fct_visit.visit_event_key IS 'The real-world visit this mention reports (dim_visit_event); several articles telling of one visit share it.';
+COMMENT ON COLUMN fct_visit.previous_rating IS 'For a full inspection: the overall judgement it replaced, as the article states it ("up from requires improvement", "judged inadequate in 2019"); null if unstated, and always null for other visit types.';
+COMMENT ON COLUMN fct_visit.previous_rating_year IS 'Year the replaced judgement was made, as stated; null if unstated.';
+COMMENT ON COLUMN fct_visit.previous_rating_month IS 'Month (1-12) the replaced judgement was made, as stated; null if unstated.';
 
 CREATE TABLE IF NOT EXISTS fct_visit_focus (
     visit_key VARCHAR NOT NULL,
@@ -167,3 +173,27 @@ COMMENT ON COLUMN fct_inspection.leadership IS 'Sub-judgement for leadership, as
 COMMENT ON COLUMN fct_inspection.lead_inspector IS 'Lead inspector named by the report.';
 COMMENT ON COLUMN fct_inspection.report_url IS 'Address of the report.';
 COMMENT ON COLUMN fct_inspection.grade_source IS 'How the grade was read (derived data).';
+
+CREATE TABLE IF NOT EXISTS fct_judgement (
+    judgement_key VARCHAR NOT NULL,
+    visit_key VARCHAR NOT NULL,
+    article_key VARCHAR NOT NULL,
+    la_key VARCHAR NOT NULL,
+    area VARCHAR NOT NULL,
+    grade VARCHAR NOT NULL,
+    register_check VARCHAR,
+    evidence_text VARCHAR NOT NULL,
+    evidence_start INTEGER NOT NULL,
+    evidence_end INTEGER NOT NULL
+);
+COMMENT ON TABLE fct_judgement IS 'The judgements of a full inspection that an article states, one row per (visit, area): the overall effectiveness and each graded area.';
+COMMENT ON COLUMN fct_judgement.judgement_key IS 'Surrogate key: hash of (visit_key, area).';
+COMMENT ON COLUMN fct_judgement.visit_key IS 'The inspection (fct_visit, visit_type inspection).';
+COMMENT ON COLUMN fct_judgement.article_key IS 'The article stating the judgement (dim_article).';
+COMMENT ON COLUMN fct_judgement.la_key IS 'The inspected authority (dim_local_authority).';
+COMMENT ON COLUMN fct_judgement.area IS 'The judgement area (dim_judgement_area): overall, leaders, help_and_protection, children_in_care, care_leavers.';
+COMMENT ON COLUMN fct_judgement.grade IS 'The grade given: outstanding, good, requires_improvement or inadequate.';
+COMMENT ON COLUMN fct_judgement.register_check IS 'The grade against the register row of the same inspection (fct_inspection): consistent, contradicts, or not_in_register (no register row of this inspection, or it holds no grade for the area).';
+COMMENT ON COLUMN fct_judgement.evidence_text IS 'The sentence stating the grade (or the collective statement it follows from: "good in every other area").';
+COMMENT ON COLUMN fct_judgement.evidence_start IS 'Offset of the evidence sentence in staging.stg_article.clean_text.';
+COMMENT ON COLUMN fct_judgement.evidence_end IS 'Offset just past the evidence sentence.';

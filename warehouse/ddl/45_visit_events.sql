@@ -46,9 +46,9 @@ COMMENT ON COLUMN dim_visit_event.undated_article_count IS 'Of those, articles w
 COMMENT ON COLUMN dim_visit_event.publisher_count IS 'Distinct publishers named by its articles (articles naming none are not counted).';
 COMMENT ON COLUMN dim_visit_event.article_keys IS 'Its articles (dim_article), earliest report first, undated last.';
 COMMENT ON COLUMN dim_visit_event.source_files IS 'Their file names, in the same order.';
-COMMENT ON COLUMN dim_visit_event.inspection_key IS 'The full inspection the visit follows (fct_inspection): the authority''s latest one that ended before event_date; null when none did or the event is undated.';
+COMMENT ON COLUMN dim_visit_event.inspection_key IS 'The full inspection the visit follows (fct_inspection): the authority''s latest one that ended before event_date; null when none did or the event is undated. For a full inspection (visit_type inspection): the register row of that very inspection (a start, end or publication in the stated month or year, or, undated, one that ended within 240 days before the first report); null when the register does not hold it yet.';
 COMMENT ON COLUMN dim_visit_event.inspection_end_date IS 'Last day of that inspection (its publication date where the register gives no end date).';
-COMMENT ON COLUMN dim_visit_event.months_since_inspection IS 'Calendar months from that inspection''s end to event_date.';
+COMMENT ON COLUMN dim_visit_event.months_since_inspection IS 'Calendar months from that inspection''s end to event_date; null for a full inspection, which is that inspection.';
 COMMENT ON COLUMN dim_visit_event.key_basis IS 'Which natural key the visit_event_key hashes: ordinal, visit_month, first_report or article.';
 COMMENT ON COLUMN dim_visit_event.conflicts IS 'JSON object: for each field its reports disagree on (rating, rating_year, rating_month, ...), each value stated and the files that state it; null when they agree.';
 
