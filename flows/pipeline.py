@@ -7,6 +7,7 @@ from typing import Optional
 from prefect import flow
 
 from flows import settings
+from flows.input_files import mark_output_folder
 from flows.ingest import ingest_flow
 from flows.quality import quality_flow
 
@@ -24,6 +25,7 @@ def ingest_and_quality_flow(
     dask_workers: int = settings.DEFAULTS.dask_workers,
     lock_wait_seconds: float = settings.DEFAULTS.lock_wait_seconds,
 ) -> dict:
+    _mark_report_folder(report_dir)
     ingest = ingest_flow(input_dir=input_dir, db_path=db_path, max_file_bytes=max_file_bytes, batch_size=batch_size,
                          runner=runner, dask_address=dask_address, dask_workers=dask_workers, lock_wait_seconds=lock_wait_seconds)
     dq = quality_flow(db_path=db_path, report_dir=report_dir, max_row_drop=max_row_drop, lock_wait_seconds=lock_wait_seconds)
@@ -46,6 +48,17 @@ def fetch_ingest_and_quality_flow(
     from flows.fetch import fetch_flow
 
     fetched = fetch_flow(sources_path=sources_path, inbox=input_dir, contact=contact)
+    _mark_report_folder(report_dir)
     ingest = ingest_flow(input_dir=input_dir, db_path=db_path, max_file_bytes=max_file_bytes, batch_size=batch_size)
     dq = quality_flow(db_path=db_path, report_dir=report_dir, max_row_drop=max_row_drop)
     return {"fetch": fetched, "ingest": ingest, "quality": dq}
+
+
+def _mark_report_folder(report_dir: Path) -> None:
+    """Before the ingest: a report folder inside the input folder (serve --inbox in --report in/report)
+    is marked as the project's output, so that even the first report is never read as an article. A
+    folder that cannot be written is the quality step's to report, after the ingest."""
+    try:
+        mark_output_folder(Path(report_dir).resolve())
+    except OSError:
+        pass
