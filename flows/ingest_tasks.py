@@ -62,6 +62,8 @@ def list_files(folder: input_files.InputFolder) -> pl.Series:
     check_input_dir(folder.root)
     try:
         found = folder.walk()
+    except input_files.IsOutputFolder as err:
+        raise session.OperationError(str(err)) from None
     except OSError as err:
         raise session.OperationError(f"could not list the input folder {folder.root} ({err.strerror or err}); nothing was "
                                      "read or marked missing. Check its permissions and --input") from err

@@ -56,6 +56,10 @@ def mark_output_folder(folder: Path) -> None:
         marker.write_text("Written by ofsted-watch: this folder holds its output and is never read as input.\n", encoding="utf-8")
 
 
+class IsOutputFolder(ValueError):
+    """The folder given as input is one the project writes its output into."""
+
+
 @dataclass(frozen=True)
 class InputFolder:
     """The input folder a run reads, and what in it the run reads: every entry under ``root`` is either
@@ -94,6 +98,10 @@ class InputFolder:
         files too: reading them records why they are not loaded), and, with their reasons, the other
         files, the hidden folders, the folders too deep to walk and those that cannot be listed.
         Walked with a stack, never by recursion, to at most ``max_depth`` levels."""
+        if os.path.lexists(self.root / OUTPUT_MARKER):
+            raise IsOutputFolder(f"the input folder {self.root} holds ofsted-watch's own output (a report or an export, marked "
+                                 f"{OUTPUT_MARKER}); nothing was read or marked missing. Give --input the folder of articles "
+                                 "and --report or --out another folder")
         out = []
         stack = [(str(self.root), 0)]
         while stack:

@@ -33,18 +33,19 @@ def one_line_failures(command):
     @functools.wraps(command)
     def run(args, out=None, err=None) -> int:
         err = err or sys.stderr
+        name = command.__name__.removesuffix("_command")
         try:
             return command(args, out, err)
         except (WarehouseMissing, OperationError) as e:
-            print(f"ofsted-watch {args.command}: {e}", file=err)
+            print(f"ofsted-watch {name}: {e}", file=err)
             return 2 if isinstance(e, WarehouseMissing) else 1
         except OSError as e:
             where = f" {e.filename}" if e.filename else ""
-            print(f"ofsted-watch {args.command}: could not write{where} ({e.strerror or e}); nothing was written there. "
+            print(f"ofsted-watch {name}: could not write{where} ({e.strerror or e}); nothing was written there. "
                   "Give --out a place you can write to", file=err)
             return 1
         except duckdb.Error as e:
-            print(f"ofsted-watch {args.command}: DuckDB failed ({str(e).splitlines()[0]}); check --db and --out, then run again",
+            print(f"ofsted-watch {name}: DuckDB failed ({str(e).splitlines()[0]}); check --db and --out, then run again",
                   file=err)
             return 1
 
@@ -54,7 +55,12 @@ def one_line_failures(command):
 @one_line_failures
 def query_command(args, out=None, err=None) -> int:
     out, err = out or sys.stdout, err or sys.stderr
-    catalogue = read_catalogue(settings.DEFAULTS.queries_dir)
+    try:
+        catalogue = read_catalogue(settings.DEFAULTS.queries_dir)
+    except ValueError as e:  # a query without its leading comment, a file that is not UTF-8
+        print(f"ofsted-watch query: the query catalogue cannot be read: {e}. Fix that file, or point OFSTED_WATCH_QUERIES "
+              "at another catalogue", file=err)
+        return 2
     if args.list:
         width = max(len(n) for n in catalogue)
         for q in catalogue.values():
