@@ -11,7 +11,7 @@ import pytest
 
 from flows.cli import main
 from flows.ingest import ingest_flow
-from tests.helpers import SEED_ARTICLES, wait_for
+from tests.helpers import PROJECT, SEED_ARTICLES, wait_for
 
 
 @pytest.fixture(scope="module")
@@ -73,6 +73,7 @@ def test_a_query_catalogue_file_without_its_comment_ends_in_one_line(tmp_path):
     catalogue.mkdir()
     (catalogue / "bare.sql").write_text("SELECT 1\n", encoding="utf-8")
     done = subprocess.run([sys.executable, "-m", "flows.cli", "query", "--list"], cwd=tmp_path, capture_output=True, text=True,
-                          env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "OFSTED_WATCH_QUERIES": str(catalogue)}, timeout=120)
+                          env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PYTHONPATH": str(PROJECT),
+                               "OFSTED_WATCH_QUERIES": str(catalogue)}, timeout=120)
     assert done.returncode == 2 and "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
     assert "must open with a comment saying what it answers" in done.stderr

@@ -61,7 +61,7 @@ from flows import cli, settings  # noqa: E402
 
 def run_cli(args: list[str], tmp_path, **env: str) -> subprocess.CompletedProcess:
     """The CLI in a process of its own (the environment is read when it starts), from another folder."""
-    full_env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), **env}
+    full_env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PYTHONPATH": str(PROJECT), **env}  # the code under test
     return subprocess.run([sys.executable, "-m", "flows.cli", *args], cwd=tmp_path, env=full_env, capture_output=True, text=True,
                           timeout=120)
 
@@ -93,12 +93,15 @@ def test_lock_wait_nan_exits_2_naming_the_option(capsys, tmp_path, value):
     assert "--lock-wait: " in err and "finite number" in err
 
 
-@pytest.mark.parametrize("args", [["serve", "--inbox", "in", "--interval", "nan"], ["serve", "--inbox", "in", "--interval", "inf"],
-                                  ["fetch", "--sources", "s.toml", "--inbox", "in", "--timeout", "inf"],
-                                  ["fetch", "--sources", "s.toml", "--inbox", "in", "--min-interval", "nan"],
+@pytest.mark.parametrize("args", [["serve", "--inbox", "{tmp}/in", "--interval", "nan"], ["serve", "--inbox", "{tmp}/in", "--interval", "inf"],
+                                  ["fetch", "--sources", "{tmp}/s.toml", "--inbox", "{tmp}/in", "--timeout", "inf"],
+                                  ["fetch", "--sources", "{tmp}/s.toml", "--inbox", "{tmp}/in", "--min-interval", "nan"],
                                   ["bench", "--articles", "-5"]])
 def test_non_finite_numbers_anywhere_on_the_command_line_exit_2(capsys, tmp_path, args):
-    refused(capsys, args)
+    (tmp_path / "s.toml").write_text('[[feed]]\nurl = "https://news.example.org/feed"\n', encoding="utf-8")
+    err = refused(capsys, [a.format(tmp=tmp_path) for a in args])
+    assert "finite" in err or "must be at least 1" in err
+    assert not (tmp_path / "in").exists()
 
 
 @pytest.mark.parametrize("field", sorted(n for n, f in Settings.model_fields.items() if f.annotation is float))
