@@ -101,8 +101,9 @@ def read_files(paths: pl.Series, known: pl.DataFrame, max_file_bytes: int, progr
     A file that vanished or cannot be read since it was listed is recorded with the reason; so are links
     out of the input folder, dangling links and anything that is not a regular file, never opened, and
     every entry the input folder's rules do not read (``folder.not_read``: a name that is not an
-    article's, a folder too deep to walk; see input_files). A file over the size limit is never read either: its size and stat signature are
-    recorded, and while they stay the same its rejection stands unread."""
+    article's, a folder too deep to walk; see input_files). A file over the size limit is never read
+    either: its size and stat signature are recorded, and while they stay the same its rejection stands
+    unread."""
     trusted = incremental.trusted_hashes(known)
     rows = []
     for path in paths:
