@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test clean chromium bench
+.PHONY: install run test package-check clean chromium bench
 N ?= 10000
 
 $(STAMP): pyproject.toml
@@ -24,6 +24,10 @@ chromium:
 
 test: install chromium
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
+
+# The wheel as a new user installs it: built, installed into a fresh venv, run from another folder.
+package-check:
+	PYTHON=$(PYTHON) .ci/package_check
 
 clean:
 	rm -rf $(VENV) .state report site warehouse/*.duckdb warehouse/*.duckdb.wal

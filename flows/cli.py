@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import signal
 import sys
@@ -86,7 +87,7 @@ def serve(args) -> int:
     if args.sources:
         # fetch -> ingest -> quality as one deployment.
         served_flow = fetch_ingest_and_quality_flow
-        parameters |= {"sources_path": str(args.sources.resolve()), "contact": args.contact}
+        parameters |= {"sources_path": str(args.sources.resolve()), "contact": args.fetch_contact}
     print(f"serving '{served_flow.name}/{args.name}' on {api}: inbox {args.inbox.resolve()}, "
           f"{'cron ' + args.cron if args.cron else f'every {args.interval:g}s'}", flush=True)
     served_flow.serve(
@@ -100,11 +101,22 @@ def serve(args) -> int:
     return 0
 
 
+# Options that set a field of the settings object: their dest is the field's name, so that the values
+# given are checked by the settings' own checks (settings.checked) and an error names the option.
+SETTING_OPTIONS: dict[str, str] = {}
+
+
+def add_setting(parser: argparse.ArgumentParser, option: str, field: str, **kwargs) -> None:
+    """An option that sets the settings' ``field`` (its default being the settings' value)."""
+    SETTING_OPTIONS[field] = option
+    parser.add_argument(option, dest=field, default=getattr(settings.DEFAULTS, field), **kwargs)
+
+
 def add_runner_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--runner", choices=settings.RUNNERS, default=settings.DEFAULTS.runner,
-                        help="where each batch is cleaned and extracted: sequential (this process) or dask (a dask.distributed cluster)")
+    add_setting(parser, "--runner", "runner", choices=settings.RUNNERS,
+                help="where each batch is cleaned and extracted: sequential (this process) or dask (a dask.distributed cluster)")
     parser.add_argument("--dask-address", help="scheduler of an existing Dask cluster, e.g. tcp://10.0.0.5:8786 (default: start a local one)")
-    parser.add_argument("--dask-workers", type=int, default=settings.DEFAULTS.dask_workers, help="worker processes of the local Dask cluster (default: cores)")
+    add_setting(parser, "--dask-workers", "dask_workers", type=int, help="worker processes of the local Dask cluster (default: cores)")
 
 
 def runner_parameters(args) -> dict:
@@ -123,29 +135,71 @@ def positive_int(text: str) -> int:
     return value
 
 
+def positive_seconds(text: str) -> float:
+    """A number of seconds for an option that is not a setting (serve --interval): finite and above 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a finite number of seconds above 0, not {text}")
+    return value
+
+
+def check_arguments(args, parser: argparse.ArgumentParser) -> None:
+    """The one check of what the command line gives, before anything runs: every option that sets a
+    setting passes the settings' own checks, together with the environment; a sources file is read.
+    A bad value ends the program with exit 2 and a line naming the option (or variable)."""
+    given = {field: getattr(args, field) for field in SETTING_OPTIONS if hasattr(args, field)}
+    try:
+        settings.checked(given, SETTING_OPTIONS)
+    except settings.InvalidSettings as err:
+        parser.exit(2, f"{parser.prog} {args.command}: not a valid setting:\n" + "\n".join(f"  {p}" for p in err.problems) + "\n")
+    sources = getattr(args, "sources", None)
+    if sources is not None:
+        from transforms.feeds import load_sources
+
+        if not sources.is_file():
+            parser.exit(2, f"{parser.prog} {args.command}: --sources {sources} is not a file\n")
+        try:
+            load_sources(sources)  # a broken sources file is told before any flow starts
+        except ValueError as err:
+            parser.exit(2, f"{parser.prog} {args.command}: --sources: {err}\n")
+
+
+def package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("ofsted-watch")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed)"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ofsted-watch", description="News about Ofsted visits of children's services, as a DuckDB warehouse.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     ing = sub.add_parser("ingest", help="run the ingest flow on every .txt, .html, .htm and .pdf under --input")
     ing.add_argument("--input", type=Path, default=settings.DEFAULTS.articles_dir, help="folder of raw article files (default: seeds/articles)")
     ing.add_argument("--db", type=Path, default=settings.DEFAULTS.db_path, help="warehouse file (default: warehouse/ofsted.duckdb)")
-    ing.add_argument("--max-file-bytes", type=int, default=settings.DEFAULTS.max_file_bytes, help="files larger than this are rejected unread")
-    ing.add_argument("--batch-size", type=positive_int, default=settings.DEFAULTS.batch_size, help="articles per batch: memory follows this, not the corpus")
+    add_setting(ing, "--max-file-bytes", "max_file_bytes", type=int, help="files larger than this are rejected unread")
+    add_setting(ing, "--batch-size", "batch_size", type=positive_int, help="articles per batch: memory follows this, not the corpus")
     ing.add_argument("--report", type=Path, default=settings.DEFAULTS.report_dir, help="folder for the data-quality report (default: report/)")
     ing.add_argument("--site", type=Path, help="folder for the briefing site (default: site/ beside the report folder)")
     add_runner_arguments(ing)
-    ing.add_argument("--lock-wait", type=float, default=settings.DEFAULTS.lock_wait_seconds,
-                     help="seconds to wait for another run (or a read-write connection) to finish before giving up (default: 600)")
+    add_setting(ing, "--lock-wait", "lock_wait_seconds", type=float,
+                help="seconds to wait for another run (or a read-write connection) to finish before giving up (default: 600)")
     ing.add_argument("--no-quality", action="store_true", help="skip the quality flow and the site after the ingest")
     ing.add_argument("--json", action="store_true", help="print the summary as JSON")
 
     qa = sub.add_parser("quality", help="run the data-quality checks and write the HTML report")
     qa.add_argument("--db", type=Path, default=settings.DEFAULTS.db_path, help="warehouse file (default: warehouse/ofsted.duckdb)")
     qa.add_argument("--report", type=Path, default=settings.DEFAULTS.report_dir, help="folder for the report (default: report/)")
-    qa.add_argument("--lock-wait", type=float, default=settings.DEFAULTS.lock_wait_seconds,
-                    help="seconds to wait for another run (or a read-write connection) to finish before giving up (default: 600)")
-    qa.add_argument("--max-row-drop", type=float, default=settings.DEFAULTS.max_row_drop, help="fail a table that lost more than this share of its rows")
+    add_setting(qa, "--lock-wait", "lock_wait_seconds", type=float,
+                help="seconds to wait for another run (or a read-write connection) to finish before giving up (default: 600)")
+    add_setting(qa, "--max-row-drop", "max_row_drop", type=float, help="fail a table that lost more than this share of its rows (0 to 1)")
 
     st = sub.add_parser("site", help="write the briefing site (static HTML, readable offline) from the warehouse")
     st.add_argument("--db", type=Path, default=settings.DEFAULTS.db_path, help="warehouse file (default: warehouse/ofsted.duckdb)")
@@ -156,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     ev.add_argument("--input", type=Path, default=settings.DEFAULTS.articles_dir, help="folder of raw article files (default: seeds/articles)")
 
     srv = sub.add_parser("server", help="start a local Prefect server (API and UI) on 127.0.0.1, state under .state/")
-    srv.add_argument("--port", type=int, default=settings.DEFAULTS.prefect_port)
+    add_setting(srv, "--port", "prefect_port", type=int)
 
     sv = sub.add_parser("serve", help="serve the ingest-and-quality flow on a schedule against a Prefect server")
     sv.add_argument("--inbox", type=Path, required=True, help="folder new articles are dropped into")
@@ -165,27 +219,27 @@ def main(argv: list[str] | None = None) -> int:
     sv.add_argument("--site", type=Path, help="folder for the briefing site (default: site/ beside the report folder)")
     when = sv.add_mutually_exclusive_group(required=True)
     when.add_argument("--cron", help='cron schedule, e.g. "0 6 * * *" (06:00 every day)')
-    when.add_argument("--interval", type=float, help="run every N seconds")
+    when.add_argument("--interval", type=positive_seconds, help="run every N seconds")
     sv.add_argument("--name", default="inbox", help="deployment name (default: inbox)")
     sv.add_argument("--sources", type=Path, help="sources.toml: fetch its feeds and URLs into the inbox before each ingest")
-    sv.add_argument("--contact", default=settings.DEFAULTS.fetch_contact, help="email or URL named in the fetch's User-Agent")
+    add_setting(sv, "--contact", "fetch_contact", help="email or URL named in the fetch's User-Agent")
 
     ft = sub.add_parser("fetch", help="download new entries of the feeds and URLs in a sources file into an inbox folder")
     ft.add_argument("--sources", type=Path, required=True, help="sources.toml listing [[feed]] and [[url]] entries")
     ft.add_argument("--inbox", type=Path, required=True, help="folder the fetched files go to (ingest --input reads it)")
-    ft.add_argument("--contact", default=settings.DEFAULTS.fetch_contact, help="email or URL named in the User-Agent (or OFSTED_WATCH_CONTACT)")
-    ft.add_argument("--timeout", type=float, default=settings.DEFAULTS.fetch_timeout_seconds, help="seconds per request")
-    ft.add_argument("--max-bytes", type=int, default=settings.DEFAULTS.fetch_max_bytes, help="larger bodies are abandoned and recorded")
-    ft.add_argument("--min-interval", type=float, default=settings.DEFAULTS.fetch_min_interval_seconds, help="seconds between requests to one host")
-    ft.add_argument("--retries", type=int, default=settings.DEFAULTS.fetch_retries, help="retries of timeouts, 5xx and 429, with exponential backoff")
+    add_setting(ft, "--contact", "fetch_contact", help="email or URL named in the User-Agent (or OFSTED_WATCH_CONTACT)")
+    add_setting(ft, "--timeout", "fetch_timeout_seconds", type=float, help="seconds per request")
+    add_setting(ft, "--max-bytes", "fetch_max_bytes", type=int, help="larger bodies are abandoned and recorded")
+    add_setting(ft, "--min-interval", "fetch_min_interval_seconds", type=float, help="seconds between requests to one host")
+    add_setting(ft, "--retries", "fetch_retries", type=int, help="retries of timeouts, 5xx and 429, with exponential backoff")
     ft.add_argument("--json", action="store_true", help="print the summary as JSON")
 
     bn = sub.add_parser("bench", help="benchmark the ingest on a generated corpus (made once, cached)")
-    bn.add_argument("--articles", type=int, help="articles of the generated corpus (the full benchmark)")
+    bn.add_argument("--articles", type=positive_int, help="articles of the generated corpus (the full benchmark)")
     bn.add_argument("--parsing", action="store_true", help="only web-page and PDF parsing: MB/s, extractor comparison, metadata agreement")
     bn.add_argument("--gold", type=Path, default=settings.DEFAULTS.home.parent / "shared" / "gold", help="gold files for --parsing")
-    bn.add_argument("--batch-size", type=positive_int, default=settings.DEFAULTS.batch_size)
-    bn.add_argument("--naive-subset", type=int, default=200, help="articles the naive baseline runs on (its time is scaled)")
+    add_setting(bn, "--batch-size", "batch_size", type=positive_int)
+    bn.add_argument("--naive-subset", type=positive_int, default=200, help="articles the naive baseline runs on (its time is scaled)")
     add_runner_arguments(bn)
 
     from flows import query as query_cli
@@ -193,6 +247,7 @@ def main(argv: list[str] | None = None) -> int:
     query_cli.add_arguments(sub)
 
     args = parser.parse_args(argv)
+    check_arguments(args, parser)
     if args.command == "query":
         return query_cli.query_command(args)
     if args.command == "export":
@@ -275,13 +330,13 @@ def run_command(args, parser) -> int:
             from flows.ingest import ingest_flow
 
             result = {"ingest": ingest_flow(input_dir=args.input, db_path=args.db, max_file_bytes=args.max_file_bytes, batch_size=args.batch_size,
-                                            lock_wait_seconds=args.lock_wait, **runner_parameters(args))}
+                                            lock_wait_seconds=args.lock_wait_seconds, **runner_parameters(args))}
         else:
             from flows.pipeline import ingest_and_quality_flow
 
             result = ingest_and_quality_flow(input_dir=args.input, db_path=args.db, report_dir=args.report,
                                              max_file_bytes=args.max_file_bytes, batch_size=args.batch_size,
-                                             lock_wait_seconds=args.lock_wait, site_dir=args.site, **runner_parameters(args))
+                                             lock_wait_seconds=args.lock_wait_seconds, site_dir=args.site, **runner_parameters(args))
         if args.json:
             print(json.dumps(result, indent=2, default=str))
         else:
@@ -295,7 +350,7 @@ def run_command(args, parser) -> int:
         from flows.quality import quality_flow
 
         print_quality_summary(quality_flow(db_path=args.db, report_dir=args.report, max_row_drop=args.max_row_drop,
-                                           lock_wait_seconds=args.lock_wait))
+                                           lock_wait_seconds=args.lock_wait_seconds))
         return 0
     if args.command == "site":
         from flows.site import site_flow
@@ -303,7 +358,7 @@ def run_command(args, parser) -> int:
         print_site_summary(site_flow(db_path=args.db, out_dir=args.out))
         return 0
     if args.command == "server":
-        return run_server(args.port)
+        return run_server(args.prefect_port)
     if args.command == "serve":
         return serve(args)
     if args.command == "bench" and args.parsing:
@@ -321,16 +376,8 @@ def run_command(args, parser) -> int:
     if args.command == "fetch":
         from flows.fetch import fetch_flow
 
-        from transforms.feeds import load_sources
-
-        if not args.sources.is_file():
-            parser.error(f"--sources {args.sources} is not a file")
-        try:
-            load_sources(args.sources)  # a broken sources file is told before any flow starts
-        except ValueError as err:
-            parser.error(str(err))
-        result = fetch_flow(sources_path=args.sources, inbox=args.inbox, contact=args.contact, timeout_seconds=args.timeout,
-                            max_bytes=args.max_bytes, min_interval_seconds=args.min_interval, retries=args.retries)
+        result = fetch_flow(sources_path=args.sources, inbox=args.inbox, contact=args.fetch_contact, timeout_seconds=args.fetch_timeout_seconds,
+                            max_bytes=args.fetch_max_bytes, min_interval_seconds=args.fetch_min_interval_seconds, retries=args.fetch_retries)
         if args.json:
             print(json.dumps(result, indent=2, default=str))
         else:

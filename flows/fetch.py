@@ -37,7 +37,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
 
 from flows import settings
-from flows.inbox import sidecar_path
+from flows.inbox import STATE_DIR, sidecar_path
 from schemas.fetch_log import FETCH_OUTCOMES, FetchLog
 from transforms.decode import sha256_hex
 from transforms.feeds import load_relevance_cues, load_sources, normalise_url, parse_feed, relevance
@@ -46,7 +46,6 @@ from transforms.pdf_extract import extract_pdf
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/xml", "text/xml", "application/rdf+xml")
 DOCUMENT_TYPES = {"text/html": ".html", "application/xhtml+xml": ".html", "application/pdf": ".pdf", "text/plain": ".txt"}
-STATE_DIR = ".fetch"
 
 
 class TransientFetchError(Exception):

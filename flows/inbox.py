@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Iterable
 
 SIDECAR_SUFFIX = ".fetch.json"
+# The fetch's state and log, under the inbox (flows/fetch.py); never read as articles.
+STATE_DIR = ".fetch"
 
 
 def sidecar_path(path: str | Path) -> Path:

@@ -17,7 +17,7 @@ import polars as pl
 from prefect import flow, get_run_logger
 from prefect.context import get_run_context
 
-from flows import batches, ingest_tasks as tasks, outcome, settings
+from flows import batches, ingest_tasks as tasks, input_files, outcome, settings
 from flows.batches import Batch
 from flows.progress import Progress
 from flows.run_summary import RunSummary
@@ -43,6 +43,7 @@ def ingest_flow(
     max_quotes_per_article: int = settings.DEFAULTS.max_quotes_per_article,
     max_mentions_per_article: int = settings.DEFAULTS.max_mentions_per_article,
     duckdb_memory_limit: str = settings.DEFAULTS.duckdb_load_memory_limit,
+    max_folder_depth: int = settings.DEFAULTS.max_folder_depth,
 ) -> dict:
     """Ingest every file under ``input_dir`` into the warehouse at ``db_path``; returns a run summary.
 
@@ -51,11 +52,12 @@ def ingest_flow(
     as it was plus an etl_run row saying so. ``runner="dask"``: each batch's transform runs on a Dask
     cluster (local, or at ``dask_address``); reading, planning and the load stay here, the one writer."""
     input_dir, db_path = Path(input_dir).resolve(), Path(db_path).resolve()
-    if runner not in settings.RUNNERS:
-        raise ValueError(f"runner must be one of {settings.RUNNERS}, not {runner!r}")
-    if batch_size < 1:
-        raise session.OperationError(f"batch_size must be at least 1 (articles per batch), not {batch_size}")
+    settings.check_parameters(max_file_bytes=max_file_bytes, file_glob=file_glob, lock_wait_seconds=lock_wait_seconds, batch_size=batch_size,
+                              runner=runner, dask_workers=dask_workers, max_sentences_per_article=max_sentences_per_article,
+                              max_quotes_per_article=max_quotes_per_article, max_mentions_per_article=max_mentions_per_article,
+                              duckdb_load_memory_limit=duckdb_memory_limit, max_folder_depth=max_folder_depth)
     tasks.check_input_dir(input_dir)
+    folder = input_files.InputFolder.of(input_dir, file_glob, db_path, max_folder_depth)
     session.check_is_warehouse(db_path)
     logger = get_run_logger()
     run = RunSummary(str(input_dir), str(db_path), runner, _flow_run_id())
@@ -66,17 +68,17 @@ def ingest_flow(
         run.has_begun = True
         with run.timed("read"):
             rules = tasks.read_rules(Path(seeds_dir))
-            paths = tasks.list_files(input_dir, file_glob)
+            paths = tasks.list_files(folder)
             known = tasks.read_known_files(work, duckdb_memory_limit)
         run.files_seen = len(paths)
         with batches.task_runner(runner, dask_address, dask_workers) as pool:
-            steps = _BatchSteps(work, duckdb_memory_limit, rules, marts.reference_marts(rules), known, limits, max_file_bytes, input_dir,
+            steps = _BatchSteps(work, duckdb_memory_limit, rules, marts.reference_marts(rules), known, limits, max_file_bytes, folder,
                                 pool, run, Progress("ingest", len(paths), logger))
             batches.pipelined(batches.slices(paths, batch_size), steps.start, steps.finish, batches.batches_ahead(pool))
             steps.progress.finish()
         with run.timed("load"):
             run.add_rows(tasks.build_visit_events(work, run.run_id, duckdb_memory_limit))
-            missing = ingest_batch.missing_file_rows(paths.to_frame(), known, run.run_id)
+            missing = ingest_batch.missing_file_rows(paths.to_frame(), known, run.run_id, input_files.escape_path(str(input_dir)))
             run.files_missing = missing.height
             session.fault_point("before_load")
             written, run.table_rows, _ = tasks.load_warehouse(work, tasks.closing_load(run, missing), duckdb_memory_limit)
@@ -106,7 +108,7 @@ class _BatchSteps:
     known: pl.DataFrame
     limits: work_limits.WorkLimits
     max_file_bytes: int
-    input_dir: Path
+    folder: input_files.InputFolder
     pool: Any
     run: RunSummary
     progress: Progress
@@ -116,7 +118,7 @@ class _BatchSteps:
         with self.run.timed("read"):
             known = self.known.join(paths.to_frame(), on="path", how="semi")
             files, previous, stored, is_unchanged = tasks.read_batch(self.work, paths, known, self.max_file_bytes, self.progress,
-                                                                     self.input_dir, self.memory_limit)
+                                                                     self.folder, self.memory_limit)
         with self.run.timed("clean"):
             decoded, planned = tasks.decode_and_plan(files, previous, stored, self.limits)
         batch = Batch(decoded, planned, previous, ingest_batch.to_extract(planned), is_unchanged)

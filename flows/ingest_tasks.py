@@ -51,18 +51,23 @@ def read_rules(seeds_dir: Path) -> Rules:
 
 
 @task(**IO_TASK)
-def list_files(input_dir: Path, file_glob: str) -> pl.Series:
-    """Every file to ingest, sorted, as paths under the (already resolved) input folder.
+def list_files(folder: input_files.InputFolder) -> pl.Series:
+    """Every entry to record, sorted, as paths under the (already resolved) input folder: the files to
+    ingest, and the entries the run will not read, to be recorded with their reasons (InputFolder.walk).
 
     A Series rather than a list of Paths: Prefect walks a list parameter item by item looking for
     futures (3.6 s a run at 100,000 files). Paths are not resolved one by one either (realpath costs
     an lstat per folder level: 10 s at 100,000 files); a linked file is recorded under its link's path.
     """
-    check_input_dir(input_dir)
-    # Links and special files are listed too: reading them records why they are not loaded. file_glob
-    # may name several patterns, comma-separated ("*.txt,*.html,*.pdf").
-    found = {p for g in file_glob.split(",") for p in input_files.list_input_files(input_dir, g.strip())}
-    return pl.Series("path", sorted(found), dtype=pl.String)
+    check_input_dir(folder.root)
+    try:
+        found = folder.walk()
+    except input_files.IsOutputFolder as err:
+        raise session.OperationError(str(err)) from None
+    except OSError as err:
+        raise session.OperationError(f"could not list the input folder {folder.root} ({err.strerror or err}); nothing was "
+                                     "read or marked missing. Check its permissions and --input") from err
+    return pl.Series("path", found, dtype=pl.String)
 
 
 @task(**IO_TASK)
@@ -81,21 +86,24 @@ def read_known_files(work_path: Path, memory_limit: str) -> pl.DataFrame:
 
 @task(**IO_TASK)
 def read_batch(work_path: Path, paths: pl.Series, known: pl.DataFrame, max_file_bytes: int, progress: Progress,
-               input_dir: Path, memory_limit: str) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, bool]:
+               folder: input_files.InputFolder, memory_limit: str) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, bool]:
     """A batch's files (read_files) and what the warehouse holds of them (batch_state): one task, as
     an unchanged batch of a rerun costs little more than its task runs."""
-    files = read_files(paths, known, max_file_bytes, progress, input_dir)
+    files = read_files(paths, known, max_file_bytes, progress, folder)
     return files, *batch_state(work_path, files, known, memory_limit)
 
 
-def read_files(paths: pl.Series, known: pl.DataFrame, max_file_bytes: int, progress: Progress, input_dir: Path | None = None) -> pl.DataFrame:
+def read_files(paths: pl.Series, known: pl.DataFrame, max_file_bytes: int, progress: Progress,
+               folder: input_files.InputFolder | None = None) -> pl.DataFrame:
     """The files as bytes with their hashes; files over the size limit are hashed and recorded, not loaded.
     A file whose stat signature is the one recorded when it was last read (and settled then) is not read
     again: its recorded hash stands (``known``: the run's starting raw_file rows for these paths).
     A file that vanished or cannot be read since it was listed is recorded with the reason; so are links
-    out of ``input_dir``, dangling links and anything that is not a regular file, never opened (see
-    input_files). A file over the size limit is never read either: its size and stat signature are
-    recorded, and while they stay the same its rejection stands unread."""
+    out of the input folder, dangling links and anything that is not a regular file, never opened, and
+    every entry the input folder's rules do not read (``folder.not_read``: a name that is not an
+    article's, a folder too deep to walk; see input_files). A file over the size limit is never read
+    either: its size and stat signature are recorded, and while they stay the same its rejection stands
+    unread."""
     trusted = incremental.trusted_hashes(known)
     rows = []
     for path in paths:
@@ -104,7 +112,11 @@ def read_files(paths: pl.Series, known: pl.DataFrame, max_file_bytes: int, progr
                "content": None, "content_sha256": None, "read_error": None, "stat_signature": None}
         try:
             real_path = input_files.os_path(path)
-            st, problem = input_files.check_entry(real_path, input_dir) if input_dir is not None else (os.stat(real_path), None)
+            problem = folder.not_read(real_path) if folder is not None else None
+            if problem is not None:
+                st = os.lstat(real_path)
+            else:
+                st, problem = input_files.check_entry(real_path, folder.root) if folder is not None else (os.stat(real_path), None)
             size = row["size_bytes"] = st.st_size if problem is None else 0
             row["stat_signature"] = signature = incremental.stat_signature(st)
             too_big = f"file is {size:,} bytes, above the size limit of {max_file_bytes:,} bytes (max_file_bytes): not read"

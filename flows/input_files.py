@@ -4,6 +4,10 @@
   as a lone surrogate, which neither polars nor DuckDB can hold. Paths are stored escaped: ``\\xNN``
   for such a byte and ``\\\\`` for a backslash, every other character as it is, so the stored name is
   text, shows what the name holds and maps back to the same bytes (``os_path``).
+- What is read: every file under the input folder whose name matches the file patterns, in any case
+  (``A.TXT``, ``b.Html``), in visible folders at most ``max_folder_depth`` deep; every other entry is
+  recorded with the reason it is not read. The project's own files are never read as input: the fetch's
+  records and state, folders holding its outputs (marked with ``OUTPUT_MARKER``), and the warehouse.
 - Links: a symbolic link is followed only to a regular file inside the input folder; a link out of
   it (``ln -s /etc/passwd in/x.txt``), a dangling link, and anything that is not a regular file (a
   FIFO, a device, a socket, a link to a folder) is rejected with the reason, never opened. A FIFO is
@@ -12,10 +16,14 @@
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
 import stat
+from dataclasses import dataclass
 from pathlib import Path
+
+from flows.inbox import SIDECAR_SUFFIX, STATE_DIR as FETCH_STATE_DIR
 
 _ESCAPED = re.compile(r"\\(\\|x[0-9a-f]{2})")
 _NEEDS_ESCAPE = re.compile("[\\\\\udc80-\udcff]")
@@ -35,18 +43,118 @@ def os_path(stored: str) -> str:
     return _ESCAPED.sub(lambda m: "\\" if m.group(1) == "\\" else chr(0xDC00 + int(m.group(1)[1:], 16)), stored)
 
 
-def list_input_files(input_dir: Path, file_glob: str) -> list[str]:
-    """Every entry under ``input_dir`` matching ``file_glob`` that is not a folder itself, as stored
-    paths, sorted: links and special files are listed so that they are recorded, not skipped."""
-    out = []
-    for p in input_dir.rglob(file_glob):
-        try:
-            if stat.S_ISDIR(p.lstat().st_mode):
+# A folder the project writes its outputs into (the quality report, an export) holds this file, so that
+# an output folder inside an input folder (`--report inbox/report`) is never read back as input.
+OUTPUT_MARKER = ".ofsted-watch-output"
+OUTPUT_MARKER_TEXT = "Written by ofsted-watch: this folder holds its output and is never read as input.\n"
+
+
+def mark_output_folder(folder: Path) -> None:
+    """Creates ``folder`` if needed and marks it as the project's output, never to be read as input."""
+    folder.mkdir(parents=True, exist_ok=True)
+    marker = folder / OUTPUT_MARKER
+    if not marker.exists():
+        marker.write_text(OUTPUT_MARKER_TEXT, encoding="utf-8")
+
+
+class IsOutputFolder(ValueError):
+    """The folder given as input is one the project writes its output into."""
+
+
+@dataclass(frozen=True)
+class InputFolder:
+    """The input folder a run reads, and what in it the run reads: every entry under ``root`` is either
+    read as an article (its name matches one of ``patterns``, whatever its case), or recorded with the
+    reason it is not (``not_read``), or is the project's own (never listed: fetch records and state,
+    output folders, the warehouse and its companions when ``warehouse`` lies inside the input)."""
+
+    root: Path
+    patterns: tuple[str, ...]
+    warehouse: Path | None
+    # Folders this deep are recorded, not walked (the max_folder_depth setting): a walk without a bound
+    # is what a hostile tree of 1,500 levels broke (RecursionError in rglob).
+    max_depth: int
+
+    @classmethod
+    def of(cls, root: Path, file_glob: str, warehouse: Path | None, max_depth: int) -> "InputFolder":
+        patterns = tuple(p.strip().lower() for p in file_glob.split(",") if p.strip())
+        return cls(Path(root), patterns, warehouse, max_depth)
+
+    def is_article_name(self, name: str) -> bool:
+        lowered = name.lower()
+        return any(fnmatch.fnmatchcase(lowered, p) for p in self.patterns)
+
+    def is_own(self, folder: str, name: str, is_dir: bool) -> bool:
+        """Whether the entry ``name`` of ``folder`` (an OS path) is the project's own, never input."""
+        if is_dir:
+            return name == FETCH_STATE_DIR or os.path.lexists(os.path.join(folder, name, OUTPUT_MARKER))
+        # A fetch's download being written is named .<name>.part (flows/fetch.py).
+        if name.endswith(SIDECAR_SUFFIX) or name == OUTPUT_MARKER or (name.startswith(".") and name.endswith(".part")):
+            return True
+        db = self.warehouse
+        return db is not None and folder == str(db.parent) and (name == db.name or name.startswith(db.name + "."))
+
+    def walk(self) -> list[str]:
+        """Every entry to record, as stored paths, sorted: the files whose names match (links and special
+        files too: reading them records why they are not loaded), and, with their reasons, the other
+        files, the hidden folders, the folders too deep to walk and those that cannot be listed.
+        Walked with a stack, never by recursion, to at most ``max_depth`` levels."""
+        if os.path.lexists(self.root / OUTPUT_MARKER):
+            raise IsOutputFolder(f"the input folder {self.root} holds ofsted-watch's own output (a report or an export, marked "
+                                 f"{OUTPUT_MARKER}); nothing was read or marked missing. Give --input the folder of articles "
+                                 "and --report or --out another folder")
+        out = []
+        stack = [(str(self.root), 0)]
+        while stack:
+            folder, depth = stack.pop()
+            try:
+                with os.scandir(folder) as entries:
+                    listed = [(e.name, _is_dir(e)) for e in entries]
+            except OSError:
+                if depth == 0:
+                    raise  # the input folder itself: nothing can be said about its files
+                out.append(escape_path(folder))  # not_read says why
                 continue
+            for name, is_dir in listed:
+                if self.is_own(folder, name, is_dir):
+                    continue
+                path = os.path.join(folder, name)
+                if is_dir and not name.startswith(".") and depth + 1 < self.max_depth:
+                    stack.append((path, depth + 1))
+                else:
+                    out.append(escape_path(path))
+        return sorted(out)
+
+    def not_read(self, path: str) -> str | None:
+        """Why the listed entry at ``path`` (an OS path) is not read whatever it holds, or None for a
+        would-be article (check_entry then looks at what it is)."""
+        name = os.path.basename(path)
+        try:
+            is_dir = stat.S_ISDIR(os.lstat(path).st_mode)
         except OSError:
-            pass  # gone since the folder was listed: reading it records why
-        out.append(escape_path(str(p)))
-    return sorted(out)
+            is_dir = False
+        if is_dir:
+            if name.startswith("."):
+                return "hidden folder: not read (only visible folders under the input folder are read)"
+            depth = len(Path(path).relative_to(self.root).parts)
+            if depth >= self.max_depth:
+                return (f"folder nested {depth} levels under the input folder, deeper than the {self.max_depth} read "
+                        "(max_folder_depth): its contents are not read")
+            try:
+                os.scandir(path).close()
+            except OSError as err:
+                return f"could not list the folder: {err.strerror or err}: its contents are not read"
+        if not self.is_article_name(name):
+            return (f"not an article by its name (read are {', '.join(self.patterns)}, in any case): not read"
+                    if not is_dir else "a folder, not a regular file: not read")
+        return None
+
+
+def _is_dir(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
 
 
 def _kind(mode: int) -> str:

@@ -9,6 +9,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from flows import outcome, settings
+from flows.input_files import mark_output_folder
 from schemas.vocabulary import keys, vocabularies
 from warehouse import loader, quality, session
 from warehouse.report import render_report
@@ -45,9 +46,10 @@ def store_and_report(db_path: Path, run: dict, results: list[dict], report_dir: 
 
 
 def check_report_dir(report_dir: Path) -> None:
-    """Fails before any work when the report cannot be written, naming the folder."""
+    """Fails before any work when the report cannot be written, naming the folder; marks the folder as
+    the project's output, so that a report inside an input folder is never ingested."""
     try:
-        report_dir.mkdir(parents=True, exist_ok=True)
+        mark_output_folder(report_dir)
         probe = report_dir / f".write-test-{uuid.uuid4().hex}"
         probe.write_bytes(b"")
         probe.unlink()
@@ -69,6 +71,7 @@ def quality_flow(
     Like an ingest, it writes under the run lock to a copy published atomically.
     """
     db_path, report_dir = Path(db_path).resolve(), Path(report_dir).resolve()
+    settings.check_parameters(max_row_drop=max_row_drop, lock_wait_seconds=lock_wait_seconds, duckdb_memory_limit=duckdb_memory_limit)
     # It reads a warehouse: a mistyped path must not become a new, empty one that passes every check.
     session.require_warehouse(db_path)
     check_report_dir(report_dir)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 
+import duckdb
+
 from flows import settings
-from warehouse.catalogue import FORMATS, WarehouseMissing, export_parquet, read_catalogue, render, run_query
+from flows.input_files import mark_output_folder
+from warehouse.catalogue import FORMATS, WarehouseMissing, export_parquet, open_read_only, read_catalogue, render, run_query
+from warehouse.session import OperationError
 
 
 def add_arguments(sub) -> None:
@@ -21,9 +26,41 @@ def add_arguments(sub) -> None:
     ex.add_argument("--out", type=Path, required=True, help="folder for the Parquet files (created if needed)")
 
 
+def one_line_failures(command):
+    """A read-only command ends in one line naming what went wrong and what to do, never a traceback:
+    a missing or foreign warehouse (exit 2), a locked or unreadable one, a folder it cannot write (exit 1)."""
+
+    @functools.wraps(command)
+    def run(args, out=None, err=None) -> int:
+        err = err or sys.stderr
+        name = command.__name__.removesuffix("_command")
+        try:
+            return command(args, out, err)
+        except (WarehouseMissing, OperationError) as e:
+            print(f"ofsted-watch {name}: {e}", file=err)
+            return 2 if isinstance(e, WarehouseMissing) else 1
+        except OSError as e:
+            where = f" {e.filename}" if e.filename else ""
+            print(f"ofsted-watch {name}: could not write{where} ({e.strerror or e}); nothing was written there. "
+                  "Give --out a place you can write to", file=err)
+            return 1
+        except duckdb.Error as e:
+            print(f"ofsted-watch {name}: DuckDB failed ({str(e).splitlines()[0]}); check --db and --out, then run again",
+                  file=err)
+            return 1
+
+    return run
+
+
+@one_line_failures
 def query_command(args, out=None, err=None) -> int:
     out, err = out or sys.stdout, err or sys.stderr
-    catalogue = read_catalogue(settings.DEFAULTS.queries_dir)
+    try:
+        catalogue = read_catalogue(settings.DEFAULTS.queries_dir)
+    except ValueError as e:  # a query without its leading comment, a file that is not UTF-8
+        print(f"ofsted-watch query: the query catalogue cannot be read: {e}. Fix that file, or point OFSTED_WATCH_QUERIES "
+              "at another catalogue", file=err)
+        return 2
     if args.list:
         width = max(len(n) for n in catalogue)
         for q in catalogue.values():
@@ -35,11 +72,7 @@ def query_command(args, out=None, err=None) -> int:
     if args.name not in catalogue:
         print(f"no query named {args.name!r} in {settings.DEFAULTS.queries_dir}; ofsted-watch query --list shows them", file=err)
         return 2
-    try:
-        result = run_query(args.db, catalogue[args.name])
-    except WarehouseMissing as e:
-        print(str(e), file=err)
-        return 2
+    result = run_query(args.db, catalogue[args.name])
     text = render(result, args.format)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -50,13 +83,12 @@ def query_command(args, out=None, err=None) -> int:
     return 0
 
 
+@one_line_failures
 def export_command(args, out=None, err=None) -> int:
     out, err = out or sys.stdout, err or sys.stderr
-    try:
-        written = export_parquet(args.db, args.out)
-    except WarehouseMissing as e:
-        print(str(e), file=err)
-        return 2
+    open_read_only(args.db).close()  # a missing, foreign or locked warehouse is told before the folder is made
+    mark_output_folder(args.out)  # never read back as input, should it lie in an input folder
+    written = export_parquet(args.db, args.out)
     for name, rows in written.items():
         print(f"  {name + '.parquet':<36} {rows:>8} rows", file=out)
     print(f"{len(written)} files in {args.out}", file=out)

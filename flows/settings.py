@@ -3,44 +3,80 @@
 The flows and the CLI take their parameters' defaults from ``DEFAULTS`` and pass the values down:
 ``transforms``, ``schemas`` and ``warehouse`` never read settings or the environment themselves.
 Each field can be set by an environment variable, ``OFSTED_WATCH_<FIELD>`` unless its alias says
-otherwise. Paths are resolved from the project root (or ``OFSTED_WATCH_HOME``), never from the
-current folder, so the CLI, the flows and the tests agree wherever they are started from.
+otherwise. Paths never depend on the current folder: what the project ships (rules, vocabularies,
+reference data, the query catalogue, the sample articles) is read from beside the code, whether that
+is a checkout or an installed package; what it writes (warehouse, report, Prefect's state) goes under
+``home``: the checkout, or for an installed package the user's data folder (or ``OFSTED_WATCH_HOME``).
+
+Every value, from the environment, the command line (flows/cli.py) or a flow's parameters, passes
+the same checks (``checked``): a value that is not valid stops the program at start, naming the
+setting as it was given, before anything is read or written.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any, Literal, Mapping, get_args
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# The folder holding the code and the data it ships (seeds/, queries/): a checkout, or site-packages.
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 # Where each batch's clean/segment/extract runs: "sequential" on the flow's process, or "dask" on a
 # dask.distributed cluster (a local one with dask_workers processes unless an address is given).
 Runner = Literal["sequential", "dask"]
 RUNNERS = get_args(Runner)
-# Plain text, web pages and PDF letters; a fetched file's record (<file>.fetch.json) is not matched.
+# Plain text, web pages and PDF letters, whatever the case of the extension (A.TXT, b.Html); a fetched
+# file's record (<file>.fetch.json) is not matched.
 FILE_GLOB = "*.txt,*.html,*.htm,*.pdf"
 
-# The paths below default to places under ``home``; the validator fills in those not given.
-_UNDER_HOME = {
+# What the project ships, found beside the code unless a setting names another place.
+_SHIPPED = {
     "seeds_dir": "seeds",
     "articles_dir": "seeds/articles",
+    "queries_dir": "queries",
+}
+# What it writes, under ``home`` unless a setting names another place.
+_UNDER_HOME = {
     "db_path": "warehouse/ofsted.duckdb",
     "report_dir": "report",
     "site_dir": "site",
-    "queries_dir": "queries",
     "state_dir": ".state",
 }
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="OFSTED_WATCH_", frozen=True, populate_by_name=True, extra="ignore")
+def default_home() -> Path:
+    """A checkout writes inside itself (as it always has); an installed package never writes into
+    site-packages, but under the user's data folder (XDG_DATA_HOME, else ~/.local/share)."""
+    if (PROJECT_ROOT / "pyproject.toml").is_file():
+        return PROJECT_ROOT
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "ofsted-watch"
 
-    home: Path = PROJECT_ROOT
+
+def file_patterns(file_glob: str) -> list[str]:
+    """The comma-separated file-name patterns of ``file_glob``."""
+    return [p.strip() for p in file_glob.split(",")]
+
+
+class InvalidSettings(ValueError):
+    """Settings that are not valid; ``problems`` holds one line per setting, named as it was given."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
+class Settings(BaseSettings):
+    # allow_inf_nan: no number of the project means anything as nan or infinity (a lock wait of nan
+    # seconds, a row drop of inf): they are refused with the rest.
+    model_config = SettingsConfigDict(env_prefix="OFSTED_WATCH_", frozen=True, populate_by_name=True, extra="ignore",
+                                      allow_inf_nan=False)
+
+    home: Path = Field(default_factory=default_home)
     seeds_dir: Path = Path()
     articles_dir: Path = Path()
     db_path: Path = Field(Path(), validation_alias="OFSTED_WATCH_DB")
@@ -65,6 +101,8 @@ class Settings(BaseSettings):
     # Articles handed to one task run: large enough that Prefect's per-task cost vanishes.
     batch_size: int = Field(1000, ge=1)
     file_glob: str = FILE_GLOB
+    # Folders deeper than this under the input folder are recorded with the reason, not walked.
+    max_folder_depth: int = Field(64, ge=1, le=1000)
     runner: Runner = "sequential"
     dask_workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
 
@@ -98,42 +136,114 @@ class Settings(BaseSettings):
     prefect_port: int = Field(4200, ge=1, le=65535)
     # A flow started with no PREFECT_API_URL launches a temporary server; on a loaded 2-core machine
     # it needs more than Prefect's default 20 s to come up.
-    ephemeral_startup_timeout_seconds: int = 120
+    ephemeral_startup_timeout_seconds: int = Field(120, ge=1)
 
     @model_validator(mode="before")
     @classmethod
     def _paths_under_home(cls, data: Any) -> Any:
         data = dict(data)
-        # A value set in the environment arrives under its alias: name it by its field.
+        # A value set in the environment arrives under its alias: name it by its field (a value given
+        # by name, on the command line or to a flow, wins over the environment's).
         for name, field in cls.model_fields.items():
             if isinstance(field.validation_alias, str) and field.validation_alias in data:
-                data[name] = data.pop(field.validation_alias)
-        home = Path(data.get("home") or PROJECT_ROOT).resolve()
+                value = data.pop(field.validation_alias)
+                data.setdefault(name, value)
+        home = Path(data.get("home") or default_home()).resolve()
         data["home"] = home
+        for name, relative in _SHIPPED.items():
+            if not data.get(name):
+                data[name] = PROJECT_ROOT / relative
         for name, relative in _UNDER_HOME.items():
             if not data.get(name):
                 data[name] = home / relative
         data["state_dir"] = Path(data["state_dir"]).resolve()
         return data
 
+    @field_validator("file_glob")
+    @classmethod
+    def _file_patterns(cls, value: str) -> str:
+        patterns = file_patterns(value)
+        if not any(patterns) or not all(patterns):
+            raise ValueError("give one or more file-name patterns separated by commas, e.g. *.txt,*.html (an empty "
+                             "pattern would match nothing, and every article read before would be marked missing)")
+        if any("/" in p or os.sep in p for p in patterns):
+            raise ValueError("a pattern matches file names, not paths: every folder under the input is read; leave out the '/'")
+        return value
+
+    @field_validator("duckdb_memory_limit", "duckdb_load_memory_limit")
+    @classmethod
+    def _duckdb_memory(cls, value: str) -> str:
+        # DuckDB decides what it accepts ("1GB", "512 MiB", "80%"); asking it here means a bad value is
+        # a setting error at start, never a warehouse that "cannot be opened" later.
+        import duckdb
+
+        try:
+            duckdb.connect(":memory:", config={"memory_limit": value}).close()
+        except duckdb.Error as err:
+            raise ValueError(f"DuckDB does not accept it as a memory limit ({str(err).splitlines()[0]}); "
+                             "write a size such as 1GB or 512MB") from None
+        number = re.match(r"\s*(\d+(?:\.\d*)?)", value)  # DuckDB takes "-1GB" and "0GB" too: no run works in them
+        if number is None or float(number.group(1)) <= 0:
+            raise ValueError("a memory limit must be a size above zero, such as 1GB or 512MB")
+        return value
+
+    @field_validator("queries_dir")
+    @classmethod
+    def _catalogue(cls, value: Path) -> Path:
+        if not value.is_dir():
+            raise ValueError(f"the query-catalogue folder {value} does not exist; point it at a folder of *.sql queries")
+        if not any(value.glob("*.sql")):
+            raise ValueError(f"the query-catalogue folder {value} holds no *.sql queries")
+        return value
+
+    @field_validator("seeds_dir")
+    @classmethod
+    def _seeds(cls, value: Path) -> Path:
+        lacking = [sub for sub in ("rules", "vocabulary", "reference") if not (value / sub).is_dir()]
+        if lacking:
+            raise ValueError(f"the rules folder {value} lacks {', '.join(s + '/' for s in lacking)}; point it at the "
+                             "project's seeds folder (or unset it to use the one installed with the package)")
+        return value
+
     @property
     def prefect_home(self) -> Path:
         return self.state_dir / "prefect"
 
 
+def checked(values: Mapping[str, Any], names: Mapping[str, str] | None = None) -> Settings:
+    """The settings with ``values`` (field -> value; from the command line or a flow's parameters) over
+    the environment's, after every check. Raises InvalidSettings naming each bad value as it was given:
+    ``names`` maps a field to its option (``--lock-wait``), else it is its environment variable."""
+    names = names or {}
+    try:
+        return Settings(**values)
+    except ValidationError as err:
+        problems = []
+        for e in err.errors():
+            field = str(e["loc"][0]) if e["loc"] else ""
+            named = names.get(field) or _variable(field)
+            message = e["msg"].removeprefix("Value error, ")
+            problems.append(f"{named}: {message} (got {e['input']!r})")
+        raise InvalidSettings(problems) from None
+
+
+def check_parameters(**values: Any) -> None:
+    """A flow's own check of the settings it was given as parameters (a deployment or a script may
+    call it without the CLI): the same checks, naming the parameters."""
+    checked(values, {name: f"parameter {name}" for name in values})
+
+
 def _read_defaults() -> Settings:
     """The settings from the environment; a value that is not valid stops the program with what is wrong."""
     try:
-        return Settings()
-    except ValidationError as err:
-        lines = [f"  {_variable(e['loc'])}: {e['msg']} (got {e['input']!r})" for e in err.errors()]
-        print("ofsted-watch: a setting in the environment is not valid:\n" + "\n".join(lines), file=sys.stderr)
+        return checked({})
+    except InvalidSettings as err:
+        print("ofsted-watch: a setting in the environment is not valid:\n" + "\n".join(f"  {p}" for p in err.problems), file=sys.stderr)
         raise SystemExit(2) from None
 
 
-def _variable(loc: tuple) -> str:
-    """The environment variable that sets the field at ``loc``."""
-    name = str(loc[0]) if loc else "?"
+def _variable(name: str) -> str:
+    """The environment variable that sets the field ``name``."""
     field = Settings.model_fields.get(name)
     if field is not None and isinstance(field.validation_alias, str):
         return field.validation_alias

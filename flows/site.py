@@ -8,6 +8,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from flows import outcome, settings
+from flows.input_files import OUTPUT_MARKER, OUTPUT_MARKER_TEXT
 from warehouse.site import build_site
 
 HEXMAP = "reference/england_upper_tier_authorities.hexjson"
@@ -20,7 +21,8 @@ def site_beside(report_dir: Path) -> Path:
 
 @task(cache_policy=NO_CACHE)
 def write_site(db_path: Path, out_dir: Path, hexjson_path: Path, memory_limit: str) -> dict:
-    return build_site(db_path, out_dir, hexjson_path, memory_limit)
+    # The marker travels inside the new folder, so a site under an inbox is never read back as articles.
+    return build_site(db_path, out_dir, hexjson_path, memory_limit, extra_files={OUTPUT_MARKER: OUTPUT_MARKER_TEXT})
 
 
 @flow(name="ofsted-watch-site")

@@ -192,8 +192,8 @@ def test_a_file_that_vanishes_after_listing_is_rejected_with_its_reason(prefect_
     listed = ingest_tasks.list_files.fn
 
     @task
-    def listing_with_a_ghost(input_dir: Path, file_glob: str) -> pl.Series:
-        return pl.concat([listed(input_dir, file_glob), pl.Series("path", [str(input_dir / "gone.txt")])]).sort()
+    def listing_with_a_ghost(folder) -> pl.Series:
+        return pl.concat([listed(folder), pl.Series("path", [str(folder.root / "gone.txt")])]).sort()
 
     monkeypatch.setattr(ingest_tasks, "list_files", listing_with_a_ghost)
     db = tmp_path / "w.duckdb"

@@ -62,12 +62,14 @@ def test_case08_links_out_of_the_input_folder_and_special_files_are_rejected(pre
     assert rows["dangling.txt"] == ("rejected", f"dangling symbolic link: its target {tmp_path / 'nowhere.txt'} does not exist")
     assert rows["fifo-link.txt"] == ("rejected", "symbolic link to a named pipe (FIFO), not a regular file: not read")
     assert rows["pipe.txt"] == ("rejected", "a named pipe (FIFO), not a regular file: not read")
-    assert summary["files_rejected"] == 5
+    # Not an article by its name: listed with that reason (issue 21), and never opened either.
+    assert rows["fifo"][0] == "rejected" and rows["fifo"][1].startswith("not an article by its name")
+    assert summary["files_rejected"] == 6
     assert query(db, "SELECT count(*) FROM raw.raw_text WHERE raw_text LIKE '%SECRET-MARKER%'") == [(0,)]
-    assert query(db, "SELECT count(*) FROM rejected_rows") == [(5,)]
+    assert query(db, "SELECT count(*) FROM rejected_rows") == [(6,)]
     # Unchanged links are not recorded again.
     again = ingest_flow(input_dir=inbox, db_path=db)
-    assert again["rejected"] == [] and query(db, "SELECT count(*) FROM rejected_rows") == [(5,)]
+    assert again["rejected"] == [] and query(db, "SELECT count(*) FROM rejected_rows") == [(6,)]
 
 
 def test_case11_file_over_the_size_limit_is_never_read(prefect_harness, inbox, tmp_path, monkeypatch):

@@ -111,6 +111,6 @@ def test_rejected_rows_list_the_files_rejected_then_the_rows_their_models_refuse
 def test_files_known_at_the_start_and_not_listed_now_are_recorded_missing_once():
     known = pl.DataFrame({"path": ["/in/a.txt", "/in/b.txt", "/in/c.txt"], "status": ["loaded", "loaded", "missing"],
                           "run_id": ["old"] * 3, "is_stored": [True] * 3})
-    rows = ingest_batch.missing_file_rows(pl.DataFrame({"path": ["/in/a.txt"]}), known, "run-2")
+    rows = ingest_batch.missing_file_rows(pl.DataFrame({"path": ["/in/a.txt"]}), known, "run-2", "/in")
     # c.txt was missing already: its row stays as it was.
     assert rows.to_dicts() == [{"path": "/in/b.txt", "status": "missing", "run_id": "run-2"}]

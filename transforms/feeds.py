@@ -33,6 +33,11 @@ class Sources:
     urls: list[Source] = field(default_factory=list)
 
 
+# What an entry of sources.toml may hold; anything else (a misspelt ``nmae``, a per-source ``interval``
+# the fetch does not have) is refused, as an unknown section is, rather than silently ignored.
+ENTRY_KEYS = ("url", "name")
+
+
 def load_sources(path: Path) -> Sources:
     """``sources.toml``: ``[[feed]]`` and ``[[url]]`` tables, each with ``url`` and an optional ``name``."""
     try:
@@ -44,11 +49,25 @@ def load_sources(path: Path) -> Sources:
         raise ValueError(f"{path}: unknown section(s) {sorted(unknown)}; expected [[feed]] and [[url]]")
     out: dict[str, list[Source]] = {"feed": [], "url": []}
     for kind in out:
-        for i, item in enumerate(data.get(kind, [])):
-            url = item.get("url") if isinstance(item, dict) else None
-            if not url or urlsplit(url).scheme not in ("http", "https"):
-                raise ValueError(f"{path}: [[{kind}]] number {i + 1} needs an http(s) url, got {url!r}")
-            out[kind].append(Source(kind, url, item.get("name") or urlsplit(url).netloc))
+        entries = data.get(kind, [])
+        if isinstance(entries, dict):
+            raise ValueError(f"{path}: [{kind}] is written with one pair of brackets; each entry is an array table: "
+                             f"write [[{kind}]] (two pairs) above each one")
+        if not isinstance(entries, list):
+            raise ValueError(f"{path}: {kind} must be [[{kind}]] entries, each with url = \"...\", not {entries!r}")
+        for i, item in enumerate(entries):
+            where = f"{path}: [[{kind}]] number {i + 1}"
+            if not isinstance(item, dict):
+                raise ValueError(f"{where} is not a table: write [[{kind}]] followed by url = \"...\" lines")
+            extra = sorted(set(item) - set(ENTRY_KEYS))
+            if extra:
+                raise ValueError(f"{where} has unknown key(s) {extra}; an entry takes only {' and '.join(ENTRY_KEYS)}")
+            url, name = item.get("url"), item.get("name")
+            if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
+                raise ValueError(f"{where} needs an http(s) url, got {url!r}")
+            if name is not None and not isinstance(name, str):
+                raise ValueError(f"{where}: name must be text, got {name!r}")
+            out[kind].append(Source(kind, url, name or urlsplit(url).netloc))
     return Sources(out["feed"], out["url"])
 
 

@@ -102,10 +102,12 @@ def rejected_rows(planned: pl.DataFrame, invalid_rows: pl.DataFrame, run_id: str
     ).select(REJECTED_COLUMNS)
 
 
-def missing_file_rows(listed: pl.DataFrame, at_start: pl.DataFrame, run_id: str) -> pl.DataFrame:
-    """raw_file rows of the paths the run's first listing of raw_file knew and this run did not find,
-    marked missing (their facts are kept)."""
-    gone = incremental.missing_files(listed, at_start)
+def missing_file_rows(listed: pl.DataFrame, at_start: pl.DataFrame, run_id: str, input_dir: str) -> pl.DataFrame:
+    """raw_file rows of the paths under ``input_dir`` (the folder the run read, as stored) that the run's
+    first listing of raw_file knew and this run did not find, marked missing (their facts are kept). A
+    warehouse fed from several folders: files of the folders not read this run are not missing."""
+    under = input_dir.rstrip("/") + "/"
+    gone = incremental.missing_files(listed, at_start.filter(pl.col("path").str.starts_with(under)))
     return gone.drop([c for c in ("is_stored",) if c in gone.columns]).with_columns(
         pl.lit("missing").alias("status"), pl.lit(run_id).alias("run_id")
     )

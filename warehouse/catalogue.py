@@ -17,6 +17,9 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from warehouse import session
+from warehouse.sql_names import quote_name
+
 # Every dimension, fact and mart an analyst may want outside DuckDB; staging and raw stay inside. The
 # deprecated v_* aliases of the marts are exported too, so files consumers already read keep appearing.
 EXPORT_PATTERNS = ("dim_", "fct_", "mart_", "v_")
@@ -58,10 +61,21 @@ def read_catalogue(directory: Path) -> dict[str, CatalogueQuery]:
 
 
 def open_read_only(db_path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection; a missing, foreign or locked file is refused with what to do."""
     db_path = Path(db_path)
     if not db_path.is_file():
         raise WarehouseMissing(f"no warehouse at {db_path}: run `ofsted-watch ingest --db {db_path}` first, or pass --db PATH")
-    return duckdb.connect(str(db_path), read_only=True)
+    session.check_is_warehouse(db_path)  # a foreign file is named as one, before DuckDB reads it
+    try:
+        return duckdb.connect(str(db_path), read_only=True)
+    except duckdb.IOException as err:
+        if "lock" in str(err).lower():
+            raise session.WarehouseInUse(
+                f"another process holds the warehouse {db_path} open read-write ({str(err).splitlines()[0]}); nothing was "
+                "read. Run again when it has finished (runs never hold it: an analyst's read-write connection does; "
+                "open it with read_only=True)") from None
+        raise session.WarehouseDamaged(f"the warehouse {db_path} cannot be read ({str(err).splitlines()[0]}); nothing was read. "
+                                       "Restore it from a backup, or rebuild it with `ofsted-watch ingest`") from None
 
 
 def run_query(db_path: Path, query: CatalogueQuery) -> pl.DataFrame:
@@ -129,9 +143,9 @@ def export_parquet(db_path: Path, out_dir: Path) -> dict[str, int]:
         for name in exportable(con):
             target = out_dir / f"{name}.parquet"
             tmp = target.with_name(target.name + ".part")
-            con.execute(f"COPY (SELECT * FROM {name}) TO '{_sql_string(tmp)}' (FORMAT parquet, COMPRESSION zstd)")
+            con.execute(f"COPY (SELECT * FROM {quote_name(name)}) TO '{_sql_string(tmp)}' (FORMAT parquet, COMPRESSION zstd)")
             tmp.replace(target)  # a reader never sees half a file
-            written[name] = con.sql(f"SELECT count(*) FROM {name}").fetchall()[0][0]
+            written[name] = con.sql(f"SELECT count(*) FROM {quote_name(name)}").fetchall()[0][0]
     finally:
         con.close()
     return written

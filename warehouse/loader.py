@@ -10,7 +10,7 @@ import duckdb
 import polars as pl
 
 from schemas.tables import COUNTED_LOADS, qualified, tables
-from warehouse.session import OperationError, WarehouseDamaged, check_working_copy, fault_point, roll_back
+from warehouse.session import OperationError, WarehouseDamaged, check_working_copy, fault_point, refused_setting, roll_back
 
 REFERENCE_TABLES = [t.name for t in tables("reference")]
 ARTICLE_TABLES = [t.name for t in tables("by_article")]
@@ -52,6 +52,7 @@ def connect(db_path: Path, *, memory_limit: str, read_only: bool = False,
             time.sleep(0.5)
             continue
         except duckdb.Error as err:
+            refused_setting(err)
             raise WarehouseDamaged(f"{db_path} cannot be opened: {err}") from err
         try:
             check_working_copy(db_path)  # replaced between the check and the open

@@ -21,6 +21,7 @@ import fcntl
 import os
 import shutil
 import signal
+import stat
 import sys
 import time
 import traceback
@@ -29,6 +30,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
+
+from warehouse.sql_names import qualified_name, quote_name
 
 FAULT_ENV = "OFSTED_WATCH_FAULT"
 # Test hook: "<point>:<file>" makes the run wait at fault point <point> until <file> exists
@@ -252,6 +255,17 @@ def _held_read_write(db_path: Path) -> bool:
     return False
 
 
+def refused_setting(err: Exception) -> None:
+    """Raises an OperationError when DuckDB refused what it was told to use (a memory limit it cannot
+    parse) rather than what it read: a setting error, never to be reported as a damaged warehouse."""
+    import duckdb
+
+    if isinstance(err, (duckdb.ParserException, duckdb.InvalidInputException)):
+        raise OperationError(f"DuckDB refused a setting the run gave it ({str(err).splitlines()[0]}); check the DuckDB "
+                             "memory settings (OFSTED_WATCH_DUCKDB_MEMORY, OFSTED_WATCH_DUCKDB_LOAD_MEMORY). The warehouse "
+                             "was not changed.") from err
+
+
 def _damaged_message(db_path: Path, err: Exception | str) -> str:
     if "WAL" in str(err):
         return (f"{wal_path(db_path)} does not belong to {db_path} ({err}): it was left by a process that wrote to an "
@@ -308,7 +322,10 @@ def begin(db_path: Path, wait_seconds: float = 0.0, notify: Callable[[str], None
     published = _signature(db_path)
     try:
         if db_path.exists():
+            # Made private first, then given the warehouse's own access: the copy is never more open than it.
+            os.close(os.open(work, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
             shutil.copyfile(db_path, work)
+            keep_access(db_path, work)
         else:
             duckdb.connect(str(work)).close()  # the only place a working copy is created
         articles = _count_articles(work, db_path, memory_limit)
@@ -335,6 +352,7 @@ def _count_articles(work: Path, db_path: Path, memory_limit: str) -> int:
     try:
         con = _read_only(work, memory_limit)
     except duckdb.Error as err:
+        refused_setting(err)
         raise WarehouseDamaged(_damaged_message(db_path, err).replace(str(work), str(db_path))) from err
     try:
         held = con.sql("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = 'dim_article'").fetchall()[0][0]
@@ -370,11 +388,12 @@ def verify(work: Path, db_path: Path, memory_limit: str) -> int:
     try:
         tables = con.sql("SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database()").fetchall()
         for schema, table in tables:
-            columns = [c for (c,) in con.sql(
-                f"SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
-                f"AND schema_name = '{schema}' AND table_name = '{table}'").fetchall()]
-            reads = ", ".join(f'bit_xor(hash("{c}"))' for c in columns)
-            con.sql(f'SELECT count(*), {reads} FROM "{schema}"."{table}"').fetchall()
+            # Users' own tables are read too: their names may hold anything, so they are quoted or bound.
+            columns = [c for (c,) in con.execute(
+                "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
+                "AND schema_name = ? AND table_name = ?", [schema, table]).fetchall()]
+            reads = "".join(f", bit_xor(hash({quote_name(c)}))" for c in columns)
+            con.sql(f"SELECT count(*){reads} FROM {qualified_name(schema, table)}").fetchall()
         return con.sql("SELECT count(*) FROM dim_article").fetchall()[0][0]
     except duckdb.Error as err:
         raise PublishRefused(
@@ -421,6 +440,7 @@ def publish(db_path: Path, work: Path, articles_released: int = 0, *, memory_lim
         raise WarehouseInUse(f"another process is writing {db_path} ({wal_path(db_path)} appeared during this run); publishing "
                              "would throw its changes away, so nothing was published. Analysts must open the warehouse read-only.")
     settle_published(db_path)  # a read-write holder without a .wal yet: refuse as well
+    keep_access(db_path, work)
     with open(work, "rb") as f:
         os.fsync(f.fileno())
     os.replace(work, db_path)
@@ -430,6 +450,22 @@ def publish(db_path: Path, work: Path, articles_released: int = 0, *, memory_lim
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+
+
+def keep_access(published: Path, work: Path) -> None:
+    """The copy that replaces ``published`` gets its permission bits, group and owner (as far as this
+    process may give them): a warehouse kept private (0600) or shared with a group stays so after a run."""
+    try:
+        st = os.stat(published)
+    except FileNotFoundError:
+        return
+    os.chmod(work, stat.S_IMODE(st.st_mode))
+    for uid in (st.st_uid, -1):  # only root may give a file away; anyone may give it a group they are in
+        try:
+            os.chown(work, uid, st.st_gid)
+            return
+        except PermissionError:
+            continue
 
 
 def discard(db_path: Path) -> None:

@@ -29,8 +29,10 @@ _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 
 
-def build_site(db_path: Path, out_dir: Path, hexjson_path: Path, memory_limit: str) -> dict:
-    """Reads the warehouse, renders every page and publishes the folder; returns what it wrote."""
+def build_site(db_path: Path, out_dir: Path, hexjson_path: Path, memory_limit: str,
+               extra_files: dict[str, str] | None = None) -> dict:
+    """Reads the warehouse, renders every page and publishes the folder with ``extra_files`` (the caller's
+    own, e.g. the marker that keeps an output folder from being read as input); returns what it wrote."""
     started = time.perf_counter()
     require_warehouse(db_path)
     out_dir = Path(out_dir)
@@ -41,6 +43,7 @@ def build_site(db_path: Path, out_dir: Path, hexjson_path: Path, memory_limit: s
     generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     files, state = render_site(frames, layout, hexes, read_state(out_dir), generated)
     files[STATE_FILE] = json.dumps(state, sort_keys=True) + "\n"
+    files.update(extra_files or {})
     publish_folder(files, out_dir)
     return {"site_dir": str(out_dir), "files": len(files), "authority_pages": sum(1 for p in files if p.startswith("la/")),
             "seconds": round(time.perf_counter() - started, 2)}
