@@ -378,3 +378,22 @@ def test_escaping_a_column_gives_what_escaping_a_value_gives(text):
 
     column = pl.DataFrame({"t": [text, "plain"]}, schema={"t": pl.String}).select(escaped("t"))["t"].to_list()
     assert column == [e(text), "plain"]
+
+
+def test_a_site_written_inside_the_inbox_is_never_read_as_articles(warehouse, tmp_path):
+    """serve --inbox in --site in/site: the pages are .html, the very files an ingest reads, so the flow's
+    site step writes the output marker into the folder it swaps in (a site without it would be listed)."""
+    from prefect.logging import disable_run_logger
+
+    from flows.input_files import InputFolder
+    from flows.site import write_site
+
+    inbox = sample_inbox(tmp_path / "inbox")
+    articles = InputFolder.of(inbox, "*.txt,*.html,*.htm,*.pdf", None, 64).walk()
+    with disable_run_logger():
+        write_site.fn(warehouse, inbox / "site", HEXMAP, "512MB")
+    assert (inbox / "site" / "index.html").is_file()
+    assert InputFolder.of(inbox, "*.txt,*.html,*.htm,*.pdf", None, 64).walk() == articles
+    # Without the marker the same pages would be read: the check above can fail.
+    build_site(warehouse, inbox / "bare", HEXMAP, "512MB")
+    assert any("bare" in path for path in InputFolder.of(inbox, "*.txt,*.html,*.htm,*.pdf", None, 64).walk())
