@@ -26,18 +26,18 @@ def predictions_by_file(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
     visits = con.sql(
         """
         SELECT v.article_key, la.la_name, v.visit_type, v.visit_ordinal, v.rating, v.rating_year, v.rating_month,
-               v.visit_year, v.visit_month,
+               v.visit_year, v.visit_month, v.visit_event_key,
                list(fo.focus_area ORDER BY fo.focus_area) FILTER (WHERE fo.focus_area IS NOT NULL) AS focus
         FROM fct_visit v JOIN dim_local_authority la USING (la_key)
         LEFT JOIN fct_visit_focus fo USING (visit_key)
         GROUP BY ALL
         """
     ).fetchall()
-    for article_key, la, vtype, ordinal, rating, year, month, visit_year, visit_month, focus in visits:
+    for article_key, la, vtype, ordinal, rating, year, month, visit_year, visit_month, event_key, focus in visits:
         for f in by_article.get(article_key, []):
             out[f]["visits"].append({"local_authority": la, "visit_type": vtype, "ordinal": ordinal, "focus": focus or [],
                                      "rating": rating, "rating_year": year, "rating_month": month,
-                                     "visit_year": visit_year, "visit_month": visit_month})
+                                     "visit_year": visit_year, "visit_month": visit_month, "visit_event_key": event_key})
     people = con.sql(
         """
         SELECT m.article_key, m.person_name, m.role, la.la_name, m.is_quoted
