@@ -150,6 +150,7 @@ def build_marts(ex: Extracted, files: pl.DataFrame, inspections: pl.DataFrame) -
         "visit_month",
         "visit_date_evidence_start",
         "visit_date_evidence_end",
+        "defaulted_fields",
     )
     fct_visit_focus = ex.visit_focus.select(
         key_expr(pl.lit("visit"), "article_key", la_key()).alias("visit_key"),

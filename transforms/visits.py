@@ -292,6 +292,8 @@ def extract_visits(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules
                 .then(pl.lit("inspection")),
                 pl.when(pl.col("rating") == "inadequate").then(pl.lit("monitoring_visit")).otherwise(pl.lit("focused_visit")),
             ).alias("visit_type"),
+            # No cue named the type: it is the default (or inferred from the dates), and gives way to a stated one.
+            pl.concat_list(pl.when(pl.col("type_cue").is_null()).then(pl.lit("visit_type"))).list.drop_nulls().alias("defaulted_fields"),
         )
         .select(
             "article_key",
@@ -309,6 +311,7 @@ def extract_visits(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules
             "visit_month",
             "visit_date_evidence_start",
             "visit_date_evidence_end",
+            "defaulted_fields",
         )
     )
     # A round-up sentence naming several authorities ("improvements at A and B, and disabled

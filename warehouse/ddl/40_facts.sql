@@ -16,7 +16,8 @@ CREATE TABLE IF NOT EXISTS fct_visit (
     visit_month INTEGER,
     visit_date_evidence_start INTEGER,
     visit_date_evidence_end INTEGER,
-    visit_event_key VARCHAR
+    visit_event_key VARCHAR,
+    defaulted_fields VARCHAR[]
 );
 COMMENT ON TABLE fct_visit IS 'One row per article and authority whose Ofsted visit the article reports.';
 COMMENT ON COLUMN fct_visit.visit_key IS 'Surrogate key: hash of (article_key, la_key).';
@@ -36,6 +37,7 @@ COMMENT ON COLUMN fct_visit.visit_year IS 'Year the inspectors were on site, as 
 COMMENT ON COLUMN fct_visit.visit_month IS 'Month (1-12) the inspectors were on site (the first month of a visit spanning two); null if unstated.';
 COMMENT ON COLUMN fct_visit.visit_date_evidence_start IS 'Offset in staging.stg_article.clean_text of the sentence that dates the visit; null when undated.';
 COMMENT ON COLUMN fct_visit.visit_date_evidence_end IS 'Offset just past that sentence; null when undated.';
+COMMENT ON COLUMN fct_visit.defaulted_fields IS 'The fields no words of the article stated, set by a default rule instead (visit_type: unstated, so monitoring_visit if rated inadequate, else focused_visit, or inspection when the rating is dated in the visit month); a defaulted field gives way to a stated one when reports are merged into visit events. Empty: all stated; null: loaded before schema version 10.';
 COMMENT ON COLUMN fct_visit.visit_event_key IS 'The real-world visit this mention reports (dim_visit_event); several articles telling of one visit share it.';
 
 CREATE TABLE IF NOT EXISTS fct_visit_focus (
