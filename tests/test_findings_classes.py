@@ -45,3 +45,21 @@ def test_a_criticism_lead_in_naming_who_was_criticised(extract):
 )
 def test_themes_named_by_everyday_words(extract, sentence, theme, polarity):
     assert ("Surrey", theme, polarity) in findings(extract(H + sentence))
+
+
+def test_a_sentence_naming_two_visited_authorities_states_its_finding_of_each(extract):
+    text = ("Headline\n\nOfsted’s monitoring visits to Surrey council and Kent council took place last month.\n\n"
+            "In letters to both Surrey and Kent, inspectors said senior leaders were committed and effective.")
+    f = findings(extract(text))
+    assert {("Surrey", "leadership", "positive"), ("Kent", "leadership", "positive")} <= f
+
+
+@pytest.mark.parametrize(
+    "sentence, theme",
+    [
+        ("“Most children in care live in settled homes with carers who look after them well,” the letter said.", "placements"),
+        ("Inspectors found that children enter care at the right time.", "thresholds_and_decisions"),
+    ],
+)
+def test_praise_without_an_evaluative_adjective(extract, sentence, theme):
+    assert ("Surrey", theme, "positive") in findings(extract(H + sentence))

@@ -282,13 +282,23 @@ def extract_findings(sentences: pl.DataFrame, rules: Rules, visits: pl.DataFrame
             .alias("polarity_cue")
         )
     )
+    # A sentence that names several authorities states its findings of each ("in letters to both
+    # councils, inspectors said senior leaders ..."): one row per authority it names.
+    if "named_las" in rows.columns:
+        several = pl.col("la_name").is_null() & (pl.col("named_las").list.len() > 1)
+        rows = rows.with_columns(
+            pl.when(several).then(pl.col("named_las")).otherwise(pl.concat_list(pl.col("la_name"))).alias("la_name"),
+            several.alias("named_with_others"),
+        ).explode("la_name")
+    else:
+        rows = rows.with_columns(pl.lit(False).alias("named_with_others"))
     counted = (pl.col("voice") == "inspectorate") & ~pl.col("is_previous_inspection") & pl.col("la_name").is_not_null() & ~pl.col("is_visit_scope")
     if visits is not None:
         visited = visits.select("article_key", "la_name").unique().with_columns(pl.lit(True).alias("_visited"))
         rows = rows.join(visited, on=["article_key", "la_name"], how="left", maintain_order="left")
         counted = counted & pl.col("_visited").fill_null(False)
     return (
-        rows.unique(["article_key", "sentence_no", "theme", "polarity"], keep="first", maintain_order=True)
+        rows.unique(["article_key", "sentence_no", "la_name", "theme", "polarity"], keep="first", maintain_order=True)
         .with_columns(counted.alias("is_inspection_finding"), pl.col("voice").alias("asserted_by"))
         .select(
             "article_key",
@@ -304,5 +314,6 @@ def extract_findings(sentences: pl.DataFrame, rules: Rules, visits: pl.DataFrame
             "end",
             "theme_cue",
             "polarity_cue",
+            "named_with_others",
         )
     )

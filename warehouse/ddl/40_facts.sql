@@ -118,7 +118,7 @@ CREATE TABLE IF NOT EXISTS fct_finding (
     evidence_end INTEGER NOT NULL
 );
 COMMENT ON TABLE fct_finding IS 'What a sentence says was praised or criticised, as (authority, theme, polarity); count is_inspection_finding rows for what inspectors found.';
-COMMENT ON COLUMN fct_finding.finding_key IS 'Surrogate key: hash of (article_key, sentence number, theme, polarity).';
+COMMENT ON COLUMN fct_finding.finding_key IS 'Surrogate key: hash of (article_key, sentence number, theme, polarity); for a sentence naming several authorities, which states its finding of each, the sentence number carries the authority too ("12@Leeds").';
 COMMENT ON COLUMN fct_finding.article_key IS 'The article (dim_article).';
 COMMENT ON COLUMN fct_finding.la_key IS 'The authority the sentence is about (dim_local_authority); null when unknown.';
 COMMENT ON COLUMN fct_finding.theme IS 'Theme key (dim_theme.theme).';
