@@ -17,6 +17,8 @@ from transforms.people import TOKEN, clean_name, compiled
 from transforms.rules import Rules
 from transforms.textmatch import fold
 
+# A paragraph that ends by introducing speech: the quote follows in the next paragraph.
+LEAD_IN_END = re.compile(r":\s*$")
 QUOTE_SPAN = re.compile(r"“[^”]*(?:”|$)|\"[^\"]*(?:\"|$)")
 MIN_QUOTE_WORDS = 3
 # A shorter fragment ("said she was “really pleased”") is a quote only with a speaker in its block.
@@ -87,7 +89,8 @@ def _attribution_patterns(rules: Rules) -> tuple[re.Pattern[str], re.Pattern[str
         rf"{spokes}|{name}|{TOKEN}|[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ii]nspectors"
         rf"|the (?:inspectorate|watchdog|council|trust|authority|(?:[\w’']+ ){{0,2}}?report|(?:[\w’']+ ){{0,2}}?letter)"
     )
-    after = re.compile(rf"(?P<subj>{subj})(?:,(?P<clause> [^\x01]{{0,160}}?,)?)? (?P<verb>{verb_alt})\b")
+    # The clause in apposition may end without its comma ("Ann Lee, director at Eastfield Council said").
+    after = re.compile(rf"(?P<subj>{subj})(?:,(?P<clause> [^\x01]{{0,160}}?,?))? (?P<verb>{verb_alt})\b")
     # Inverted attribution ("..., said the report") only with plain speech verbs (speech_verbs.csv
     # 'inverted'): "described the report as ..." names what was described, not who spoke.
     before = re.compile(
@@ -136,7 +139,13 @@ def _article_quotes(blocks: list[dict], people: list[dict], sentence_la, pattern
         text, base = b["text"], b["start"]
         spans = [m.span() for m in QUOTE_SPAN.finditer(text)]
         if not spans:
+            # "Ann Lee, director, said:" closing a paragraph: the quote is the next paragraph, hers.
             previous_block_speaker = None
+            if b["attributions"] and LEAD_IN_END.search(text):
+                a = b["attributions"][-1]
+                named = cues.title_lead.sub("", a[3])
+                subj = named if named and any(fold(p["person_name"]) == fold(named) for p in people) else a[2]
+                previous_block_speaker = _resolve(subj, base + a[0], people, sentence_la(base + a[0]), last, stopwords, cues)
             continue
         frame_text, attributions = b["frame_text"], b["attributions"]
         if attributions and cues.letter_to is not None and cues.letter_hint.search(frame_text):
@@ -203,7 +212,7 @@ def _block_attributions(texts: list[str], patterns: tuple[re.Pattern[str], ...],
     (Run in polars instead, the attribution pattern's bounded lazy clause makes Rust's engine give
     up its DFA: it took three times as long as Python's.)"""
     # Blocks without a quotation need neither (the walk skips them).
-    frames = [_frame_text(t) if ("“" in t or '"' in t) else "" for t in texts]
+    frames = [_frame_text(t) if ("“" in t or '"' in t or LEAD_IN_END.search(t)) else "" for t in texts]
     out: list[list[tuple[int, int, str, str]]] = [[] for _ in frames]
     for i, frame in enumerate(frames):
         if not frame or not hint.search(frame):
