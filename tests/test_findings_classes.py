@@ -63,3 +63,10 @@ def test_a_sentence_naming_two_visited_authorities_states_its_finding_of_each(ex
 )
 def test_praise_without_an_evaluative_adjective(extract, sentence, theme):
     assert ("Surrey", theme, "positive") in findings(extract(H + sentence))
+
+
+def test_lists_under_areas_of_progress_and_areas_identified_for_development(extract):
+    text = H + ("Inspectors noted several areas of progress, including:\n\n  • Management oversight of cases\n\n"
+                "Areas identified for further development include:\n\n  • Reducing changes of social worker\n\nThe letter is online.")
+    f = findings(extract(text))
+    assert ("Surrey", "management_oversight", "positive") in f and ("Surrey", "workforce_stability", "negative") in f
