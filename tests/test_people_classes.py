@@ -46,3 +46,10 @@ def test_an_apposition_without_its_closing_comma_still_names_the_speaker(extract
 def test_a_speaker_in_a_final_paragraph_cut_mid_sentence_is_kept(extract):
     text = H + "The letter was published on Tuesday.\n\nCouncillor Ada Frost, Rutland Council’s cabinet member for children, said: “I am very"
     assert "Ada Frost" in names(extract(text))
+
+
+def test_a_fronted_phrase_before_a_praise_verb_is_not_a_speaker(extract):
+    text = H + "Meanwhile, in a report today, Ofsted praised Rutland, following a visit that focused on the front door."
+    ex = extract(text)
+    row = [r for r in ex.sentences.iter_rows(named=True) if r["text"].startswith("Meanwhile")][0]
+    assert row["asserted_by"] == "inspectorate"

@@ -89,14 +89,21 @@ def _attribution_patterns(rules: Rules) -> tuple[re.Pattern[str], re.Pattern[str
         rf"{spokes}|{name}|{TOKEN}|[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ii]nspectors"
         rf"|the (?:inspectorate|watchdog|council|trust|authority|(?:[\w’']+ ){{0,2}}?report|(?:[\w’']+ ){{0,2}}?letter)"
     )
-    # The clause in apposition may end without its comma ("Ann Lee, director at Eastfield Council said").
-    after = re.compile(rf"(?P<subj>{subj})(?:,(?P<clause> [^\x01]{{0,160}}?,?))? (?P<verb>{verb_alt})\b")
+    after = re.compile(rf"(?P<subj>{subj})(?:,(?P<clause> [^\x01]{{0,160}}?,)?)? (?P<verb>{verb_alt})\b")
     # Inverted attribution ("..., said the report") only with plain speech verbs (speech_verbs.csv
     # 'inverted'): "described the report as ..." names what was described, not who spoke.
     before = re.compile(
         rf"\b(?P<verb>{'|'.join(rules.inverted_verbs)}) (?P<subj>{name}|Ofsted|inspectors|the (?:inspectorate|report|letter))"
     )
     return after, before
+
+
+def _apposition_pattern(rules: Rules) -> re.Pattern[str]:
+    """A named speaker whose apposition ends without its comma ("Ann Lee, director at Eastfield
+    Council said:"): only after a full name, so a fronted phrase ("Meanwhile, in a report, Ofsted
+    praised") is never taken for a speaker."""
+    name = rf"{TOKEN}(?: {TOKEN}){{1,2}}"
+    return re.compile(rf"(?P<subj>{name}),(?P<clause> [^,\x01]{{3,120}}?) (?P<verb>{'|'.join(rules.speech_verbs)})\b")
 
 
 def _resolve(subj: str, at: int, people: list[dict], sentence_la: str | None, last: tuple[int, Speaker] | None = None,
@@ -219,6 +226,11 @@ def _block_attributions(texts: list[str], patterns: tuple[re.Pattern[str], ...],
             continue
         for pat in patterns:
             out[i].extend((m.start(), m.end(), m.group("subj"), (m.groupdict().get("clause") or "").strip(" ,")) for m in pat.finditer(frame))
+        if len(patterns) > 2:
+            # A speaker in apposition ("Ann Lee, director at Eastfield Council said") holds the
+            # shorter attributions inside it ("Eastfield Council said"): the person speaks.
+            spans = [(m.start(), m.end()) for m in patterns[2].finditer(frame)]
+            out[i] = [a for a in out[i] if not any(s0 < a[0] < s1 and a[1] <= s1 for s0, s1 in spans)]
     return frames, out
 
 
@@ -239,7 +251,7 @@ def find_quotes(blocks: pl.DataFrame, sentences: pl.DataFrame, people: pl.DataFr
     people_by = _by_article(people.filter(pl.col("article_key").is_in(quoted_articles)).sort("article_key", "start"))
     sent_by = _by_article(sentences.filter(pl.col("article_key").is_in(quoted_articles)).select("article_key", "start", "end", "la_name").sort("article_key", "start"))
     quoted_blocks = blocks.filter(pl.col("article_key").is_in(quoted_articles)).sort("article_key", "block_no")
-    frames, found = _block_attributions(quoted_blocks["text"].to_list(), patterns[:2], patterns[2])
+    frames, found = _block_attributions(quoted_blocks["text"].to_list(), (*patterns[:2], _apposition_pattern(rules)), patterns[2])
     by_article: dict[str, list[dict]] = {}
     for i, (article_key, text, start) in enumerate(quoted_blocks.select("article_key", "text", "start").iter_rows()):
         by_article.setdefault(article_key, []).append({"text": text, "start": start, "frame_text": frames[i], "attributions": found[i]})
