@@ -208,6 +208,8 @@ def main(argv: list[str] | None = None) -> int:
     ev = sub.add_parser("eval", help="ingest into a temporary warehouse and score against gold files")
     ev.add_argument("--gold", type=Path, required=True, help="folder of gold JSON files")
     ev.add_argument("--input", type=Path, default=settings.DEFAULTS.articles_dir, help="folder of raw article files (default: seeds/articles)")
+    ev.add_argument("--events", type=Path, help="events.json: which gold visits report the same real visit (default: events.json beside the gold folder; absent, no events score)")
+    ev.add_argument("--parts", help='score the set also in parts by the item code leading each file name, as ranges: "dA-dC,dD-dF" (default: one part per code)')
 
     srv = sub.add_parser("server", help="start a local Prefect server (API and UI) on 127.0.0.1, state under .state/")
     add_setting(srv, "--port", "prefect_port", type=int)
@@ -385,10 +387,19 @@ def run_command(args, parser) -> int:
         return 1 if result["failures"] and not sum(result["counts"][k] for k in ("saved", "not_modified", "already_fetched")) else 0
     if args.command == "eval":
         from flows.evaluate import eval_flow
+        from transforms.scoring_parts import parse_parts
 
         if not args.gold.is_dir():
             parser.error(f"--gold {args.gold} is not a folder")
-        print(json.dumps(eval_flow(gold_dir=args.gold, input_dir=args.input), indent=2, ensure_ascii=False, default=str))
+        if args.events is not None and not args.events.is_file():
+            parser.error(f"--events {args.events} is not a file")
+        if args.parts:
+            try:
+                parse_parts(args.parts)
+            except ValueError as err:
+                parser.error(str(err))
+        result = eval_flow(gold_dir=args.gold, input_dir=args.input, events_path=args.events, parts=args.parts)
+        print(json.dumps(result, indent=2, ensure_ascii=False, default=str))
         return 0
     return 2
 

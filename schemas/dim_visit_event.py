@@ -35,3 +35,4 @@ class DimVisitEvent(TableModel):
     months_since_inspection: Optional[pl.Int32] = pa.Field(nullable=True, ge=0)
     key_basis: str = pa.Field(isin=KEY_BASES)
     conflicts: Optional[str] = pa.Field(nullable=True)
+    merge_basis: Optional[str] = pa.Field(nullable=True)

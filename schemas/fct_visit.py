@@ -25,6 +25,7 @@ class FctVisit(TableModel):
     visit_month: Optional[pl.Int32] = pa.Field(nullable=True, in_range={"min_value": 1, "max_value": 12})
     visit_date_evidence_start: Optional[pl.Int32] = pa.Field(nullable=True, ge=0)
     visit_date_evidence_end: Optional[pl.Int32] = pa.Field(nullable=True, ge=0)
+    defaulted_fields: Optional[pl.List(pl.String)] = pa.Field(nullable=True)
     # Set over the whole warehouse after each load (transforms/visit_events.py), never by a batch.
     visit_event_key: Optional[str] = key(nullable=True)
     # A full inspection's replaced judgement (null for other visit types).

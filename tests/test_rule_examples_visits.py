@@ -80,7 +80,7 @@ def _past_context(row: dict[str, str]) -> str:
 
 def _visit_date_frame(row: dict[str, str]) -> str:
     # after_date is run as written on the text that follows a date ("the 12 March| monitoring visit").
-    kinds = {"before_date": _pattern, "not_this_visit": _pattern, "earlier_visit": _pattern, "after_date": _pattern}
+    kinds = {"before_date": _pattern, "not_this_visit": _pattern, "earlier_visit": _pattern, "after_date": _pattern, "this_visit": _pattern}
     assert row["kind"] in kinds, f"kind must be one of {sorted(kinds)}"
     return kinds[row["kind"]](row)
 

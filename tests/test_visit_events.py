@@ -203,3 +203,60 @@ def test_one_natural_key_for_two_events_keeps_keys_unique_and_the_earlier_keeps_
     assert events.height == 2 and events["visit_event_key"].n_unique() == 2
     first = events.filter(pl.col("first_report_date") == date(2024, 3, 1))["visit_event_key"][0]
     assert first == hash_key("visit_event", LA, "monitoring_visit", "ordinal", 5, None)
+
+
+def defaulted(row: dict) -> dict:
+    return row | {"type_defaulted": True}
+
+
+def test_a_defaulted_type_gives_way_to_a_stated_one_and_the_event_says_so():
+    # The council's release names the monitoring visit; the paper's report names no type, and the
+    # default (focused visit for an authority it gives no grade) is no evidence of another visit.
+    rows = [mention(1, published=date(2024, 3, 12)), defaulted(mention(2, vtype="focused_visit", published=date(2024, 3, 20)))]
+    events, _ = events_of(rows)
+    assert events.height == 1
+    e = events.row(0, named=True)
+    assert e["visit_type"] == "monitoring_visit"
+    assert json.loads(e["conflicts"]) == {"defaulted": {"visit_type": {"focused_visit": ["002.txt"]}}}
+    assert json.loads(e["merge_basis"]) == {"002.txt": "reported within 45 days"}
+    # Two stated types are two visits, however close their reports.
+    events, _ = events_of([rows[0], mention(2, vtype="focused_visit", published=date(2024, 3, 20))])
+    assert events.height == 2
+
+
+def test_ordinals_counted_from_different_starts_merge_on_the_same_visit_month():
+    rows = [mention(1, ordinal=1, published=date(2025, 7, 10), visit_year=2025, visit_month=6), mention(2, ordinal=3, visit_month=6)]
+    events, _ = events_of(rows)
+    assert events.height == 1
+    e = events.row(0, named=True)
+    assert json.loads(e["conflicts"]) == {"visit_ordinal": {"1": ["001.txt"], "3": ["002.txt"]}}
+    assert json.loads(e["merge_basis"]) == {"002.txt": "shared visit_month"}
+    # Without the month in common, another ordinal is another visit.
+    assert events_of([rows[0], mention(2, ordinal=3, visit_month=10)])[0].height == 2
+
+
+def test_a_month_without_a_year_does_not_join_a_visit_of_another_type():
+    rows = [mention(1, ordinal=5, published=date(2016, 10, 7), visit_year=2016, visit_month=9),
+            defaulted(mention(2, vtype="focused_visit", visit_month=9, rating="requires_improvement"))]
+    assert events_of(rows)[0].height == 2
+
+
+def test_undated_reports_of_one_inspection_merge_on_its_judgement_and_other_inspections_stay_apart():
+    inspection = dict(vtype="inspection", rating="good")
+    rows = [mention(1, **inspection, visit_month=11), mention(2, **inspection), mention(3, vtype="inspection", rating="outstanding")]
+    _, link = events_of(rows)
+    assert groups(link, rows) == {frozenset({"001.txt", "002.txt"}), frozenset({"003.txt"})}
+    # The grade a monitoring visit repeats is the earlier inspection's: every visit after it states it.
+    rows = [mention(1, rating="inadequate", ordinal=2), mention(2, rating="inadequate")]
+    assert events_of(rows)[0].height == 2
+
+
+def test_one_report_dates_the_visit_the_other_only_its_publication():
+    release = mention(1, vtype="focused_visit", published=date(2019, 2, 1))
+    letter = mention(2, vtype="focused_visit", visit_year=2019, visit_month=1)
+    events, _ = events_of([release, letter])
+    assert events.height == 1
+    assert json.loads(events["merge_basis"][0]) == {"002.txt": "visit month within 120 days before the first report"}
+    # A report published long after the month is of another visit; so is one published before it.
+    assert events_of([release, letter | {"visit_year": 2018, "visit_month": 6}])[0].height == 2
+    assert events_of([release, letter | {"visit_month": 3}])[0].height == 2

@@ -155,7 +155,8 @@ def assign_subjects(sentences: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataF
     """Adds ``la_name``: the authority the sentence is about.
 
     A sentence naming one authority is about it; later sentences carry it until another takes over.
-    A sentence naming several belongs to none and stops the carry. An article about one authority
+    A sentence naming several belongs to none and stops the carry, unless one of them is the
+    authority carried into it: then the carry goes on with that one. An article about one authority
     gives it every sentence, including the headline and standfirst before the first name.
     """
     valid = mentions.filter(pl.col("is_valid"))
@@ -167,9 +168,16 @@ def assign_subjects(sentences: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataF
         .then(pl.lit(MULTI))
         .alias("named_la")
     )
-    s = s.sort("article_key", "sentence_no").with_columns(
-        pl.col("named_la").forward_fill().over("article_key").alias("carried")
+    s = s.sort("article_key", "sentence_no").with_columns(pl.col("named_la").forward_fill().over("article_key").alias("carried"))
+    # A sentence that names others beside the authority the text is about ("its services were
+    # split from a joint arrangement with A and B") is a digression: the carry goes on with that
+    # authority after it. It belongs to none itself.
+    before = pl.col("carried").shift(1).over("article_key")
+    keeps = (pl.col("named_la") == MULTI) & (before != MULTI) & pl.col("las").list.contains(before)
+    s = s.with_columns(pl.when(keeps).then(before).otherwise(pl.col("named_la")).alias("_carry_on")).with_columns(
+        pl.col("_carry_on").forward_fill().over("article_key").alias("carried")
     )
+    s = s.with_columns(pl.when(pl.col("named_la") == MULTI).then(pl.lit(MULTI)).otherwise(pl.col("carried")).alias("carried")).drop("_carry_on")
     # A heading introduces what follows it: an unnamed one takes the next sentence's authority.
     s = s.with_columns(
         pl.when((pl.col("block_kind") == "heading") & pl.col("named_la").is_null())

@@ -17,6 +17,8 @@ TERMINATED = r"[.!?:;…][\x22”’')\]]*$"
 # does is body text, a standfirst or the lead-in to a list, and the article has no headline.
 STATEMENT_END = r"[.:;…][\x22”’')\]]*$"
 HEADLINE_MAX_WORDS = 30
+# A final paragraph cut mid-sentence this long (and with a clause or speech in it) is kept as text.
+CUT_PARAGRAPH_MIN_WORDS = 12
 # A text whose lines are all this short is hard-wrapped: a single line break is a space. In any
 # other text each line is a paragraph (web copy puts one paragraph on a line).
 WRAP_WIDTH = 100
@@ -221,7 +223,14 @@ def _label_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
     prefixed = pl.when(pl.col("had_section_prefix") & (pl.col("idx") < 8)).then(pl.col("idx"))
     b = b.filter(pl.col("idx") >= prefixed.min().over("article_key").fill_null(0))
     b = b.with_columns(pl.int_range(pl.len()).over("article_key").alias("idx"))
-    is_content = pl.col("is_terminated") | pl.col("is_list_item")
+    # The last paragraph of an excerpt cut mid-sentence is content, not furniture, when it reads as
+    # prose: long enough, and a clause or a speech in it.
+    is_cut_prose = (
+        (pl.col("idx") == pl.col("idx").max().over("article_key"))
+        & (pl.col("n_words") >= CUT_PARAGRAPH_MIN_WORDS)
+        & pl.col("text").str.contains(r"[,:“\x22]")
+    )
+    is_content = pl.col("is_terminated") | pl.col("is_list_item") | is_cut_prose
     last_content = pl.when(is_content).then(pl.col("idx")).max().over("article_key")
     b = b.filter((pl.col("idx") <= last_content.fill_null(10**9)) | (pl.col("idx") == 0))
     # The first block is the headline only if it reads as one; otherwise the text opens with its body.

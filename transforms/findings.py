@@ -10,6 +10,8 @@ from transforms.textmatch import as_group
 CLAUSE_MARK = "\x1d"
 # Headlines and standfirsts state findings too ("Caseloads still too high, says Ofsted").
 FINDING_BLOCKS = ["title", "standfirst", "heading", "body"]
+# A paragraph of one sentence this short, after a list lead-in's paragraph, is a further list item.
+LIST_ITEM_MAX_WORDS = 30
 
 
 def _alternation(patterns: list[str]) -> str:
@@ -160,7 +162,10 @@ def _voice_and_lists(s: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     the inspectorate's to the end of its run of sentences. Without such a frame, a sentence in which
     the council speaks of itself ("we", "our", "the council is working to") is the council's.
     A lead-in ending in a colon ("Key findings include:", "Areas for improvement:") gives the next
-    paragraph, its list, the lead-in's voice and, for praise or criticism lead-ins, its polarity.
+    paragraph, and the list items that follow it (one short sentence to a paragraph: a bulleted
+    list), the lead-in's voice and, for praise or criticism lead-ins, its polarity. A praise or
+    criticism lead-in inside a sentence ("very good practice in areas including: X; Y; Z") gives the
+    items after its colon its polarity.
     """
     text = pl.col("text")
     iv_at = text.str.find(_alternation(_frames(rules, "inspector_voice")))
@@ -200,18 +205,31 @@ def _voice_and_lists(s: pl.DataFrame, rules: Rules) -> pl.DataFrame:
         .otherwise(pl.col("asserted_by"))
         .alias("voice")
     )
-    lists = (
-        s.filter(pl.col("_colon") & (pl.col("_lead") | pl.col("_lead_polarity").is_not_null()))
-        .select("article_key", (pl.col("block_no") + 1).alias("block_no"), pl.col("voice").alias("_list_voice"), pl.col("_lead_polarity").alias("_list_polarity"))
-        .unique(["article_key", "block_no"], keep="last", maintain_order=True)
+    # The list under a lead-in: the paragraph after it, then each following paragraph of one short
+    # sentence (a bullet), up to the first that is not one. Runs of rows per lead-in, no joins.
+    is_lead = pl.col("_colon") & (pl.col("_lead") | pl.col("_lead_polarity").is_not_null())
+    s = s.with_columns(
+        is_lead.alias("_is_lead"),
+        ((pl.len().over("article_key", "block_no") == 1) & (pl.col("text").str.count_matches(r"\S+") <= LIST_ITEM_MAX_WORDS)).alias("_item"),
+    ).with_columns((pl.col("_is_lead") | pl.col("_new_article")).cum_sum().alias("_list_no"))
+    lead_at = pl.col("block_no").first().over("_list_no")
+    later = pl.col("block_no") > lead_at + 1
+    in_list = (
+        pl.col("_is_lead").first().over("_list_no") & (pl.col("block_no") > lead_at)
+        & ((~later) | ~(later & ~pl.col("_item")).cum_sum().over("_list_no").cast(pl.Boolean))
     )
-    s = s.join(lists, on=["article_key", "block_no"], how="left", maintain_order="left")
+    s = s.with_columns(
+        pl.when(in_list).then(pl.col("voice").first().over("_list_no")).alias("_list_voice"),
+        pl.when(in_list).then(pl.col("_lead_polarity").first().over("_list_no")).alias("_list_polarity"),
+    )
     continued = pl.when(pl.col("_cont") & ~pl.col("_new_article")).then(pl.col("_lead_polarity").shift(1))
+    own_items = pl.when(pl.col("text").str.contains(r":\s*\S")).then(pl.col("_lead_polarity"))
     return s.with_columns(
         pl.coalesce("_list_voice", "voice").alias("voice"),
-        pl.coalesce("_list_polarity", continued).alias("list_polarity"),
+        pl.coalesce("_list_polarity", continued, own_items).alias("list_polarity"),
         (pl.col("_scope") & ~pl.col("_iv") & pl.col("_list_voice").is_null()).alias("is_visit_scope"),
-    ).drop("_iv", "_iv_lead", "_new_article", "_isp", "_cv", "_lead", "_lead_pos", "_lead_neg", "_cont", "_scope", "_colon", "_run", "_speaker_run", "_list_voice", "_list_polarity")
+    ).drop("_iv", "_iv_lead", "_new_article", "_isp", "_cv", "_lead", "_lead_pos", "_lead_neg", "_cont", "_scope", "_colon", "_run", "_speaker_run", "_list_voice", "_list_polarity",
+           "_is_lead", "_item", "_list_no")
 
 
 def _clause_lead_polarity(rules: Rules) -> pl.Expr:
@@ -264,13 +282,23 @@ def extract_findings(sentences: pl.DataFrame, rules: Rules, visits: pl.DataFrame
             .alias("polarity_cue")
         )
     )
+    # A sentence that names several authorities states its findings of each ("in letters to both
+    # councils, inspectors said senior leaders ..."): one row per authority it names.
+    if "named_las" in rows.columns:
+        several = pl.col("la_name").is_null() & (pl.col("named_las").list.len() > 1)
+        rows = rows.with_columns(
+            pl.when(several).then(pl.col("named_las")).otherwise(pl.concat_list(pl.col("la_name"))).alias("la_name"),
+            several.alias("named_with_others"),
+        ).explode("la_name")
+    else:
+        rows = rows.with_columns(pl.lit(False).alias("named_with_others"))
     counted = (pl.col("voice") == "inspectorate") & ~pl.col("is_previous_inspection") & pl.col("la_name").is_not_null() & ~pl.col("is_visit_scope")
     if visits is not None:
         visited = visits.select("article_key", "la_name").unique().with_columns(pl.lit(True).alias("_visited"))
         rows = rows.join(visited, on=["article_key", "la_name"], how="left", maintain_order="left")
         counted = counted & pl.col("_visited").fill_null(False)
     return (
-        rows.unique(["article_key", "sentence_no", "theme", "polarity"], keep="first", maintain_order=True)
+        rows.unique(["article_key", "sentence_no", "la_name", "theme", "polarity"], keep="first", maintain_order=True)
         .with_columns(counted.alias("is_inspection_finding"), pl.col("voice").alias("asserted_by"))
         .select(
             "article_key",
@@ -286,5 +314,6 @@ def extract_findings(sentences: pl.DataFrame, rules: Rules, visits: pl.DataFrame
             "end",
             "theme_cue",
             "polarity_cue",
+            "named_with_others",
         )
     )

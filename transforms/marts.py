@@ -159,6 +159,7 @@ def build_marts(ex: Extracted, files: pl.DataFrame, inspections: pl.DataFrame) -
         "previous_rating",
         "previous_rating_year",
         "previous_rating_month",
+        "defaulted_fields",
     )
     judged = judgement_checks(ex.judgements, ex.visits, inspections, ex.articles)
     fct_judgement = judged.select(
@@ -197,7 +198,11 @@ def build_marts(ex: Extracted, files: pl.DataFrame, inspections: pl.DataFrame) -
         )
     )
     fct_finding = ex.findings.select(
-        key_expr(pl.lit("finding"), "article_key", "sentence_no", "theme", "polarity").alias("finding_key"),
+        # A sentence naming several authorities gives a row for each: the authority joins the key's
+        # sentence part there only, so every other finding keeps the key it always had.
+        key_expr(pl.lit("finding"), "article_key", pl.when(pl.col("named_with_others")).then(
+            pl.concat_str(pl.col("sentence_no").cast(pl.String), pl.lit("@"), pl.col("la_name"))).otherwise(pl.col("sentence_no").cast(pl.String)),
+            "theme", "polarity").alias("finding_key"),
         "article_key",
         # A finding in a sentence about no known authority (a headline) keeps a null la_key.
         pl.when(pl.col("la_name").is_not_null()).then(la_key()).alias("la_key"),

@@ -86,6 +86,9 @@ def frame_parts(rules: Rules) -> dict[str, str]:
         "TITLE": rf"(?P<title>{title_alt})\.?",
         "TITLE_OPT": rf"(?:(?P<title>{title_alt})\.? )?",
         "TITLE_ANY": rf"(?:(?:{title_alt})\.? )?",
+        # "Councillors Ann Lee, Bo Reid and Cy Moss": a title in the plural heads a list of names.
+        "TITLES": rf"(?P<title>(?:{title_alt})s)\.?",
+        "MORE": rf"(?P<more>(?:(?:,|,? and) (?:(?:{title_alt})\.? )?{name})+)",
         "POSTNOM": rf"(?P<post>(?:,? (?:{post_alt})\b)*)",
         "POSTNOM_REQ": rf"(?P<post>(?:,? (?:{post_alt})\b)+)",
         # A role ahead of the name: as short as it can be (the tail stops at the first name).
@@ -133,7 +136,7 @@ def _build(rules: Rules) -> dict:
         "polars_frames": polars_frames,
         "head": re.compile(rf"(?i)\b(?:{_alt(heads)})s?\b"),
         "titles": titles,
-        "title_lead": re.compile(rf"^(?:(?:{_alt(titles)})\.? )+"),
+        "title_lead": re.compile(rf"^(?:(?:{_alt(titles)})s?\.? )+"),
         "org_after": re.compile(rf" (?:{_alt(rules.name_stopword_table.filter(pl.col('kind') == 'organisation')['word'].to_list())})\b"),
         "title_only": re.compile(rf"(?i)^(?:{_alt(titles)})\.?$"),
         # Where a role that follows a name ends: a relative clause, a verb, a new clause or name.
@@ -209,7 +212,8 @@ def _role_of(m: re.Match, text: str, role_from: str, c: dict) -> str | None:
             role = _labelled(clean_role(re.sub(r"^who (?:is|was|has been|represents) ", "", clause)), c)
     title = groups.get("title")
     if not role and title:
-        t = c["titles"].get(title.rstrip(".")) or c["titles"].get(title[:1].upper() + title[1:].rstrip("."))
+        t = title.rstrip(".")
+        t = c["titles"].get(t) or c["titles"].get(t[:1].upper() + t[1:]) or c["titles"].get(t[:1].upper() + t[1:].removesuffix("s"))
         role = (t["role"] or None) if t else None
     post = groups.get("post") or ""
     if not role and re.search(r"\bMP\b", post):
@@ -228,6 +232,7 @@ def _person_hits(text: str, masked: str, c: dict, stopwords: frozenset[str], ran
     """The frames (``ranks``: those polars found in this sentence) over one sentence: frames match
     the masked text, names and roles come from the text."""
     hits: list[dict] = []
+    list_name = re.compile(c["parts"]["NAME"].replace("(?P<name>", "(?:"))
     for rank in range(len(c["frames"])) if ranks is None else ranks:
         kind, pat, role_from = c["frames"][rank]
         pos = 0
@@ -242,10 +247,12 @@ def _person_hits(text: str, masked: str, c: dict, stopwords: frozenset[str], ran
                 # The next search starts where this role was cut ("A, role, B, role"), not at the match's end.
                 cut = role_cut(groups["role"], c["role_stop"])
                 pos = max(m.start("role") + cut, m.start() + 1)
-            for group in ("name", "name2"):
-                if not groups.get(group):
-                    continue
-                g0, g1 = m.span(group)
+            spans = [m.span(g) for g in ("name", "name2") if groups.get(g)]
+            if groups.get("more"):
+                # Every further name of a list ("..., Bo Reid and Cy Moss") with the list's role.
+                m0 = m.start("more")
+                spans += [(m0 + x.start(), m0 + x.end()) for x in list_name.finditer(groups["more"])]
+            for g0, g1 in spans:
                 raw = text[g0:g1]
                 # "Eastfield Council", "Ann Lee Trust": a name followed by an organisation word is a place.
                 if c["org_after"].match(text, g1):

@@ -17,6 +17,8 @@ from transforms.people import TOKEN, clean_name, compiled
 from transforms.rules import Rules
 from transforms.textmatch import fold
 
+# A paragraph that ends by introducing speech: the quote follows in the next paragraph.
+LEAD_IN_END = re.compile(r":\s*$")
 QUOTE_SPAN = re.compile(r"“[^”]*(?:”|$)|\"[^\"]*(?:\"|$)")
 MIN_QUOTE_WORDS = 3
 # A shorter fragment ("said she was “really pleased”") is a quote only with a speaker in its block.
@@ -96,6 +98,14 @@ def _attribution_patterns(rules: Rules) -> tuple[re.Pattern[str], re.Pattern[str
     return after, before
 
 
+def _apposition_pattern(rules: Rules) -> re.Pattern[str]:
+    """A named speaker whose apposition ends without its comma ("Ann Lee, director at Eastfield
+    Council said:"): only after a full name, so a fronted phrase ("Meanwhile, in a report, Ofsted
+    praised") is never taken for a speaker."""
+    name = rf"{TOKEN}(?: {TOKEN}){{1,2}}"
+    return re.compile(rf"(?P<subj>{name}),(?P<clause> [^,\x01]{{3,120}}?) (?P<verb>{'|'.join(rules.speech_verbs)})\b")
+
+
 def _resolve(subj: str, at: int, people: list[dict], sentence_la: str | None, last: tuple[int, Speaker] | None = None,
              stopwords: frozenset[str] = frozenset(), cues: SubjectCues | None = None) -> Speaker:
     assert cues is not None
@@ -136,7 +146,13 @@ def _article_quotes(blocks: list[dict], people: list[dict], sentence_la, pattern
         text, base = b["text"], b["start"]
         spans = [m.span() for m in QUOTE_SPAN.finditer(text)]
         if not spans:
+            # "Ann Lee, director, said:" closing a paragraph: the quote is the next paragraph, hers.
             previous_block_speaker = None
+            if b["attributions"] and LEAD_IN_END.search(text):
+                a = b["attributions"][-1]
+                named = cues.title_lead.sub("", a[3])
+                subj = named if named and any(fold(p["person_name"]) == fold(named) for p in people) else a[2]
+                previous_block_speaker = _resolve(subj, base + a[0], people, sentence_la(base + a[0]), last, stopwords, cues)
             continue
         frame_text, attributions = b["frame_text"], b["attributions"]
         if attributions and cues.letter_to is not None and cues.letter_hint.search(frame_text):
@@ -203,13 +219,18 @@ def _block_attributions(texts: list[str], patterns: tuple[re.Pattern[str], ...],
     (Run in polars instead, the attribution pattern's bounded lazy clause makes Rust's engine give
     up its DFA: it took three times as long as Python's.)"""
     # Blocks without a quotation need neither (the walk skips them).
-    frames = [_frame_text(t) if ("“" in t or '"' in t) else "" for t in texts]
+    frames = [_frame_text(t) if ("“" in t or '"' in t or LEAD_IN_END.search(t)) else "" for t in texts]
     out: list[list[tuple[int, int, str, str]]] = [[] for _ in frames]
     for i, frame in enumerate(frames):
         if not frame or not hint.search(frame):
             continue
         for pat in patterns:
             out[i].extend((m.start(), m.end(), m.group("subj"), (m.groupdict().get("clause") or "").strip(" ,")) for m in pat.finditer(frame))
+        if len(patterns) > 2:
+            # A speaker in apposition ("Ann Lee, director at Eastfield Council said") holds the
+            # shorter attributions inside it ("Eastfield Council said"): the person speaks.
+            spans = [(m.start(), m.end()) for m in patterns[2].finditer(frame)]
+            out[i] = [a for a in out[i] if not any(s0 < a[0] < s1 and a[1] <= s1 for s0, s1 in spans)]
     return frames, out
 
 
@@ -230,7 +251,7 @@ def find_quotes(blocks: pl.DataFrame, sentences: pl.DataFrame, people: pl.DataFr
     people_by = _by_article(people.filter(pl.col("article_key").is_in(quoted_articles)).sort("article_key", "start"))
     sent_by = _by_article(sentences.filter(pl.col("article_key").is_in(quoted_articles)).select("article_key", "start", "end", "la_name").sort("article_key", "start"))
     quoted_blocks = blocks.filter(pl.col("article_key").is_in(quoted_articles)).sort("article_key", "block_no")
-    frames, found = _block_attributions(quoted_blocks["text"].to_list(), patterns[:2], patterns[2])
+    frames, found = _block_attributions(quoted_blocks["text"].to_list(), (*patterns[:2], _apposition_pattern(rules)), patterns[2])
     by_article: dict[str, list[dict]] = {}
     for i, (article_key, text, start) in enumerate(quoted_blocks.select("article_key", "text", "start").iter_rows()):
         by_article.setdefault(article_key, []).append({"text": text, "start": start, "frame_text": frames[i], "attributions": found[i]})

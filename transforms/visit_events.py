@@ -7,20 +7,31 @@ loaded. It is a pure function of the whole set of mentions, so the ingest recomp
 whole warehouse after every run: the same articles give the same events and keys in any order,
 in one run or many, and an article removed takes its event with it when it was the only report.
 
-The merge rule, applied per (authority, visit type):
+The merge rule, applied per authority:
 
 1. Mentions from dated articles (a publication date) are taken in order of that date, then
    article_key. Each joins the most recent event it is compatible with, else starts one.
-   *Compatible*: no conflict on the ordinal (both stated and different) or on the visit date
-   (years differ, or both months stated and different), and reported close together: within
-   ``SAME_FACTS_DAYS`` of the event's first report when the mention shares a stated fact with
-   the event (the same ordinal or the same visit month), within ``CLOSE_REPORT_DAYS`` otherwise.
-   An event that shares a fact is preferred to one that merely is close.
-2. Mentions from undated articles cannot be placed by their report. One that states an ordinal or
-   a visit month joins the compatible event sharing the most such facts (the most recent one on a
-   tie), else starts an event that later undated mentions stating the same facts join. One that
-   states neither stays an event of its own: nothing says which visit it tells of, and a visit
-   counted twice is the lesser error than two visits counted as one.
+   *Compatible*: the same visit type, unless one of the two left the type to the default (a
+   defaulted type gives way to a stated one); no conflict on the visit date (years differ, or both
+   months stated and different); no conflict on the ordinal (both stated and different) unless
+   both state the same visit month (the reports count visits from different starts: "the first
+   since the trust took over" and "the third monitoring visit"); for full inspections, no
+   different judgement; and reported close together: within ``SAME_FACTS_DAYS`` of the event's
+   first report when the mention shares a stated fact with the event (the same ordinal, the same
+   visit month, or for a full inspection the same judgement), within ``CLOSE_REPORT_DAYS``
+   otherwise. An event that shares more facts is preferred to one that merely is close.
+2. Mentions from undated articles cannot be placed by their report. One that states an ordinal, a
+   visit month or an inspection's judgement joins the compatible event sharing the most such
+   facts (the most recent one on a tie); one dated only by its visit month may also join the one
+   compatible event first reported within ``VISIT_TO_REPORT_DAYS`` after that month began (one
+   report dates the visit, the other only its publication). Else it starts an event that later
+   undated mentions stating the same facts join. One that states none of them stays an event of
+   its own: nothing says which visit it tells of, and a visit counted twice is the lesser error
+   than two visits counted as one.
+
+Each event records how every report after its first joined it (``merge_basis``) and, for each
+field its reports disagree on, who said what (``conflicts``; a defaulted visit type that gave way
+is listed under ``defaulted``).
 
 An event's key hashes (authority, visit type) and the strongest fact that names it: its ordinal
 with the full inspection it follows ("the third monitoring visit since the 2022 judgement"), else
@@ -35,7 +46,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date
+from bisect import bisect_left, bisect_right
+from datetime import date, timedelta
 
 import polars as pl
 
@@ -43,7 +55,7 @@ from transforms.keys import hash_key
 from transforms.reconcile import register_row_of_inspection
 
 # Bump when the merge rule or the keys change: the next run then rebuilds every event.
-RULE_VERSION = "1"
+RULE_VERSION = "2"
 
 # A consecutive monitoring visit comes three months or more after the last one, and the reports of
 # one visit (letter, council release, local paper, trade press) appear within a few weeks of each
@@ -53,6 +65,10 @@ CLOSE_REPORT_DAYS = 45
 # Reports that name the same ordinal or visit month (committee minutes, a follow-up piece) can come
 # months later; the same ordinal returns only in the next cycle, a year or more on.
 SAME_FACTS_DAYS = 270
+# Ofsted publishes its letter about three weeks after a visit and a full report within about ten
+# weeks; the press follows within days. A report first published more than 120 days after the
+# month of a visit is taken to tell of another one.
+VISIT_TO_REPORT_DAYS = 120
 
 # Fields whose disagreement between reports is recorded in dim_visit_event.conflicts.
 CONFLICT_FIELDS = ["rating", "rating_year", "rating_month", "visit_year", "visit_month", "visit_ordinal"]
@@ -71,6 +87,8 @@ MENTION_SCHEMA = {
     "published_date": pl.Date,
     "publisher": pl.String,
     "source_file": pl.String,
+    # True when no cue named the visit type and it fell to the default (fct_visit.defaulted_fields).
+    "type_defaulted": pl.Boolean,
 }
 
 EVENT_SCHEMA = {
@@ -97,6 +115,7 @@ EVENT_SCHEMA = {
     "months_since_inspection": pl.Int32,
     "key_basis": pl.String,
     "conflicts": pl.String,
+    "merge_basis": pl.String,
 }
 
 EVENT_FINDING_SCHEMA = {
@@ -116,50 +135,98 @@ EVENT_FINDING_SCHEMA = {
 @dataclass(eq=False)
 class _Event:
     la_key: str
-    visit_type: str
+    visit_type: str | None = None
+    type_stated: bool = False
     members: list[dict] = field(default_factory=list)
     ordinal: int | None = None
     visit_year: int | None = None
     visit_month: int | None = None
+    rating: str | None = None
+    rating_year: int | None = None
     first_report: date | None = None
+    # source_file (or article_key) of each member after the first -> how it joined.
+    basis: dict[str, str] = field(default_factory=dict)
+
+    def _same_type(self, m: dict) -> bool:
+        return self.visit_type == m["visit_type"] or not (self.type_stated and not m["type_defaulted"])
+
+    def _is_inspection(self, m: dict) -> bool:
+        """Both are full inspections: only then is the stated judgement the visit's own, not the
+        earlier one that every visit after it repeats."""
+        return m["visit_type"] == "inspection" and self.visit_type == "inspection"
+
+    def _same_month(self, m: dict) -> bool:
+        """The same visit month; a month without a year on either side names a visit only of the same type
+        (every visit of an authority falls in some September)."""
+        if m["visit_month"] is None or m["visit_month"] != self.visit_month:
+            return False
+        if m["visit_year"] is not None and self.visit_year is not None:
+            return m["visit_year"] == self.visit_year
+        return m["visit_type"] == self.visit_type
 
     def accepts(self, m: dict) -> bool:
-        """No conflict on the ordinal or the visit date."""
-        if m["visit_ordinal"] is not None and self.ordinal is not None and m["visit_ordinal"] != self.ordinal:
+        """No conflict on the type, the visit date, the ordinal (unless the visit month agrees) or an inspection's judgement."""
+        if not self._same_type(m):
             return False
         if m["visit_year"] is not None and self.visit_year is not None and m["visit_year"] != self.visit_year:
             return False
         if m["visit_month"] is not None and self.visit_month is not None and m["visit_month"] != self.visit_month:
             return False
+        if m["visit_ordinal"] is not None and self.ordinal is not None and m["visit_ordinal"] != self.ordinal and not self._same_month(m):
+            return False
+        if self._is_inspection(m):
+            if m["rating"] is not None and self.rating is not None and m["rating"] != self.rating:
+                return False
+            if m["rating_year"] is not None and self.rating_year is not None and m["rating_year"] != self.rating_year:
+                return False
         return True
 
-    def shared_facts(self, m: dict) -> int:
-        """How many naming facts (ordinal, visit month) the mention and the event both state alike."""
-        same_ordinal = m["visit_ordinal"] is not None and m["visit_ordinal"] == self.ordinal
-        same_month = (
-            m["visit_month"] is not None and m["visit_month"] == self.visit_month
-            and (m["visit_year"] is None or self.visit_year is None or m["visit_year"] == self.visit_year)
-        )
-        return int(same_ordinal) + int(same_month)
+    def shared(self, m: dict) -> list[str]:
+        """The naming facts the mention and the event both state alike: ordinal, visit month, an inspection's judgement."""
+        out = []
+        if m["visit_ordinal"] is not None and m["visit_ordinal"] == self.ordinal:
+            out.append("ordinal")
+        if self._same_month(m):
+            out.append("visit_month")
+        if self._is_inspection(m) and m["rating"] is not None and m["rating"] == self.rating:
+            out.append("judgement")
+        return out
 
-    def add(self, m: dict) -> None:
+    def reported_after_visit(self, m: dict) -> bool:
+        """The mention dates only the visit, the event only its reports: first reported within VISIT_TO_REPORT_DAYS of that month."""
+        if m["visit_year"] is None or m["visit_month"] is None or self.visit_month is not None or self.first_report is None:
+            return False
+        days = (self.first_report - date(m["visit_year"], m["visit_month"], 1)).days
+        return 0 <= days <= VISIT_TO_REPORT_DAYS
+
+    def add(self, m: dict, basis: str | None = None) -> None:
+        if self.members:
+            self.basis[m["source_file"] or m["article_key"]] = basis or "first"
         self.members.append(m)
+        if self.visit_type is None or (not self.type_stated and not m["type_defaulted"]):
+            self.visit_type, self.type_stated = m["visit_type"], not m["type_defaulted"]
         self.ordinal = self.ordinal if self.ordinal is not None else m["visit_ordinal"]
         self.visit_year = self.visit_year if self.visit_year is not None else m["visit_year"]
         self.visit_month = self.visit_month if self.visit_month is not None else m["visit_month"]
+        if self.rating is None and m["rating"] is not None:
+            self.rating, self.rating_year = m["rating"], m["rating_year"]
         if m["published_date"] is not None and (self.first_report is None or m["published_date"] < self.first_report):
             self.first_report = m["published_date"]
 
 
 def _names_something(m: dict) -> bool:
-    return m["visit_ordinal"] is not None or m["visit_month"] is not None
+    return m["visit_ordinal"] is not None or m["visit_month"] is not None or (m["visit_type"] == "inspection" and m["rating"] is not None)
+
+
+def _basis(shared: list[str], fallback: str) -> str:
+    return "shared " + " and ".join(shared) if shared else fallback
 
 
 def group_mentions(mentions: list[dict]) -> list[_Event]:
-    """The events of one (authority, visit type): the merge rule of the module docstring."""
+    """The events of one authority: the merge rule of the module docstring."""
     if not mentions:
         return []
-    la, vtype = mentions[0]["la_key"], mentions[0]["visit_type"]
+    la = mentions[0]["la_key"]
     events: list[_Event] = []
     # Dated mentions come in date order, so events are created in order of their first report and
     # the candidates for a mention are the events first reported in the last SAME_FACTS_DAYS: a
@@ -170,50 +237,60 @@ def group_mentions(mentions: list[dict]) -> list[_Event]:
         day = m["published_date"]
         while window_start < len(events) and (day - events[window_start].first_report).days > SAME_FACTS_DAYS:
             window_start += 1
-        best, best_rank = None, None
+        best, best_rank, best_shared = None, None, []
         for ev in events[window_start:]:
             if not ev.accepts(m):
                 continue
-            shared = ev.shared_facts(m)
+            shared = ev.shared(m)
             if (day - ev.first_report).days > (SAME_FACTS_DAYS if shared else CLOSE_REPORT_DAYS):
                 continue
-            rank = (shared, ev.first_report)
+            rank = (len(shared), ev.first_report)
             if best_rank is None or rank > best_rank:
-                best, best_rank = ev, rank
+                best, best_rank, best_shared = ev, rank, shared
         if best is None:
-            best = _Event(la, vtype)
+            best = _Event(la)
             events.append(best)
-        best.add(m)
-    # Undated mentions can only join an event that states the same ordinal or visit month: index
-    # the events by those facts (an event's facts never change once set, only fill in).
-    by_ordinal: dict[int, list[_Event]] = {}
-    by_month: dict[int, list[_Event]] = {}
+        best.add(m, _basis(best_shared, f"reported within {CLOSE_REPORT_DAYS} days"))
+    # Undated mentions can only join an event that states the same facts, or one first reported
+    # soon after the visit month they state: index the events by those facts (an event's facts
+    # never change once set, only fill in) and by first report (the dated ones, already in order).
+    by_fact: dict[tuple, list[_Event]] = {}
+    reported = [ev.first_report for ev in events]
+    dated_events = list(events)
 
     def index(ev: _Event) -> None:
-        if ev.ordinal is not None and ev not in by_ordinal.setdefault(ev.ordinal, []):
-            by_ordinal[ev.ordinal].append(ev)
-        if ev.visit_month is not None and ev not in by_month.setdefault(ev.visit_month, []):
-            by_month[ev.visit_month].append(ev)
+        for fact in (("ordinal", ev.ordinal), ("month", ev.visit_month), ("judgement", ev.rating if ev.visit_type == "inspection" else None)):
+            if fact[1] is not None and ev not in by_fact.setdefault(fact, []):
+                by_fact[fact].append(ev)
 
     for ev in events:
         index(ev)
     undated = sorted((m for m in mentions if m["published_date"] is None), key=lambda m: (not _names_something(m), m["article_key"]))
     for m in undated:
-        best = None
+        best, best_basis = None, None
         if _names_something(m):
-            best_rank = None
-            candidates = by_ordinal.get(m["visit_ordinal"], []) + by_month.get(m["visit_month"], [])
+            best_rank, close = None, []
+            candidates = by_fact.get(("ordinal", m["visit_ordinal"]), []) + by_fact.get(("month", m["visit_month"]), []) \
+                + by_fact.get(("judgement", m["rating"]), [])
+            if m["visit_year"] is not None and m["visit_month"] is not None:
+                began = date(m["visit_year"], m["visit_month"], 1)
+                lo = bisect_left(reported, began)
+                hi = bisect_right(reported, began + timedelta(days=VISIT_TO_REPORT_DAYS))
+                close = [ev for ev in dated_events[lo:hi] if ev.accepts(m) and ev.reported_after_visit(m)]
             for ev in candidates:
-                shared = ev.shared_facts(m)
+                shared = ev.shared(m)
                 if not shared or not ev.accepts(m):
                     continue
-                rank = (shared, ev.first_report or date.min)
+                rank = (len(shared), ev.first_report or date.min)
                 if best_rank is None or rank > best_rank:
-                    best, best_rank = ev, rank
+                    best, best_rank, best_basis = ev, rank, _basis(shared, "")
+            # Only close in time to the one event: two would leave it unsaid which one it tells of.
+            if best is None and len(close) == 1:
+                best, best_basis = close[0], f"visit month within {VISIT_TO_REPORT_DAYS} days before the first report"
         if best is None:
-            best = _Event(la, vtype)
+            best = _Event(la)
             events.append(best)
-        best.add(m)
+        best.add(m, best_basis)
         index(best)
     return events
 
@@ -239,18 +316,25 @@ def _report_order(m: dict):
     return (m["published_date"] is None, m["published_date"] or date.min, m["article_key"])
 
 
-def _conflicts(members: list[dict]) -> str | None:
-    """``members`` in report order."""
+def _conflicts(members: list[dict], visit_type: str) -> str | None:
+    """``members`` in report order. Stated visit types that differ are a conflict; a defaulted type
+    other than the event's is listed under "defaulted": it gave way, nobody stated it."""
     if len(members) == 1:
         return None
     out = {}
-    for col in CONFLICT_FIELDS:
+    for col in CONFLICT_FIELDS + ["visit_type"]:
         said: dict[str, list[str]] = {}
         for m in members:
-            if m[col] is not None:
+            if m[col] is not None and not (col == "visit_type" and m["type_defaulted"]):
                 said.setdefault(str(m[col]), []).append(m["source_file"] or m["article_key"])
         if len(said) > 1:
             out[col] = said
+    gave_way: dict[str, list[str]] = {}
+    for m in members:
+        if m["type_defaulted"] and m["visit_type"] != visit_type:
+            gave_way.setdefault(m["visit_type"], []).append(m["source_file"] or m["article_key"])
+    if gave_way:
+        out["defaulted"] = {"visit_type": gave_way}
     return json.dumps(out, sort_keys=True, ensure_ascii=False) if out else None
 
 
@@ -284,7 +368,9 @@ def build_visit_events(mentions: pl.DataFrame, inspections: pl.DataFrame) -> tup
     (MENTION_SCHEMA); ``inspections``: fct_inspection (la_key, inspection_key, inspection_end_date,
     publication_date).
     """
-    mentions = mentions.select([pl.col(c).cast(t) for c, t in MENTION_SCHEMA.items()])
+    if "type_defaulted" not in mentions.columns:
+        mentions = mentions.with_columns(pl.lit(False).alias("type_defaulted"))
+    mentions = mentions.select([pl.col(c).cast(t) for c, t in MENTION_SCHEMA.items()]).with_columns(pl.col("type_defaulted").fill_null(False))
     register: dict[str, list[tuple[date, str]]] = {}
     ins = inspections.select(
         "la_key", "inspection_key", pl.coalesce("inspection_end_date", "publication_date").alias("ended")
@@ -299,15 +385,15 @@ def build_visit_events(mentions: pl.DataFrame, inspections: pl.DataFrame) -> tup
 
     columns: dict[str, list] = {c: [] for c in EVENT_SCHEMA if c not in ("article_keys", "source_files")}
     links: dict[str, list] = {"visit_key": [], "visit_event_key": [], "member_no": []}
-    groups: dict[tuple[str, str], list[dict]] = {}
+    groups: dict[str, list[dict]] = {}
     for m in mentions.iter_rows(named=True):
-        groups.setdefault((m["la_key"], m["visit_type"]), []).append(m)
-    for (la, vtype) in sorted(groups):
-        events = group_mentions(groups[(la, vtype)])
+        groups.setdefault(m["la_key"], []).append(m)
+    for la in sorted(groups):
+        events = group_mentions(groups[la])
         keyed = []
         for ev in events:
             when, basis = _event_date(ev)
-            if vtype == "inspection":
+            if ev.visit_type == "inspection":
                 # A full inspection's event points to its own register row; one newer than the register has none.
                 ordered = sorted(ev.members, key=_report_order)
                 year = ev.visit_year if ev.visit_year is not None else _chosen(ordered, "rating_year")
@@ -330,10 +416,11 @@ def build_visit_events(mentions: pl.DataFrame, inspections: pl.DataFrame) -> tup
         for ev, when, basis, ins_end, ins_key, natural in sorted(
             keyed, key=lambda k: (k[0].first_report is None, k[0].first_report or date.min, min(m["article_key"] for m in k[0].members))
         ):
+            vtype = ev.visit_type
             parts = natural
-            if natural in seen:
+            if (vtype, natural) in seen:
                 parts = (*natural, "also", ev.first_report.isoformat() if ev.first_report else "", min(m["article_key"] for m in ev.members))
-            seen.add(natural)
+            seen.add((vtype, natural))
             event_key = hash_key("visit_event", la, vtype, *parts)
             members = sorted(ev.members, key=_report_order)
             dates = [m["published_date"] for m in members if m["published_date"] is not None]
@@ -350,7 +437,8 @@ def build_visit_events(mentions: pl.DataFrame, inspections: pl.DataFrame) -> tup
                 ("undated_article_count", len({m["article_key"] for m in members if m["published_date"] is None})),
                 ("publisher_count", len({m["publisher"] for m in members if m["publisher"]})),
                 ("inspection_key", ins_key), ("inspection_end_date", ins_end), ("months_since_inspection", months),
-                ("key_basis", parts[0]), ("conflicts", _conflicts(members)),
+                ("key_basis", parts[0]), ("conflicts", _conflicts(members, vtype)),
+                ("merge_basis", json.dumps(ev.basis, sort_keys=True, ensure_ascii=False) if ev.basis else None),
             ):
                 columns[col].append(value)
             for no, m in enumerate(members):

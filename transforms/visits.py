@@ -185,13 +185,15 @@ def visit_dates(s: pl.DataFrame, rules: Rules) -> pl.DataFrame:
         )
         .filter(pl.col("date_text").is_not_null() & ~pl.col("gap").str.contains(kind("not_this_visit"))
                 & ~pl.col("pre").str.contains(kind("earlier_visit")))
+        # "Following their visit in December, the latest inspection in May ...": the latest visit's date wins.
+        .with_columns(pl.col("pre").str.contains(kind("this_visit")).alias("is_latest"))
     )
     year, month = resolve(pl.col("date_text"), pl.col("published_date"))
     # The first date that says a month; else the first that says a year ("last year" in an undated text says neither).
     found = (
         found.with_columns(year.alias("visit_year"), month.alias("visit_month"))
         .filter(pl.col("visit_year").is_not_null() | pl.col("visit_month").is_not_null())
-        .sort("article_key", "la_name", pl.col("visit_month").is_null(), "start", maintain_order=True)
+        .sort("article_key", "la_name", pl.col("visit_month").is_null(), ~pl.col("is_latest"), "start", maintain_order=True)
         .unique(["article_key", "la_name"], keep="first", maintain_order=True)
     )
     return found.select(
@@ -323,6 +325,8 @@ def extract_visits(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules
                 .then(pl.lit("inspection")),
                 pl.when(pl.col("rating") == "inadequate").then(pl.lit("monitoring_visit")).otherwise(pl.lit("focused_visit")),
             ).alias("visit_type"),
+            # No cue named the type: it is the default (or inferred from the dates), and gives way to a stated one.
+            pl.concat_list(pl.when(pl.col("type_cue").is_null()).then(pl.lit("visit_type"))).list.drop_nulls().alias("defaulted_fields"),
         )
         .select(
             "article_key",
@@ -340,6 +344,7 @@ def extract_visits(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules
             "visit_month",
             "visit_date_evidence_start",
             "visit_date_evidence_end",
+            "defaulted_fields",
         )
     )
     # A full inspection's rating is the grade it gave, not the one it replaced.

@@ -19,7 +19,8 @@ from warehouse.session import roll_back
 
 MENTIONS_SQL = """
 SELECT v.visit_key, v.article_key, v.la_key, v.visit_type, v.visit_ordinal, v.rating, v.rating_year, v.rating_month,
-       v.visit_year, v.visit_month, a.published_date, a.publisher, a.source_file
+       v.visit_year, v.visit_month, a.published_date, a.publisher, a.source_file,
+       coalesce(list_contains(v.defaulted_fields, 'visit_type'), false) AS type_defaulted
 FROM fct_visit v LEFT JOIN dim_article a USING (article_key)
 """
 INSPECTIONS_SQL = ("SELECT la_key, inspection_key, inspection_start_date, inspection_end_date, publication_date "
@@ -30,7 +31,7 @@ FINDINGS_SQL = "SELECT article_key, la_key, theme, polarity, is_inspection_findi
 FINGERPRINT_SQL = """
 SELECT concat_ws('/',
   (SELECT count(*) || ':' || coalesce(bit_xor(hash(v.visit_key, v.la_key, v.visit_type, v.visit_ordinal, v.rating, v.rating_year,
-          v.rating_month, v.visit_year, v.visit_month, a.published_date, a.publisher, a.source_file)), 0)
+          v.rating_month, v.visit_year, v.visit_month, v.defaulted_fields, a.published_date, a.publisher, a.source_file)), 0)
    FROM fct_visit v LEFT JOIN dim_article a USING (article_key)),
   (SELECT count(*) || ':' || coalesce(bit_xor(hash(la_key, inspection_key, inspection_end_date, publication_date)), 0) FROM fct_inspection),
   (SELECT count(*) || ':' || coalesce(bit_xor(hash(finding_key, article_key, la_key, theme, polarity)), 0) FROM fct_finding WHERE is_inspection_finding))

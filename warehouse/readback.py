@@ -26,7 +26,7 @@ def predictions_by_file(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
     visits = con.sql(
         """
         SELECT v.article_key, la.la_name, v.visit_type, v.visit_ordinal, v.rating, v.rating_year, v.rating_month,
-               v.visit_year, v.visit_month, v.previous_rating, v.previous_rating_year, v.previous_rating_month,
+               v.visit_year, v.visit_month, v.previous_rating, v.previous_rating_year, v.previous_rating_month, v.visit_event_key,
                (SELECT map_from_entries(list((j.area, j.grade))) FROM fct_judgement j WHERE j.visit_key = v.visit_key) AS judgements,
                list(fo.focus_area ORDER BY fo.focus_area) FILTER (WHERE fo.focus_area IS NOT NULL) AS focus
         FROM fct_visit v JOIN dim_local_authority la USING (la_key)
@@ -35,13 +35,14 @@ def predictions_by_file(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
         """
     ).fetchall()
     for (article_key, la, vtype, ordinal, rating, year, month, visit_year, visit_month,
-         previous, previous_year, previous_month, judgements, focus) in visits:
+         previous, previous_year, previous_month, event_key, judgements, focus) in visits:
         for f in by_article.get(article_key, []):
             out[f]["visits"].append({"local_authority": la, "visit_type": vtype, "ordinal": ordinal, "focus": focus or [],
                                      "rating": rating, "rating_year": year, "rating_month": month,
                                      "visit_year": visit_year, "visit_month": visit_month,
                                      "previous_rating": previous, "previous_rating_year": previous_year,
-                                     "previous_rating_month": previous_month, "judgements": dict(judgements or {})})
+                                     "previous_rating_month": previous_month, "judgements": dict(judgements or {}),
+                                     "visit_event_key": event_key})
     people = con.sql(
         """
         SELECT m.article_key, m.person_name, m.role, la.la_name, m.is_quoted

@@ -19,7 +19,8 @@ CREATE TABLE IF NOT EXISTS fct_visit (
     visit_event_key VARCHAR,
     previous_rating VARCHAR,
     previous_rating_year INTEGER,
-    previous_rating_month INTEGER
+    previous_rating_month INTEGER,
+    defaulted_fields VARCHAR[]
 );
 COMMENT ON TABLE fct_visit IS 'One row per article and authority whose Ofsted visit the article reports.';
 COMMENT ON COLUMN fct_visit.visit_key IS 'Surrogate key: hash of (article_key, la_key).';
@@ -39,6 +40,7 @@ COMMENT ON COLUMN fct_visit.visit_year IS 'Year the inspectors were on site, as 
 COMMENT ON COLUMN fct_visit.visit_month IS 'Month (1-12) the inspectors were on site (the first month of a visit spanning two); null if unstated.';
 COMMENT ON COLUMN fct_visit.visit_date_evidence_start IS 'Offset in staging.stg_article.clean_text of the sentence that dates the visit; null when undated.';
 COMMENT ON COLUMN fct_visit.visit_date_evidence_end IS 'Offset just past that sentence; null when undated.';
+COMMENT ON COLUMN fct_visit.defaulted_fields IS 'The fields no words of the article stated, set by a default rule instead (visit_type: unstated, so monitoring_visit if rated inadequate, else focused_visit, or inspection when the rating is dated in the visit month); a defaulted field gives way to a stated one when reports are merged into visit events. Empty: all stated; null: loaded before schema version 10.';
 COMMENT ON COLUMN fct_visit.visit_event_key IS 'The real-world visit this mention reports (dim_visit_event); several articles telling of one visit share it.';
 COMMENT ON COLUMN fct_visit.previous_rating IS 'For a full inspection: the overall judgement it replaced, as the article states it ("up from requires improvement", "judged inadequate in 2019"); null if unstated, and always null for other visit types.';
 COMMENT ON COLUMN fct_visit.previous_rating_year IS 'Year the replaced judgement was made, as stated; null if unstated.';
@@ -122,7 +124,7 @@ CREATE TABLE IF NOT EXISTS fct_finding (
     evidence_end INTEGER NOT NULL
 );
 COMMENT ON TABLE fct_finding IS 'What a sentence says was praised or criticised, as (authority, theme, polarity); count is_inspection_finding rows for what inspectors found.';
-COMMENT ON COLUMN fct_finding.finding_key IS 'Surrogate key: hash of (article_key, sentence number, theme, polarity).';
+COMMENT ON COLUMN fct_finding.finding_key IS 'Surrogate key: hash of (article_key, sentence number, theme, polarity); for a sentence naming several authorities, which states its finding of each, the sentence number carries the authority too ("12@Leeds").';
 COMMENT ON COLUMN fct_finding.article_key IS 'The article (dim_article).';
 COMMENT ON COLUMN fct_finding.la_key IS 'The authority the sentence is about (dim_local_authority); null when unknown.';
 COMMENT ON COLUMN fct_finding.theme IS 'Theme key (dim_theme.theme).';

@@ -25,12 +25,13 @@ CREATE TABLE IF NOT EXISTS dim_visit_event (
     inspection_end_date DATE,
     months_since_inspection INTEGER,
     key_basis VARCHAR NOT NULL,
-    conflicts JSON
+    conflicts JSON,
+    merge_basis JSON
 );
 COMMENT ON TABLE dim_visit_event IS 'One row per real-world visit, however many articles report it: fct_visit rows (mentions) with the same visit_event_key tell of the same visit. Merge rule and keys: README, "Visit events".';
 COMMENT ON COLUMN dim_visit_event.visit_event_key IS 'Surrogate key: hash of (authority, visit type, the strongest natural key: ordinal and the inspection followed, else visit month, else first report date, else the only article); see key_basis.';
 COMMENT ON COLUMN dim_visit_event.la_key IS 'The visited authority (dim_local_authority).';
-COMMENT ON COLUMN dim_visit_event.visit_type IS 'monitoring_visit, focused_visit, focused_assurance_visit or inspection (every report of an event states the same type).';
+COMMENT ON COLUMN dim_visit_event.visit_type IS 'monitoring_visit, focused_visit, focused_assurance_visit or inspection: the type its reports state (they never state two); the default only when none states one.';
 COMMENT ON COLUMN dim_visit_event.visit_ordinal IS 'Which visit of its kind since the last judgement, as the reports state it (they never disagree within an event); null if none states it.';
 COMMENT ON COLUMN dim_visit_event.visit_year IS 'Year the inspectors were on site, as the reports state it; null if none does.';
 COMMENT ON COLUMN dim_visit_event.visit_month IS 'Month (1-12) the inspectors were on site; null if no report states it.';
@@ -50,7 +51,8 @@ COMMENT ON COLUMN dim_visit_event.inspection_key IS 'The full inspection the vis
 COMMENT ON COLUMN dim_visit_event.inspection_end_date IS 'Last day of that inspection (its publication date where the register gives no end date).';
 COMMENT ON COLUMN dim_visit_event.months_since_inspection IS 'Calendar months from that inspection''s end to event_date; null for a full inspection, which is that inspection.';
 COMMENT ON COLUMN dim_visit_event.key_basis IS 'Which natural key the visit_event_key hashes: ordinal, visit_month, first_report or article.';
-COMMENT ON COLUMN dim_visit_event.conflicts IS 'JSON object: for each field its reports disagree on (rating, rating_year, rating_month, ...), each value stated and the files that state it; null when they agree.';
+COMMENT ON COLUMN dim_visit_event.conflicts IS 'JSON object: for each field its reports disagree on (rating, rating_year, rating_month, visit_year, visit_month, visit_ordinal, visit_type), each value stated and the files that state it; under "defaulted", the defaulted values that gave way to a stated one ({"visit_type": {"focused_visit": [files]}}); null when they agree.';
+COMMENT ON COLUMN dim_visit_event.merge_basis IS 'JSON object: for each report after the first (by file), why it joined the event: "shared ordinal", "shared visit_month", "shared judgement" (of a full inspection), "reported within 45 days", or "visit month within 120 days before the first report"; null for an event of one report.';
 
 CREATE TABLE IF NOT EXISTS fct_visit_event_finding (
     visit_event_finding_key VARCHAR NOT NULL,
