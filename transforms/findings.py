@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import polars as pl
 
-from transforms import prefilter as rx
 from transforms.rules import Rules
 from transforms.textmatch import as_group
 
@@ -21,7 +20,7 @@ def _preceded(text: pl.Expr, modifiers: list[str], cues: str) -> pl.Expr:
     """How many cue matches follow one of the modifiers (all modifiers of a kind in one pass)."""
     if not modifiers:
         return pl.lit(0, dtype=pl.Int32)
-    return rx.count_matches(text, f"{_alternation(modifiers)}{cues}").cast(pl.Int32)
+    return text.str.count_matches(f"{_alternation(modifiers)}{cues}").cast(pl.Int32)
 
 
 def _polarity_counts(text: pl.Expr, rules: Rules) -> tuple[pl.Expr, pl.Expr]:
@@ -36,7 +35,7 @@ def _polarity_counts(text: pl.Expr, rules: Rules) -> tuple[pl.Expr, pl.Expr]:
     classes = rules.polarity_cues.with_columns(pl.col("weight").fill_null("1").cast(pl.Int32)).group_by("polarity", "weight", maintain_order=True).agg("pattern")
     for polarity, weight, patterns in classes.iter_rows():
         cues = _alternation(patterns)
-        hits = rx.count_matches(text, cues).cast(pl.Int32)
+        hits = text.str.count_matches(cues).cast(pl.Int32)
         negated = _preceded(text, rules.negators, cues)
         neutral = _preceded(text, rules.neutralisers, cues)
         same, other = (pos, neg) if polarity == "positive" else (neg, pos)
@@ -47,7 +46,7 @@ def _polarity_counts(text: pl.Expr, rules: Rules) -> tuple[pl.Expr, pl.Expr]:
 
 def _first_cue(text: pl.Expr, rules: Rules, polarity: str) -> pl.Expr:
     pats = rules.polarity_cues.filter(pl.col("polarity") == polarity)["pattern"].to_list()
-    return rx.extract(text, f"({_alternation(pats)})", 1)
+    return text.str.extract(f"({_alternation(pats)})", 1)
 
 
 def split_clauses(sentences: pl.DataFrame, rules: Rules) -> pl.DataFrame:
@@ -55,10 +54,10 @@ def split_clauses(sentences: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     # runs first, one pass each. The plain splitters run as one alternation: one pass in all.
     marked = pl.col("text")
     for p in (p for p in rules.clause_splitters if "(?P<keep>" in p):
-        marked = rx.replace_all(marked, p, "${keep}" + CLAUSE_MARK)
+        marked = marked.str.replace_all(p, "${keep}" + CLAUSE_MARK)
     plain = [p for p in rules.clause_splitters if "(?P<keep>" not in p]
     if plain:
-        marked = rx.replace_all(marked, _alternation(plain), CLAUSE_MARK)
+        marked = marked.str.replace_all(_alternation(plain), CLAUSE_MARK)
     return (
         sentences.with_columns(marked.str.split(CLAUSE_MARK).alias("clause"))
         .explode("clause")
@@ -77,21 +76,21 @@ def _theme_hits(clauses: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     # One pass per theme over every clause finds the few clauses that name it at all; the cue
     # extraction and each exception then run on those alone.
     named = {
-        theme: clauses.select("_cid", "clause").filter(rx.contains(text, _alternation(patterns)))
+        theme: clauses.select("_cid", "clause").filter(text.str.contains(_alternation(patterns)))
         for theme, patterns in rules.theme_cues.group_by("theme", maintain_order=True).agg("pattern").iter_rows()
     }
     parts = []
     plain = rules.theme_cues.filter(pl.col("unless").is_null() | (pl.col("unless") == ""))
     for theme, patterns in plain.group_by("theme", maintain_order=True).agg("pattern").iter_rows():
-        cue = rx.extract(text, f"({_alternation(patterns)})", 1)
+        cue = text.str.extract(f"({_alternation(patterns)})", 1)
         parts.append(named[theme].select("_cid", pl.lit(theme).alias("theme"), cue.alias("theme_cue")).filter(pl.col("theme_cue").is_not_null()))
     for r in rules.theme_cues.filter(pl.col("unless").is_not_null() & (pl.col("unless") != "")).iter_rows(named=True):
-        cue = rx.extract(text, f"({as_group(r['pattern'])})", 1)
+        cue = text.str.extract(f"({as_group(r['pattern'])})", 1)
         parts.append(
             named[r["theme"]]
             .select("_cid", "clause", pl.lit(r["theme"]).alias("theme"), cue.alias("theme_cue"))
             .filter(pl.col("theme_cue").is_not_null())
-            .filter(~rx.contains(text, r["unless"]))
+            .filter(~text.str.contains(r["unless"]))
             .drop("clause")
         )
     long = pl.concat([p.with_columns(pl.lit(i, dtype=pl.Int32).alias("_order")) for i, p in enumerate(parts)])
@@ -141,7 +140,7 @@ def tag_clauses(clauses: pl.DataFrame, rules: Rules) -> pl.DataFrame:
 
 def _matches(text: pl.Expr, patterns: list[str]) -> pl.Expr:
     """Whether any of the patterns matches: one regex pass for the whole class."""
-    return rx.contains(text, _alternation(patterns)) if patterns else pl.lit(False)
+    return text.str.contains(_alternation(patterns)) if patterns else pl.lit(False)
 
 
 def _frames(rules: Rules, kind: str, polarity: str | None = None) -> list[str]:
@@ -164,7 +163,7 @@ def _voice_and_lists(s: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     paragraph, its list, the lead-in's voice and, for praise or criticism lead-ins, its polarity.
     """
     text = pl.col("text")
-    iv_at = rx.find(text, _alternation(_frames(rules, "inspector_voice")))
+    iv_at = text.str.find(_alternation(_frames(rules, "inspector_voice")))
     s = s.sort("article_key", "sentence_no").with_columns(
         iv_at.is_not_null().alias("_iv"),
         # The frame leads the sentence (after any opening quotation mark).
@@ -234,7 +233,7 @@ def extract_findings(sentences: pl.DataFrame, rules: Rules, visits: pl.DataFrame
     """
     past = rules.past_context.filter(pl.col("scope") == "sentence")["pattern"].to_list()
     exempt = rules.past_context.filter(pl.col("scope") == "sentence_exempt")["pattern"].to_list()
-    past_text = rx.replace_all(pl.col("text"), _alternation(exempt), " ") if exempt else pl.col("text")
+    past_text = pl.col("text").str.replace_all(_alternation(exempt), " ") if exempt else pl.col("text")
     s = sentences.filter(pl.col("block_kind").is_in(FINDING_BLOCKS)).with_columns(
         _matches(past_text, past).alias("is_previous_inspection")
     )

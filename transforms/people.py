@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import polars as pl
 
-from transforms import prefilter as rx
 from transforms.rules import Rules
 from transforms.textmatch import ascii_word_boundaries
 
@@ -308,7 +307,7 @@ def find_people(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules) -
     stop = rules.name_stopwords
     masked = pl.col("masked")
     frames_found = pl.concat_list(
-        [pl.when(rx.contains(masked, f)).then(pl.lit(i)) for i, f in enumerate(c["polars_frames"])]
+        [pl.when(masked.str.contains(f)).then(pl.lit(i)) for i, f in enumerate(c["polars_frames"])]
     ).list.drop_nulls()
     hits = (
         sentences.with_columns(mask_expr(pl.col("text"), rules).alias("masked"))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import polars as pl
 
 from transforms.dates import DATE_EXPRESSION, DATE_HINT, resolve
-from transforms import prefilter as rx
 from transforms.rules import Rules
 from transforms.textmatch import as_group, ascii_word_boundaries, unflagged
 
@@ -37,7 +36,7 @@ def _current_hits(text: pl.Expr, pattern: str, look_back: tuple[str, str], dated
     before = unflagged(look_back[0].rstrip("$"))
     after = unflagged(look_back[1]).lstrip("^")
     past = f"(?i)(?:{before}(?:{inner})|(?:{inner}){after})" if dated_is_past else f"(?i){before}(?:{inner})"
-    return rx.count_matches(text, pattern) > rx.count_matches(text, past)
+    return text.str.count_matches(pattern) > text.str.count_matches(past)
 
 
 LEAD_SENTENCES = 3
@@ -90,12 +89,12 @@ def visit_candidates(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rul
     # A visit type only local authorities receive ("a focused visit ... of children with SEND")
     # outweighs a SEND, provider or other-inspectorate cue in the same sentence; not a future one.
     reasons = [
-        pl.when(rx.contains(text, r["pattern"]) & ~(pl.col("_visit_only_type") & pl.lit(r["yields_to_visit_type"] == "true"))).then(pl.lit(r["reason"]))
+        pl.when(text.str.contains(r["pattern"]) & ~(pl.col("_visit_only_type") & pl.lit(r["yields_to_visit_type"] == "true"))).then(pl.lit(r["reason"]))
         for r in rules.visit_exclusions.iter_rows(named=True)
     ]
-    report = pl.any_horizontal([rx.contains(text, p) for p in rules.visit_report_cues]) if rules.visit_report_cues else pl.lit(False)
+    report = pl.any_horizontal([text.str.contains(p) for p in rules.visit_report_cues]) if rules.visit_report_cues else pl.lit(False)
     evidence = (
-        sentences.filter(pl.any_horizontal([rx.contains(text, p) for p in rules.visit_evidence]) & (pl.col("asserted_by") != "council"))
+        sentences.filter(pl.any_horizontal([text.str.contains(p) for p in rules.visit_evidence]) & (pl.col("asserted_by") != "council"))
         .with_columns(_current_type_cue(text, rules, VISIT_ONLY_TYPES).alias("_visit_only_type"))
         .with_columns(
             (pl.coalesce(reasons) if reasons else pl.lit(None, dtype=pl.String)).alias("exclusion"),
@@ -131,10 +130,10 @@ def visit_ordinal(text: pl.Expr, rules: Rules) -> pl.Expr:
     for r in rules.ordinal_patterns.iter_rows(named=True):
         slot = "{COUNT}" if "{COUNT}" in r["pattern"] else "{ORD}"
         alt = "|".join(sorted(words[slot], key=len, reverse=True))
-        word = rx.extract_groups(text, r["pattern"].replace(slot, f"(?P<n>{alt})")).struct.field("n").str.to_lowercase()
+        word = text.str.extract_groups(r["pattern"].replace(slot, f"(?P<n>{alt})")).struct.field("n").str.to_lowercase()
         value = word.replace_strict(words[slot], default=None, return_dtype=pl.Int32) + int(r["adjust"] or 0)
         if r["unless"]:
-            value = pl.when(rx.contains(text, r["unless"])).then(None).otherwise(value)
+            value = pl.when(text.str.contains(r["unless"])).then(None).otherwise(value)
         values.append(value)
     return pl.coalesce(values) if values else pl.lit(None, dtype=pl.Int32)
 
@@ -220,16 +219,16 @@ def extract_visits(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules
     cue_cols = []
     for i, r in enumerate(rating_rows):
         cue = f"(?:{r['pattern']})"
-        dated = rx.extract_groups(text, cue + RATING_DATE_TAIL)
+        dated = text.str.extract_groups(cue + RATING_DATE_TAIL)
         # Else the date just before it ("a report in July 2022 which graded the service as inadequate"),
         # else a date counted back from the article's ("rated inadequate two years ago").
-        headed = rx.extract_groups(text, RATING_DATE_HEAD + cue)
-        ago = rx.extract_groups(text, cue + RATING_YEARS_AGO).struct.field("ago")
+        headed = text.str.extract_groups(RATING_DATE_HEAD + cue)
+        ago = text.str.extract_groups(cue + RATING_YEARS_AGO).struct.field("ago")
         # Else a date inside the cue itself ("the May 2019 inadequate judgement").
-        own = rx.extract(text, f"({cue})", 1).str.extract_groups(RATING_DATE_OWN)
+        own = text.str.extract(f"({cue})", 1).str.extract_groups(RATING_DATE_OWN)
         years_back = ago.str.to_lowercase().replace_strict(COUNT_WORDS, default=None, return_dtype=pl.Int32)
         cue_cols += [
-            rx.find(text, cue).alias(f"cue{i}_pos"),
+            text.str.find(cue).alias(f"cue{i}_pos"),
             pl.when(dated.struct.field("year").is_not_null()).then(dated.struct.field("month"))
             .when(headed.struct.field("head_year").is_not_null()).then(headed.struct.field("head_month"))
             .otherwise(own.struct.field("own_month")).alias(f"cue{i}_month"),
@@ -237,9 +236,9 @@ def extract_visits(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules
                         own.struct.field("own_year").cast(pl.Int32),
                         pl.col("published_date").dt.year().cast(pl.Int32) - years_back).cast(pl.String).alias(f"cue{i}_year"),
         ]
-    progress = pl.coalesce([rx.extract(text, p, 1) for p in rules.progress_patterns]) if rules.progress_patterns else pl.lit(None)
+    progress = pl.coalesce([text.str.extract(p, 1) for p in rules.progress_patterns]) if rules.progress_patterns else pl.lit(None)
 
-    s = s.with_columns(pl.any_horizontal([rx.contains(text, p) for p in rules.visit_evidence]).alias("is_visit_evidence"))
+    s = s.with_columns(pl.any_horizontal([text.str.contains(p) for p in rules.visit_evidence]).alias("is_visit_evidence"))
     # Type, ordinal and progress cues all need a word of the visit: their patterns run on those sentences alone.
     cued = s.filter("is_visit_evidence").select(
         "article_key", "la_name", "start", type_expr.alias("type_cue"), ordinal.alias("ordinal_cue"), progress.alias("progress_cue")
@@ -325,7 +324,7 @@ def extract_focus(s: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     """
     text = pl.col("text")
     own = s.filter(pl.col("asserted_by") == "inspectorate").sort("article_key", "la_name", "start")
-    said_to_look_at = pl.any_horizontal([rx.contains(text, p) for p in rules.focus_indicators])
+    said_to_look_at = pl.any_horizontal([text.str.contains(p) for p in rules.focus_indicators])
     # "Inspectors reviewed progress in these areas:" followed by bullets: each bullet says what they looked at.
     bullet = text.str.contains(BULLET)
     under_lead = (
@@ -338,7 +337,7 @@ def extract_focus(s: pl.DataFrame, rules: Rules) -> pl.DataFrame:
                 .agg(pl.col("pattern").map_elements(as_group, return_dtype=pl.String).str.join("|")).rows(named=True))
     found = own.with_columns(
         indicator.alias("is_indicator"),
-        pl.concat_list([pl.when(rx.contains(text, r["pattern"])).then(pl.lit(r["focus_area"])) for r in cue_rows])
+        pl.concat_list([pl.when(text.str.contains(r["pattern"])).then(pl.lit(r["focus_area"])) for r in cue_rows])
         .list.drop_nulls()
         .alias("areas"),
     ).with_columns(
