@@ -17,6 +17,7 @@ from transforms.people import TOKEN, clean_name, compiled
 from transforms.rules import Rules
 from transforms.textmatch import fold
 
+UNQUOTED = re.compile("[^\x01]+")
 QUOTE_SPAN = re.compile(r"“[^”]*(?:”|$)|\"[^\"]*(?:\"|$)")
 MIN_QUOTE_WORDS = 3
 # A shorter fragment ("said she was “really pleased”") is a quote only with a speaker in its block.
@@ -208,8 +209,13 @@ def _block_attributions(texts: list[str], patterns: tuple[re.Pattern[str], ...],
     for i, frame in enumerate(frames):
         if not frame or not hint.search(frame):
             continue
+        # No attribution holds a blanked quotation (\x01), so each stretch between quotations is
+        # searched on its own, and only one holding a speech verb: the same matches, without
+        # trying the subject alternation at every character of the quotations.
+        stretches = [s.span() for s in UNQUOTED.finditer(frame) if hint.search(frame, *s.span())]
         for pat in patterns:
-            out[i].extend((m.start(), m.end(), m.group("subj"), (m.groupdict().get("clause") or "").strip(" ,")) for m in pat.finditer(frame))
+            out[i].extend((m.start(), m.end(), m.group("subj"), (m.groupdict().get("clause") or "").strip(" ,"))
+                          for start, end in stretches for m in pat.finditer(frame, start, end))
     return frames, out
 
 
