@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from transforms.literals import FirstMatch
 from transforms.rules import Rules
 from transforms.textmatch import char_offsets, fold
 
@@ -59,7 +60,7 @@ def _looks_like_given_name(before: str, stopwords: frozenset[str]) -> bool:
 
 
 def _check_mention(sentence: str, start: int, end: int, key: str, matcher: AliasMatcher, rules: Rules,
-                   before_pats: list[tuple[str, str]], after_pats: list[tuple[str, str]]) -> str | None | bool:
+                   before_rules: FirstMatch, after_rules: FirstMatch) -> str | None | bool:
     """False when the hit is not a mention at all (inside a word, wrong case); else the reason it is
     set aside, or None when it stands."""
     if (start > 0 and (sentence[start - 1].isalnum() or sentence[start - 1] in "_-")) or (
@@ -70,12 +71,9 @@ def _check_mention(sentence: str, start: int, end: int, key: str, matcher: Alias
     if not matcher.is_case_insensitive[key] and not surface[:1].isupper():
         return False
     before, after = sentence[max(0, start - 120) : start], sentence[end : end + 120]
-    for pattern, reason in before_pats:
-        if re.search(pattern, before):
-            return reason
-    for pattern, reason in after_pats:
-        if re.search(pattern, after):
-            return reason
+    reason = before_rules.first(before) or after_rules.first(after)
+    if reason:
+        return reason
     kind = matcher.ambiguous_kind.get(key)
     if kind == "word" and not (re.search(CONTEXT_WORDS, after) or re.search(CONTEXT_BEFORE, before)):
         return f"'{surface}' is also an ordinary word and has no council context here"
@@ -95,8 +93,8 @@ def find_mentions(sentences: pl.DataFrame, rules: Rules, matcher: AliasMatcher |
     """
     matcher = matcher or build_matcher(rules)
     exclusions = rules.mention_exclusions
-    before_pats = [(r["pattern"], r["reason"]) for r in exclusions.filter(pl.col("side") == "before").iter_rows(named=True)]
-    after_pats = [(r["pattern"], r["reason"]) for r in exclusions.filter(pl.col("side") == "after").iter_rows(named=True)]
+    before_pats = FirstMatch([(r["pattern"], r["reason"]) for r in exclusions.filter(pl.col("side") == "before").iter_rows(named=True)])
+    after_pats = FirstMatch([(r["pattern"], r["reason"]) for r in exclusions.filter(pl.col("side") == "after").iter_rows(named=True)])
     folded = pl.col("text").str.replace_all("’", "'").str.replace_all("‘", "'")
     hits = (
         sentences.select(

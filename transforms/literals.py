@@ -1,0 +1,187 @@
+"""The literals a regular expression cannot match without, and rules screened by them.
+
+``required_literals(pattern)`` is a set of lower-case strings such that every match of the pattern
+(in any case) contains at least one of them, or None when no such set of useful strings can be had.
+The pattern is read with Python's own regex parser; a pattern in a construct polars' dialect reads
+differently gets None rather than a wrong answer.
+
+``FirstMatch`` runs an ordered list of rules in Python and skips, with a substring test, each rule
+whose literals the text does not hold: most texts hold none, and the regex is the costly part.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from re import _constants as C  # noqa: N812 (the stdlib's own parser constants)
+from re import _parser as sre
+
+# Shorter literals let nearly every sentence through: no gain, and a big candidate list.
+MIN_LITERAL = 3
+# How many strings a finite part of a pattern may expand to ("improv(ed|ing|es)" is three).
+MAX_EXPANSION = 64
+# Constructs of polars' (Rust) dialect that Python would read as something else: POSIX and nested
+# classes, class set operations, \< \> and \b{start} word boundaries, Unicode classes.
+_FOREIGN = re.compile(r"\[\[|&&|~~|--(?=[^\]]*\])|\\[<>]|\\[bB]\{|\\[pPzZ]|\(\?[a-zA-Z-]*[xUR]")
+# Characters a case-insensitive "i", "k" or "s" matches that lower-casing does not turn into that
+# letter (Kelvin sign, long s, dotless i, dotted capital I): a text holding one is always a candidate.
+FOLDS_TO_ASCII = ("\u212a", "\u017f", "\u0131", "\u0130")
+
+
+def _to_python(pattern: str) -> str:
+    """polars' ASCII word boundary back to the plain one Python reads (see textmatch.ascii_word_boundaries)."""
+    return pattern.replace("(?-u:\\b)", "\\b").replace("(?-u:\\B)", "\\B")
+
+
+def _cased_non_ascii(s: str) -> bool:
+    return any(ord(ch) > 127 and ch.lower() != ch.upper() for ch in s)
+
+
+def _product(left: set[str] | None, right: set[str] | None) -> set[str] | None:
+    if left is None or right is None or len(left) * len(right) > MAX_EXPANSION:
+        return None
+    return {a + b for a in left for b in right}
+
+
+def _score(lits: set[str] | None) -> tuple[int, int]:
+    """Longer shortest literal first (fewer false candidates), then fewer literals."""
+    if not lits:
+        return (-1, 0)
+    return (min(len(s) for s in lits), -len(lits))
+
+
+def _best(*options: set[str] | None) -> set[str] | None:
+    best = max(options, key=_score)
+    return best if best and min(len(s) for s in best) >= 1 else None
+
+
+def _class_chars(items) -> set[str] | None:
+    chars: set[str] = set()
+    for op, av in items:
+        if op is C.LITERAL:
+            chars.add(chr(av))
+        elif op is C.RANGE and av[1] - av[0] < 26:
+            chars.update(chr(c) for c in range(av[0], av[1] + 1))
+        else:  # a category, a negation, a wide range
+            return None
+    return chars
+
+
+def _node(op, av) -> tuple[set[str] | None, set[str] | None]:
+    """(exact, required) of one parsed item: every string it can match when that set is small, and a
+    set of strings one of which each match contains (None: none known)."""
+    if op is C.LITERAL:
+        s = chr(av).lower()
+        if _cased_non_ascii(s):
+            return None, None
+        return {s}, {s}
+    if op is C.IN:
+        chars = _class_chars(av)
+        if chars is None or len(chars) > MAX_EXPANSION or any(_cased_non_ascii(c) for c in chars):
+            return None, None
+        folded = {c.lower() for c in chars}
+        return folded, folded
+    if op is C.AT:
+        return {""}, None
+    if op is C.SUBPATTERN:
+        return _sequence(av[-1])
+    if op is C.BRANCH:
+        exacts, reqs = zip(*(_sequence(alt) for alt in av[1]))
+        exact = None if any(e is None for e in exacts) else set().union(*exacts)
+        if exact is not None and len(exact) > MAX_EXPANSION:
+            exact = None
+        req = None if any(r is None for r in reqs) else set().union(*reqs)
+        return exact, req
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+        lo, hi, body = av
+        exact, req = _sequence(body)
+        if lo == 0:
+            # May be absent: it requires nothing; "s?" is still a small finite set.
+            if hi == 1 and exact is not None:
+                return exact | {""}, None
+            return None, None
+        if lo == hi and exact is not None:
+            out: set[str] | None = {""}
+            for _ in range(lo):
+                out = _product(out, exact)
+            return out, _best(out, req)
+        return None, req
+    if op in (C.ASSERT, C.ASSERT_NOT):
+        return {""}, None
+    if op is C.ATOMIC_GROUP:
+        return _sequence(av)
+    return None, None  # ANY, categories, back-references, conditionals
+
+
+def _sequence(items) -> tuple[set[str] | None, set[str] | None]:
+    """A run of items: finite parts are multiplied out into longer literals; the best required set wins."""
+    exact: set[str] | None = {""}
+    run: set[str] | None = {""}
+    candidates: list[set[str] | None] = []
+    for op, av in items:
+        e, r = _node(op, av)
+        candidates.append(r)
+        exact = _product(exact, e) if exact is not None else None
+        if e is None:
+            candidates.append(run)
+            run = {""}
+            continue
+        joined = _product(run, e)
+        if joined is None:
+            # Too many strings: keep what the run had and start again from this item.
+            candidates.append(run)
+            run = e
+        else:
+            run = joined
+    candidates.append(run)
+    candidates.append(exact)
+    return exact, _best(*candidates)
+
+
+@lru_cache(maxsize=8192)
+def required_literals(pattern: str) -> tuple[str, ...] | None:
+    """Lower-case strings one of which every match of ``pattern`` contains; None when unknown.
+
+    A pattern Python cannot parse, or one in a construct the two dialects read differently, or one
+    whose best literals are shorter than MIN_LITERAL, gets None: its rule then runs on every row.
+    """
+    if _FOREIGN.search(pattern):
+        return None
+    try:
+        parsed = sre.parse(_to_python(pattern))
+    except (re.error, OverflowError, RecursionError, ValueError):
+        return None
+    _exact, req = _sequence(parsed)
+    if not req or min(len(s) for s in req) < MIN_LITERAL:
+        return None
+    # A literal that contains another is implied by it.
+    kept = sorted(req, key=len)
+    minimal: list[str] = []
+    for s in kept:
+        if not any(m in s for m in minimal):
+            minimal.append(s)
+    if any(ch in "iks" for s in minimal for ch in s):
+        minimal.extend(FOLDS_TO_ASCII)
+    return tuple(sorted(minimal))
+
+
+class FirstMatch:
+    """The value of the first of several (pattern, value) rules whose pattern ``re.search``-es a text.
+
+    A rule whose required literals the lower-cased text does not hold cannot match it and is passed
+    over without running its regex (a rule without literals always runs, and every rule runs on a
+    text holding a character of FOLDS_TO_ASCII, which lower-casing may drop: "İ" becomes "i̇").
+    """
+
+    def __init__(self, rules: list[tuple[str, str]]):
+        self.rules = [(re.compile(p), required_literals(p), v) for p, v in rules]
+
+    def first(self, text: str) -> str | None:
+        lower = text.lower()
+        screen = not any(ch in text for ch in FOLDS_TO_ASCII)
+        for pattern, literals, value in self.rules:
+            if screen and literals is not None and not any(lit in lower for lit in literals):
+                continue
+            if pattern.search(text):
+                return value
+        return None
