@@ -161,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     ft.add_argument("--sources", type=Path, required=True, help="sources.toml listing [[feed]] and [[url]] entries")
     ft.add_argument("--inbox", type=Path, required=True, help="folder the fetched files go to (ingest --input reads it)")
     ft.add_argument("--contact", default=settings.DEFAULTS.fetch_contact, help="email or URL named in the User-Agent (or OFSTED_WATCH_CONTACT)")
-    ft.add_argument("--timeout", type=float, default=settings.DEFAULTS.fetch_timeout_seconds, help="seconds per request")
+    ft.add_argument("--timeout", type=float, default=settings.DEFAULTS.fetch_timeout_seconds, help="seconds a request may take in all (connecting, headers and body)")
     ft.add_argument("--max-bytes", type=int, default=settings.DEFAULTS.fetch_max_bytes, help="larger bodies are abandoned and recorded")
     ft.add_argument("--min-interval", type=float, default=settings.DEFAULTS.fetch_min_interval_seconds, help="seconds between requests to one host")
     ft.add_argument("--retries", type=int, default=settings.DEFAULTS.fetch_retries, help="retries of timeouts, 5xx and 429, with exponential backoff")

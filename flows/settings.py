@@ -90,6 +90,9 @@ class Settings(BaseSettings):
     # Transient failures (timeouts, 5xx, 429) are retried this often, waiting BACKOFF, 2xBACKOFF, ...
     fetch_retries: int = Field(2, ge=0)
     fetch_retry_backoff_seconds: float = Field(5.0, ge=0)
+    # A 429 or 503 asking to wait (Retry-After) is waited for up to this long; a longer wait fails the
+    # URL for this run (the next run asks again).
+    fetch_max_retry_after_seconds: float = Field(120.0, ge=0)
 
     # The local Prefect server (`ofsted-watch server`) listens on 127.0.0.1 only.
     prefect_port: int = Field(4200, ge=1, le=65535)
