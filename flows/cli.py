@@ -249,7 +249,9 @@ def report_failure(args, err: Exception) -> int:
         print(f"ofsted-watch: the ingest was published (summary above), then the quality step failed: {detail}", file=sys.stderr)
         return 1
     print(f"ofsted-watch: error: {detail}", file=sys.stderr)
-    return 1
+    from warehouse.outputs import OutputRefused
+
+    return 2 if isinstance(err, OutputRefused) else 1  # an output path refused is a usage error: nothing ran
 
 
 def run_command(args, parser) -> int:

@@ -45,9 +45,9 @@ from flows import settings
 from flows.inbox import sidecar_path
 from schemas.fetch_log import FETCH_OUTCOMES, FetchLog
 from transforms.decode import sha256_hex
-from transforms.feeds import load_relevance_cues, load_sources, normalise_url, parse_feed, relevance
-from transforms.html_extract import extract_html
-from transforms.pdf_extract import extract_pdf
+from transforms.bounded import ParseBounds, bounded_map
+from transforms.documents import parse_bounded
+from transforms.feeds import FeedResult, load_relevance_cues, load_sources, normalise_url, parse_feed, relevance
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/xml", "text/xml", "application/rdf+xml")
 DOCUMENT_TYPES = {"text/html": ".html", "application/xhtml+xml": ".html", "application/pdf": ".pdf", "text/plain": ".txt"}
@@ -395,6 +395,8 @@ def fetch_flow(
     retries: int = settings.DEFAULTS.fetch_retries,
     retry_backoff_seconds: float = settings.DEFAULTS.fetch_retry_backoff_seconds,
     max_retry_after_seconds: float = settings.DEFAULTS.fetch_max_retry_after_seconds,
+    parse_timeout_seconds: float = settings.DEFAULTS.parse_timeout_seconds,
+    parse_memory_bytes: int = settings.DEFAULTS.parse_memory_bytes,
 ) -> dict:
     """Fetch every feed and URL in ``sources_path`` into ``inbox``; returns counts per outcome and the failures."""
     logger = get_run_logger()
@@ -407,6 +409,7 @@ def fetch_flow(
                       max_retry_after_seconds=max_retry_after_seconds)
     get = download.with_options(retries=retries, retry_delay_seconds=exponential_backoff(retry_backoff_seconds)(retries) if retries else 0)
     log: list[dict] = []
+    bounds = ParseBounds(parse_timeout_seconds, parse_memory_bytes)
     if state.note:
         logger.warning("fetch: %s", state.note)
 
@@ -436,7 +439,9 @@ def fetch_flow(
                 entries = state.urls.get(feed.url, {}).get("entries", [])
                 record(feed.name, feed.url, "not_modified", http_status=304)
             else:
-                parsed = parse_feed(d.body, d.content_type)
+                [(parsed, breach)] = bounded_map(parse_feed, [(d.body, d.content_type)], bounds, "the feed")
+                if breach:
+                    parsed = FeedResult([], error=breach)
                 if parsed.error:
                     record(feed.name, feed.url, "failed", parsed.error, http_status=d.http_status)
                     state.urls[feed.url] = {"status": "failed", "reason": parsed.error}
@@ -458,9 +463,9 @@ def fetch_flow(
                     record(feed.name, url, "skipped_off_topic", f"feed entry {why_not}")
                     state.urls[url] = {"status": "skipped", "reason": f"feed entry {why_not}"}
                     continue
-                _fetch_document(fetch(url, conditional=False), feed.name, entry, inbox, state, record)
+                _fetch_document(fetch(url, conditional=False), feed.name, entry, inbox, state, record, bounds)
         for single in sources.urls:
-            _fetch_document(fetch(single.url, conditional=True), single.name, None, inbox, state, record)
+            _fetch_document(fetch(single.url, conditional=True), single.name, None, inbox, state, record, bounds)
     finally:
         fetcher.close()
         state.save()
@@ -473,7 +478,8 @@ def fetch_flow(
             "log": str(state.log_path), "warnings": [state.note] if state.note else []}
 
 
-def _fetch_document(d: Download, source: str, entry: dict | None, inbox: Path, state: FetchState, record) -> None:
+def _fetch_document(d: Download, source: str, entry: dict | None, inbox: Path, state: FetchState, record,
+                    bounds: ParseBounds = ParseBounds()) -> None:
     url = d.url
     if d.outcome == "failed":
         record(source, url, "failed", d.reason, http_status=d.http_status)
@@ -491,15 +497,12 @@ def _fetch_document(d: Download, source: str, entry: dict | None, inbox: Path, s
         return
     sha = sha256_hex(d.body)
     canonical, text = None, None
-    if suffix == ".html":
-        page = extract_html(d.body, d.content_type)
-        canonical, text = page.metadata.canonical_url, page.text
-        if page.reject_reason:
-            record(source, url, "failed", page.reject_reason, http_status=d.http_status, content_sha256=sha)
-            state.urls[url] = {"status": "failed", "reason": page.reject_reason}
-            return
-    elif suffix == ".pdf":
-        text, reason = extract_pdf(d.body)
+    if suffix in (".html", ".pdf"):  # parsed under the same bounds as the ingest parses it
+        [(parsed, reason)] = parse_bounded([suffix[1:]], [d.body], [d.content_type], bounds)
+        if parsed is not None and suffix == ".html":
+            canonical, text, reason = parsed.metadata.canonical_url, parsed.text, parsed.reject_reason
+        elif parsed is not None:
+            text, reason = parsed
         if reason:
             record(source, url, "failed", reason, http_status=d.http_status, content_sha256=sha)
             state.urls[url] = {"status": "failed", "reason": reason}

@@ -6,7 +6,8 @@ import sys
 from pathlib import Path
 
 from flows import settings
-from warehouse.catalogue import FORMATS, WarehouseMissing, export_parquet, read_catalogue, render, run_query
+from warehouse.catalogue import FORMATS, WarehouseMissing, export_parquet, output_inputs, read_catalogue, render, run_query
+from warehouse.outputs import OutputRefused, check_output, write_output
 
 
 def add_arguments(sub) -> None:
@@ -36,14 +37,15 @@ def query_command(args, out=None, err=None) -> int:
         print(f"no query named {args.name!r} in {settings.DEFAULTS.queries_dir}; ofsted-watch query --list shows them", file=err)
         return 2
     try:
+        if args.out:  # before the query runs: a result must never land on the warehouse, an input or a file not ours
+            check_output(args.out, warehouse=args.db, inputs=[settings.DEFAULTS.articles_dir, *output_inputs(args.db)])
         result = run_query(args.db, catalogue[args.name])
-    except WarehouseMissing as e:
+    except (WarehouseMissing, OutputRefused) as e:
         print(str(e), file=err)
         return 2
     text = render(result, args.format)
     if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text, encoding="utf-8")
+        write_output(args.out, text.encode("utf-8"))
         print(f"{args.name}: {result.height} rows -> {args.out}", file=err)
     else:
         out.write(text)
@@ -53,8 +55,8 @@ def query_command(args, out=None, err=None) -> int:
 def export_command(args, out=None, err=None) -> int:
     out, err = out or sys.stdout, err or sys.stderr
     try:
-        written = export_parquet(args.db, args.out)
-    except WarehouseMissing as e:
+        written = export_parquet(args.db, args.out, inputs=[settings.DEFAULTS.articles_dir])
+    except (WarehouseMissing, OutputRefused) as e:
         print(str(e), file=err)
         return 2
     for name, rows in written.items():

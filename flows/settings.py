@@ -59,6 +59,11 @@ class Settings(BaseSettings):
     max_sentences_per_article: int = Field(20_000, ge=1)
     max_quotes_per_article: int = Field(5_000, ge=1)
     max_mentions_per_article: int = Field(50_000, ge=1)
+    # Parsing one web page, PDF or feed (untrusted bytes) may take this long and this much memory beyond
+    # what the parser's process holds; past either it is stopped and the file rejected with the reason.
+    # A real page or letter takes well under a second and tens of MB.
+    parse_timeout_seconds: float = Field(60.0, gt=0)
+    parse_memory_bytes: int = Field(1024 * 1024 * 1024, ge=64 * 1024 * 1024)
     # Articles handed to one task run: large enough that Prefect's per-task cost vanishes.
     batch_size: int = Field(1000, ge=1)
     file_glob: str = FILE_GLOB
