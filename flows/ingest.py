@@ -76,7 +76,9 @@ def ingest_flow(
         with batches.task_runner(runner, dask_address, dask_workers) as pool:
             steps = _BatchSteps(work, duckdb_memory_limit, rules, marts.reference_marts(rules), known, limits, max_file_bytes, input_dir,
                                 pool, run, Progress("ingest", len(paths), logger))
-            batches.pipelined(batches.slices(paths, batch_size), steps.start, steps.finish, batches.batches_ahead(pool))
+            sizes = tasks.file_sizes(paths, known, max_file_bytes)
+            batches.pipelined(batches.slices(paths, batch_size, sizes, batches.batch_bytes(duckdb_memory_limit)), steps.start,
+                              steps.finish, batches.batches_ahead(pool))
             steps.progress.finish()
         with run.timed("load"):
             run.add_rows(tasks.build_visit_events(work, run.run_id, duckdb_memory_limit))

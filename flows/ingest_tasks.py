@@ -89,6 +89,24 @@ def read_known_files(work_path: Path, memory_limit: str) -> tuple[pl.DataFrame, 
         con.close()
 
 
+def file_sizes(paths: pl.Series, known: pl.DataFrame, max_file_bytes: int) -> list[int]:
+    """Each listed file's size, for batches sized by bytes: a known file's from its recorded stat signature
+    (no stat), a new one's from the file system; 0 for what will not be read (above the size limit, gone)."""
+    recorded = dict(zip(known["path"].to_list(), known["stat_signature"].to_list()))
+    sizes = []
+    for path in paths:
+        signature = recorded.get(path)
+        if signature:
+            size = int(signature.split(":")[0])
+        else:
+            try:
+                size = os.stat(input_files.os_path(path)).st_size
+            except OSError:
+                size = 0
+        sizes.append(size if size <= max_file_bytes else 0)
+    return sizes
+
+
 @task(**IO_TASK)
 def read_batch(work_path: Path, paths: pl.Series, known: pl.DataFrame, max_file_bytes: int, progress: Progress,
                input_dir: Path, memory_limit: str) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, bool]:

@@ -11,6 +11,9 @@ import signal
 import time
 import zlib
 
+import duckdb
+import pytest
+
 
 from tests.helpers import sample_inbox
 
@@ -82,3 +85,39 @@ def test_case_a_feed_and_a_page_are_parsed_under_the_bound_in_the_fetch(tmp_path
     _fetch_document(d, "test", None, tmp_path / "inbox", FetchState(tmp_path / "inbox"),
                     lambda source, url, outcome, reason=None, **extra: log.append((outcome, reason)))
     assert log[0][0] == "failed" and "LimitReachedError" in log[0][1]
+
+
+def test_case_large_articles_are_batched_by_bytes_as_well_as_by_count():
+    """Twenty 4.9 MB articles (under every cap) went into one batch of 1,000; a batch now holds at most an
+    eighth of DuckDB's memory limit in file bytes, a larger file alone."""
+    import polars as pl
+
+    from flows.batches import batch_bytes, slices
+
+    paths = pl.Series("path", [f"/in/{i:02d}.txt" for i in range(20)])
+    sizes = [4_900_000] * 20
+    assert batch_bytes("256MB") == 32_000_000 and batch_bytes("1GiB") == 2**30 // 8 and batch_bytes("80%") is None
+    batches = [b.to_list() for b in slices(paths, 1000, sizes, batch_bytes("256MB"))]
+    assert [len(b) for b in batches] == [6, 6, 6, 2] and sum(batches, []) == paths.to_list()
+    assert [len(b) for b in slices(paths, 1000, [40_000_000] + [1] * 19, 32_000_000)] == [1, 19]  # a big file alone
+    assert [len(b) for b in slices(paths, 8, [1] * 20, 32_000_000)] == [8, 8, 4]  # the count still bounds it
+
+
+def test_case_a_load_out_of_duckdb_memory_is_reported_as_a_memory_limit_not_damage(tmp_path):
+    """A warehouse of long texts read back under too small a memory limit: the run said the new warehouse
+    was damaged; it is not, and the message says which setting to raise."""
+    from warehouse import session
+
+    db = tmp_path / "w.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute("CREATE TABLE dim_article (article_key VARCHAR)")
+    con.execute("CREATE TABLE long_texts AS SELECT i, repeat('inspectors visited the council. ', 150000) || i AS t FROM range(20) r(i)")
+    con.close()
+    before = db.read_bytes()
+    with session.exclusive_run(db, 0), pytest.raises(session.MemoryLimitReached) as refused:
+        work = session.begin(db, memory_limit="24MB")
+        with session.discard_on_failure(db):
+            session.publish(db, work, memory_limit="24MB")
+    message = str(refused.value)
+    assert "memory limit" in message and "not damaged" in message and "OFSTED_WATCH_DUCKDB_LOAD_MEMORY" in message
+    assert "damaged (" not in message and db.read_bytes() == before and not session.working_path(db).exists()

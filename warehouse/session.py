@@ -69,6 +69,23 @@ class PublishRefused(OperationError):
     """The finished working copy failed a check; the warehouse is left as it was."""
 
 
+class MemoryLimitReached(OperationError):
+    """DuckDB needed more memory than the run's setting gives it; the warehouse is as it was, not damaged."""
+
+
+def memory_message(db_path: Path, err: BaseException, doing: str) -> str:
+    text = str(err).split("\n")[0].replace(str(working_path(db_path)), str(db_path))
+    return (f"DuckDB reached the run's memory limit while {doing} ({text}). Nothing was published and {db_path} is as it "
+            "was: it is not damaged. Give the run more memory (OFSTED_WATCH_DUCKDB_LOAD_MEMORY for an ingest, "
+            "OFSTED_WATCH_DUCKDB_MEMORY for quality; e.g. 1GB) or smaller batches (--batch-size), then run again.")
+
+
+def _is_out_of_memory(err: BaseException) -> bool:
+    import duckdb
+
+    return isinstance(err, duckdb.OutOfMemoryException) or (isinstance(err, duckdb.Error) and "out of memory" in str(err).lower())
+
+
 class ForeignFile(OperationError):
     """A file where the run keeps its own (working copy, lock note) that the project did not make."""
 
@@ -298,9 +315,12 @@ DAMAGE_SIGNS = ("could not read enough bytes", "corrupt", "checksum", "not a val
 
 def explain_copy_error(db_path: Path, err: BaseException) -> BaseException:
     """A DuckDB error met while working on the copy names the user's warehouse, not ``<db>.next``:
-    a damaged copy means a damaged warehouse. Other errors (a full disk) are returned as they are."""
+    a damaged copy means a damaged warehouse; running out of DuckDB's memory limit is said to be that.
+    Other errors (a full disk) are returned as they are."""
     import duckdb
 
+    if _is_out_of_memory(err):  # a setting too small, never a damaged warehouse
+        return MemoryLimitReached(memory_message(db_path, err, "working on the run's copy"))
     if isinstance(err, duckdb.Error) and any(sign in str(err).lower() for sign in DAMAGE_SIGNS):
         text = str(err).replace(str(working_path(db_path)), str(db_path))
         return WarehouseDamaged(_damaged_message(db_path, text))
@@ -505,6 +525,8 @@ def verify(work: Path, db_path: Path, memory_limit: str) -> int:
             con.sql(f'SELECT count(*), {reads} FROM "{schema}"."{table}"').fetchall()
         return con.sql("SELECT count(*) FROM dim_article").fetchall()[0][0]
     except duckdb.Error as err:
+        if _is_out_of_memory(err):
+            raise MemoryLimitReached(memory_message(db_path, err, "reading the finished copy back to check it")) from err
         raise PublishRefused(
             f"the run's copy of {db_path} is damaged ({err}); nothing was published. The copy was made from {db_path}, "
             "which is probably damaged too: restore it from a backup, or move it aside and run the ingest again to "
