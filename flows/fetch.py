@@ -355,8 +355,10 @@ class FetchState:
             theirs = self._read()
             merged = {}
             for name in ("urls", "canonical", "hashes"):
+                # What this run loaded, then what another run saved since, then what this run changed: a
+                # state file removed or damaged meanwhile loses nothing this run knew (no run deletes records).
                 mine: _Changes = getattr(self, name)
-                merged[name] = theirs.get(name, {}) | {k: mine[k] for k in mine.changed}
+                merged[name] = dict(mine) | theirs.get(name, {}) | {k: mine[k] for k in mine.changed}
             tmp = self.path.with_suffix(".tmp")
             tmp.write_text(json.dumps(merged, indent=1), encoding="utf-8")
             os.replace(tmp, self.path)
