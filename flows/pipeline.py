@@ -24,7 +24,7 @@ def ingest_and_quality_flow(
     dask_workers: int = settings.DEFAULTS.dask_workers,
     lock_wait_seconds: float = settings.DEFAULTS.lock_wait_seconds,
 ) -> dict:
-    check_report_dir(Path(report_dir).resolve(), Path(db_path).resolve(), [Path(input_dir)])  # before any work
+    check_report_dir(Path(report_dir).resolve(), Path(db_path).resolve(), [Path(input_dir)], probe=False)  # before any work
     ingest = ingest_flow(input_dir=input_dir, db_path=db_path, max_file_bytes=max_file_bytes, batch_size=batch_size,
                          runner=runner, dask_address=dask_address, dask_workers=dask_workers, lock_wait_seconds=lock_wait_seconds)
     dq = quality_flow(db_path=db_path, report_dir=report_dir, max_row_drop=max_row_drop, lock_wait_seconds=lock_wait_seconds)
@@ -46,7 +46,7 @@ def fetch_ingest_and_quality_flow(
     A failed fetch of some URLs is recorded and does not stop the ingest of what is in the inbox."""
     from flows.fetch import fetch_flow
 
-    check_report_dir(Path(report_dir).resolve(), Path(db_path).resolve(), [Path(input_dir)])  # before any work
+    check_report_dir(Path(report_dir).resolve(), Path(db_path).resolve(), [Path(input_dir)], probe=False)  # before any work
     fetched = fetch_flow(sources_path=sources_path, inbox=input_dir, contact=contact)
     ingest = ingest_flow(input_dir=input_dir, db_path=db_path, max_file_bytes=max_file_bytes, batch_size=batch_size)
     dq = quality_flow(db_path=db_path, report_dir=report_dir, max_row_drop=max_row_drop)
