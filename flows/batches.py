@@ -10,6 +10,7 @@ order, on the flow's process, the warehouse's single writer.
 from __future__ import annotations
 
 import logging
+import re
 from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -40,11 +41,39 @@ class Batch:
         return self.result if self.future is None else self.future.result()
 
 
-def slices(paths: pl.Series, batch_size: int) -> Iterator[pl.Series]:
-    """The listing in batches of ``batch_size`` paths; an empty listing is one empty batch (the first
-    batch loads the reference tables)."""
-    for first in range(0, max(len(paths), 1), batch_size):
-        yield paths[first : first + batch_size]
+def slices(paths: pl.Series, batch_size: int, sizes: list[int] | None = None, max_bytes: int | None = None) -> Iterator[pl.Series]:
+    """The listing in batches of at most ``batch_size`` paths and, given each file's size (``sizes``), at
+    most ``max_bytes`` of files (a larger file is a batch of its own): what one batch's load holds in
+    DuckDB follows its bytes, not its count. An empty listing is one empty batch (the first batch loads
+    the reference tables)."""
+    if sizes is None or max_bytes is None:
+        for first in range(0, max(len(paths), 1), batch_size):
+            yield paths[first : first + batch_size]
+        return
+    first, held = 0, 0
+    for i, size in enumerate(sizes):
+        if i > first and (i - first >= batch_size or held + size > max_bytes):
+            yield paths[first:i]
+            first, held = i, 0
+        held += size
+    yield paths[first:]
+
+
+# DuckDB's units: KB, MB, GB, TB are powers of 1000, KiB, MiB, GiB, TiB of 1024.
+_UNITS = {"b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12, "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
+# A batch's files take several times their bytes in DuckDB while they load (raw text, cleaned text and
+# sentences, each in the transaction and then in its checkpoint): a batch gets this share of the limit.
+BATCH_SHARE_OF_MEMORY = 8
+
+
+def batch_bytes(memory_limit: str) -> int | None:
+    """The bytes of files one batch may hold under DuckDB's ``memory_limit`` ("256MB"); None when the
+    limit is not a size (a percentage of RAM), and batches are then sized by count alone."""
+    match = re.fullmatch(r"\s*([0-9.]+)\s*([a-zA-Z]*)\s*", memory_limit)
+    unit = _UNITS.get((match.group(2) or "b").lower()) if match else None
+    if unit is None:
+        return None
+    return max(1, int(float(match.group(1)) * unit) // BATCH_SHARE_OF_MEMORY)
 
 
 def pipelined(items: Iterator, start: Callable[[Any], Started], finish: Callable[[Started], None], ahead: int) -> None:

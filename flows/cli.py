@@ -230,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     ft.add_argument("--sources", type=Path, required=True, help="sources.toml listing [[feed]] and [[url]] entries")
     ft.add_argument("--inbox", type=Path, required=True, help="folder the fetched files go to (ingest --input reads it)")
     add_setting(ft, "--contact", "fetch_contact", help="email or URL named in the User-Agent (or OFSTED_WATCH_CONTACT)")
-    add_setting(ft, "--timeout", "fetch_timeout_seconds", type=float, help="seconds per request")
+    add_setting(ft, "--timeout", "fetch_timeout_seconds", type=float, help="seconds a request may take in all (connecting, headers and body)")
     add_setting(ft, "--max-bytes", "fetch_max_bytes", type=int, help="larger bodies are abandoned and recorded")
     add_setting(ft, "--min-interval", "fetch_min_interval_seconds", type=float, help="seconds between requests to one host")
     add_setting(ft, "--retries", "fetch_retries", type=int, help="retries of timeouts, 5xx and 429, with exponential backoff")
@@ -323,7 +323,9 @@ def report_failure(args, err: Exception) -> int:
         print(f"ofsted-watch: the ingest was published (summary above), then {step} failed: {detail}", file=sys.stderr)
         return 1
     print(f"ofsted-watch: error: {detail}", file=sys.stderr)
-    return 1
+    from warehouse.outputs import OutputRefused
+
+    return 2 if isinstance(err, OutputRefused) else 1  # an output path refused is a usage error: nothing ran
 
 
 def run_command(args, parser) -> int:

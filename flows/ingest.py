@@ -22,6 +22,7 @@ from flows.batches import Batch
 from flows.progress import Progress
 from flows.run_summary import RunSummary
 from transforms import incremental, ingest_batch, limits as work_limits, marts
+from transforms.bounded import ParseBounds
 from transforms.documents import extraction_docs
 from transforms.rules import Rules
 from warehouse import session
@@ -44,6 +45,8 @@ def ingest_flow(
     max_mentions_per_article: int = settings.DEFAULTS.max_mentions_per_article,
     duckdb_memory_limit: str = settings.DEFAULTS.duckdb_load_memory_limit,
     max_folder_depth: int = settings.DEFAULTS.max_folder_depth,
+    parse_timeout_seconds: float = settings.DEFAULTS.parse_timeout_seconds,
+    parse_memory_bytes: int = settings.DEFAULTS.parse_memory_bytes,
 ) -> dict:
     """Ingest every file under ``input_dir`` into the warehouse at ``db_path``; returns a run summary.
 
@@ -61,7 +64,8 @@ def ingest_flow(
     session.check_is_warehouse(db_path)
     logger = get_run_logger()
     run = RunSummary(str(input_dir), str(db_path), runner, _flow_run_id())
-    limits = work_limits.WorkLimits(max_sentences_per_article, max_quotes_per_article, max_mentions_per_article)
+    limits = work_limits.WorkLimits(max_sentences_per_article, max_quotes_per_article, max_mentions_per_article,
+                                    ParseBounds(parse_timeout_seconds, parse_memory_bytes))
     with (session.exclusive_run(db_path, lock_wait_seconds, logger.warning),
           session.discard_on_failure(db_path, lambda err: tasks.record_failed_run(db_path, run, err, logger.warning, duckdb_memory_limit))):
         work = tasks.begin_run(db_path, lock_wait_seconds, duckdb_memory_limit)
@@ -69,12 +73,14 @@ def ingest_flow(
         with run.timed("read"):
             rules = tasks.read_rules(Path(seeds_dir))
             paths = tasks.list_files(folder)
-            known = tasks.read_known_files(work, duckdb_memory_limit)
+            known, gaps = tasks.read_known_files(work, duckdb_memory_limit)
         run.files_seen = len(paths)
         with batches.task_runner(runner, dask_address, dask_workers) as pool:
             steps = _BatchSteps(work, duckdb_memory_limit, rules, marts.reference_marts(rules), known, limits, max_file_bytes, folder,
                                 pool, run, Progress("ingest", len(paths), logger))
-            batches.pipelined(batches.slices(paths, batch_size), steps.start, steps.finish, batches.batches_ahead(pool))
+            sizes = tasks.file_sizes(paths, known, max_file_bytes)
+            batches.pipelined(batches.slices(paths, batch_size, sizes, batches.batch_bytes(duckdb_memory_limit)), steps.start,
+                              steps.finish, batches.batches_ahead(pool))
             steps.progress.finish()
         with run.timed("load"):
             run.add_rows(tasks.build_visit_events(work, run.run_id, duckdb_memory_limit))
@@ -83,6 +89,7 @@ def ingest_flow(
             session.fault_point("before_load")
             written, run.table_rows, _ = tasks.load_warehouse(work, tasks.closing_load(run, missing), duckdb_memory_limit)
             run.add_rows(written)
+            tasks.check_restored(work, gaps, input_dir, duckdb_memory_limit, logger.warning)
             tasks.publish_warehouse(db_path, work, run.articles_released, duckdb_memory_limit)
     summary = run.as_dict()
     outcome.record("ingest", summary)

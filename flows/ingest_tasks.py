@@ -19,13 +19,14 @@ from flows.progress import Progress
 from flows.run_summary import RunSummary
 from schemas.validate import validate_tables
 from transforms import incremental, ingest_batch, limits as work_limits, marts
+from transforms.bounded import ParseBounds
 from transforms.decode import sha256_hex
 from transforms.documents import extraction_docs
 from transforms.pipeline import Extracted, transform_batch
 from transforms.rules import Rules, load_rules
-from warehouse import loader, session
+from warehouse import completeness, loader, session
 from warehouse.events import rebuild_visit_events
-from warehouse.schema_version import WarehouseTooNew
+from warehouse.schema_version import WarehouseTooNew, current_version, latest_version
 
 TASK = dict(cache_policy=NO_CACHE)
 IO_TASK = dict(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
@@ -71,17 +72,44 @@ def list_files(folder: input_files.InputFolder) -> pl.Series:
 
 
 @task(**IO_TASK)
-def read_known_files(work_path: Path, memory_limit: str) -> pl.DataFrame:
+def read_known_files(work_path: Path, memory_limit: str) -> tuple[pl.DataFrame, completeness.Gaps]:
     """Every raw_file row at the start of the run, and whether its article is stored (``is_stored``):
-    what the run compares its listing with for missing files, and plans unchanged batches with."""
+    what the run compares its listing with for missing files, and plans unchanged batches with. And what
+    the warehouse lacked (a table dropped by hand), found before the DDL recreates it empty: those
+    articles' rows are cleared so that the run extracts them again (warehouse/completeness.py)."""
     con = loader.connect(work_path, memory_limit=memory_limit)
     try:
+        gaps = completeness.find_gaps(con, expected_complete=current_version(con) == latest_version())
         loader.apply_ddl(con)  # once a run: per batch it added up (0.14 s a time)
-        return con.sql(
+        completeness.clear_for_rebuild(con, gaps)
+        if gaps:
+            get_run_logger().warning("the warehouse lacked what it recorded: %s. %s", gaps.describe(),
+                                     f"The run extracts those {len(gaps.articles)} articles again from their files." if gaps.articles
+                                     else "It was recreated.")
+        known = con.sql(
             "SELECT f.*, coalesce(f.article_key IN (SELECT article_key FROM dim_article), false) AS is_stored FROM raw.raw_file f"
         ).pl()
+        return known, gaps
     finally:
         con.close()
+
+
+def file_sizes(paths: pl.Series, known: pl.DataFrame, max_file_bytes: int) -> list[int]:
+    """Each listed file's size, for batches sized by bytes: a known file's from its recorded stat signature
+    (no stat), a new one's from the file system; 0 for what will not be read (above the size limit, gone)."""
+    recorded = dict(zip(known["path"].to_list(), known["stat_signature"].to_list()))
+    sizes = []
+    for path in paths:
+        signature = recorded.get(path)
+        if signature:
+            size = int(signature.split(":")[0])
+        else:
+            try:
+                size = os.stat(input_files.os_path(path)).st_size
+            except OSError:
+                size = 0
+        sizes.append(size if size <= max_file_bytes else 0)
+    return sizes
 
 
 @task(**IO_TASK)
@@ -178,7 +206,8 @@ def decode_and_plan(files: pl.DataFrame, previous: pl.DataFrame, stored: pl.Data
                     limits: work_limits.WorkLimits | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The files as text (kept for a second plan) and what to do with each; an article over the work
     caps is rejected here, before any extraction, so that an unchanged rerun finds the same rejection."""
-    decoded = ingest_batch.decode_files(files, previous, read_sidecars(ingest_batch.paths_to_decode(files, previous)))
+    sidecars = read_sidecars(ingest_batch.paths_to_decode(files, previous, stored))
+    decoded = ingest_batch.decode_files(files, previous, sidecars, stored, limits.parse if limits is not None else ParseBounds())
     if limits is not None:
         decoded = work_limits.reject_over_limits(decoded, limits)
     return decoded, _plan(decoded, previous, stored)
@@ -275,6 +304,30 @@ def build_visit_events(work_path: Path, run_id: str, memory_limit: str) -> dict[
         return rebuild_visit_events(con, run_id)
     finally:
         con.close()
+
+
+def check_restored(work_path: Path, gaps: completeness.Gaps, input_dir: Path, memory_limit: str, warn: Callable[[str], None]) -> None:
+    """After the batches: a warehouse that lacked a table is published only once every article it held is
+    back; articles that had lost rows and could not be extracted again (their files are gone) are named."""
+    if not gaps.articles:
+        return
+    con = loader.connect(work_path, memory_limit=memory_limit, read_only=True)
+    try:
+        lost = completeness.unrestored(con, gaps)
+    finally:
+        con.close()
+    if lost.is_empty():
+        return
+    examples = ", ".join(p or k for k, p in lost.head(3).iter_rows())
+    what = (f"{lost.height} of the {len(gaps.articles)} articles could not be rebuilt from {input_dir}: their files are not "
+            f"there (e.g. {examples})")
+    if gaps.missing_tables:
+        raise session.PublishRefused(
+            f"the warehouse lacked what it recorded ({gaps.describe()}); {what}. Nothing was published, so the warehouse "
+            "still holds what it held. Run again with --input the folder that holds those files, or restore the warehouse "
+            "from a backup."
+        )
+    warn(f"{what}; their rows stay lost")
 
 
 @task(**TASK)

@@ -7,9 +7,8 @@ from typing import Optional
 from prefect import flow
 
 from flows import settings
-from flows.input_files import mark_output_folder
 from flows.ingest import ingest_flow
-from flows.quality import quality_flow
+from flows.quality import check_report_dir, quality_flow
 from flows.site import site_beside, site_flow
 
 
@@ -28,7 +27,7 @@ def ingest_and_quality_flow(
     site_dir: Optional[Path] = None,
 ) -> dict:
     """``site_dir`` None: a `site` folder beside the report's (so `make run` leaves site/ next to report/)."""
-    _mark_report_folder(report_dir)
+    check_report_dir(Path(report_dir).resolve(), Path(db_path).resolve(), [Path(input_dir)], probe=False)  # before any work
     ingest = ingest_flow(input_dir=input_dir, db_path=db_path, max_file_bytes=max_file_bytes, batch_size=batch_size,
                          runner=runner, dask_address=dask_address, dask_workers=dask_workers, lock_wait_seconds=lock_wait_seconds)
     dq = quality_flow(db_path=db_path, report_dir=report_dir, max_row_drop=max_row_drop, lock_wait_seconds=lock_wait_seconds)
@@ -52,19 +51,10 @@ def fetch_ingest_and_quality_flow(
     A failed fetch of some URLs is recorded and does not stop the ingest of what is in the inbox."""
     from flows.fetch import fetch_flow
 
+    check_report_dir(Path(report_dir).resolve(), Path(db_path).resolve(), [Path(input_dir)], probe=False)  # before any work
     fetched = fetch_flow(sources_path=sources_path, inbox=input_dir, contact=contact)
-    _mark_report_folder(report_dir)
     ingest = ingest_flow(input_dir=input_dir, db_path=db_path, max_file_bytes=max_file_bytes, batch_size=batch_size)
     dq = quality_flow(db_path=db_path, report_dir=report_dir, max_row_drop=max_row_drop)
     site = site_flow(db_path=db_path, out_dir=site_dir or site_beside(report_dir))
     return {"fetch": fetched, "ingest": ingest, "quality": dq, "site": site}
 
-
-def _mark_report_folder(report_dir: Path) -> None:
-    """Before the ingest: a report folder inside the input folder (serve --inbox in --report in/report)
-    is marked as the project's output, so that even the first report is never read as an article. A
-    folder that cannot be written is the quality step's to report, after the ingest."""
-    try:
-        mark_output_folder(Path(report_dir).resolve())
-    except OSError:
-        pass

@@ -2,9 +2,11 @@
 
 
 import uuid
+from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 
+import duckdb
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
@@ -12,6 +14,7 @@ from flows import outcome, settings
 from flows.input_files import mark_output_folder
 from schemas.vocabulary import keys, vocabularies
 from warehouse import loader, quality, session
+from warehouse.outputs import check_output, recorded_inputs, write_output
 from warehouse.report import render_report
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
@@ -39,15 +42,28 @@ def store_and_report(db_path: Path, run: dict, results: list[dict], report_dir: 
         html = render_report(quality.report_data(con, run["dq_run_id"]))
     finally:
         con.close()
-    tmp = path.with_suffix(".html.tmp")
-    tmp.write_text(html, encoding="utf-8")
-    tmp.replace(path)
+    write_output(path, html.encode("utf-8"))
     return path
 
 
-def check_report_dir(report_dir: Path) -> None:
-    """Fails before any work when the report cannot be written, naming the folder; marks the folder as
-    the project's output, so that a report inside an input folder is never ingested."""
+def check_report_dir(report_dir: Path, db_path: Path, inputs: Iterable[Path] = (), probe: bool = True) -> None:
+    """Fails before any work when the report cannot be written, naming the folder, or may not be: it would
+    be the warehouse, inside an input folder (``inputs``, the default one and those the warehouse's runs
+    read) or overwrite a file the project did not write (warehouse/outputs.py)."""
+    inputs = [*inputs, settings.DEFAULTS.articles_dir]
+    if db_path.is_file():
+        try:
+            con = duckdb.connect(str(db_path), read_only=True)
+        except duckdb.Error:
+            pass  # the run itself says why the warehouse cannot be opened
+        else:
+            try:
+                inputs += recorded_inputs(con)
+            finally:
+                con.close()
+    check_output(report_dir, warehouse=db_path, inputs=inputs, writes=["index.html"], option="--report")
+    if not probe:  # a folder that cannot be written is the quality step's failure, after the ingest published
+        return
     try:
         mark_output_folder(report_dir)
         probe = report_dir / f".write-test-{uuid.uuid4().hex}"
@@ -74,7 +90,7 @@ def quality_flow(
     settings.check_parameters(max_row_drop=max_row_drop, lock_wait_seconds=lock_wait_seconds, duckdb_memory_limit=duckdb_memory_limit)
     # It reads a warehouse: a mistyped path must not become a new, empty one that passes every check.
     session.require_warehouse(db_path)
-    check_report_dir(report_dir)
+    check_report_dir(report_dir, db_path)
     warn = get_run_logger().warning
     with session.exclusive_run(db_path, lock_wait_seconds, warn):
         with session.discard_on_failure(db_path):

@@ -10,7 +10,8 @@ import duckdb
 
 from flows import settings
 from flows.input_files import mark_output_folder
-from warehouse.catalogue import FORMATS, WarehouseMissing, export_parquet, open_read_only, read_catalogue, render, run_query
+from warehouse.catalogue import FORMATS, WarehouseMissing, export_parquet, open_read_only, output_inputs, read_catalogue, render, run_query
+from warehouse.outputs import OutputRefused, check_output, write_output
 from warehouse.session import OperationError
 
 
@@ -72,11 +73,16 @@ def query_command(args, out=None, err=None) -> int:
     if args.name not in catalogue:
         print(f"no query named {args.name!r} in {settings.DEFAULTS.queries_dir}; ofsted-watch query --list shows them", file=err)
         return 2
-    result = run_query(args.db, catalogue[args.name])
+    try:
+        if args.out:  # before the query runs: a result must never land on the warehouse, an input or a file not ours
+            check_output(args.out, warehouse=args.db, inputs=[settings.DEFAULTS.articles_dir, *output_inputs(args.db)])
+        result = run_query(args.db, catalogue[args.name])
+    except (WarehouseMissing, OutputRefused) as e:
+        print(str(e), file=err)
+        return 2
     text = render(result, args.format)
     if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text, encoding="utf-8")
+        write_output(args.out, text.encode("utf-8"))
         print(f"{args.name}: {result.height} rows -> {args.out}", file=err)
     else:
         out.write(text)
@@ -87,8 +93,12 @@ def query_command(args, out=None, err=None) -> int:
 def export_command(args, out=None, err=None) -> int:
     out, err = out or sys.stdout, err or sys.stderr
     open_read_only(args.db).close()  # a missing, foreign or locked warehouse is told before the folder is made
-    mark_output_folder(args.out)  # never read back as input, should it lie in an input folder
-    written = export_parquet(args.db, args.out)
+    try:
+        written = export_parquet(args.db, args.out, inputs=[settings.DEFAULTS.articles_dir])
+    except (WarehouseMissing, OutputRefused) as e:
+        print(str(e), file=err)
+        return 2
+    mark_output_folder(args.out)  # never read back as input, should it ever be given as one
     for name, rows in written.items():
         print(f"  {name + '.parquet':<36} {rows:>8} rows", file=out)
     print(f"{len(written)} files in {args.out}", file=out)

@@ -98,6 +98,11 @@ class Settings(BaseSettings):
     max_sentences_per_article: int = Field(20_000, ge=1)
     max_quotes_per_article: int = Field(5_000, ge=1)
     max_mentions_per_article: int = Field(50_000, ge=1)
+    # Parsing one web page, PDF or feed (untrusted bytes) may take this long and this much memory beyond
+    # what the parser's process holds; past either it is stopped and the file rejected with the reason.
+    # A real page or letter takes well under a second and tens of MB.
+    parse_timeout_seconds: float = Field(60.0, gt=0)
+    parse_memory_bytes: int = Field(1024 * 1024 * 1024, ge=64 * 1024 * 1024)
     # Articles handed to one task run: large enough that Prefect's per-task cost vanishes.
     batch_size: int = Field(1000, ge=1)
     file_glob: str = FILE_GLOB
@@ -131,6 +136,9 @@ class Settings(BaseSettings):
     # Transient failures (timeouts, 5xx, 429) are retried this often, waiting BACKOFF, 2xBACKOFF, ...
     fetch_retries: int = Field(2, ge=0)
     fetch_retry_backoff_seconds: float = Field(5.0, ge=0)
+    # A 429 or 503 asking to wait (Retry-After) is waited for up to this long; a longer wait fails the
+    # URL for this run (the next run asks again).
+    fetch_max_retry_after_seconds: float = Field(120.0, ge=0)
 
     # The local Prefect server (`ofsted-watch server`) listens on 127.0.0.1 only.
     prefect_port: int = Field(4200, ge=1, le=65535)

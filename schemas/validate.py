@@ -25,7 +25,8 @@ def validate_table(table: str, frame: pl.DataFrame, source_files: pl.DataFrame |
     if row_cases.height < cases.height:
         raise ValueError(f"{table}: frame does not match its schema:\n{cases.filter(pl.col('index').is_null())}")
     reasons = row_cases.group_by("index").agg(
-        pl.format("{} failed {} (value: {})", pl.col("column"), pl.col("check"), pl.col("failure_case")).str.join("; ").alias("reason")
+        pl.format("{} failed {} (value: {})", pl.col("column"), pl.col("check"),
+                  pl.col("failure_case").cast(pl.String).fill_null("null")).str.join("; ").alias("reason")
     )
     indexed = frame.with_row_index("index").with_columns(pl.col("index").cast(pl.Int32))
     bad = indexed.join(reasons, on="index", how="inner")

@@ -33,6 +33,26 @@ def extract(rules):
     return run
 
 
+@pytest.fixture(scope="module")
+def built(prefect_harness, tmp_path_factory):
+    """A warehouse of the five sample articles, made once a module; tests work on copies of it (``warehouse``)."""
+    from flows.ingest import ingest_flow
+    from tests.helpers import SEED_ARTICLES
+
+    db = tmp_path_factory.mktemp("built") / "w.duckdb"
+    ingest_flow(input_dir=SEED_ARTICLES, db_path=db)
+    return db
+
+
+@pytest.fixture
+def warehouse(built, tmp_path):
+    import shutil
+
+    db = tmp_path / "w.duckdb"
+    shutil.copyfile(built, db)
+    return db
+
+
 @pytest.fixture(scope="session")
 def prefect_harness():
     """One temporary Prefect API for every flow test of the session (starting one costs 10-30 s)."""

@@ -91,7 +91,7 @@ def test_off_topic_entries_and_duplicates_are_skipped_and_recorded(fetched):
     # Skipped from the feed entry alone: the page was never requested.
     assert not any(p == "/news/bus-lanes" for _, p, _ in fetched["first_requests"])
     copy = _outcome(log, run, "/syndicated/cornwall")
-    assert copy["outcome"] == "duplicate_url" and "canonical" in copy["reason"]
+    assert copy["outcome"] == "duplicate_content" and copy["path"] == _outcome(log, run, "/news/cornwall")["path"]
     printed = _outcome(log, run, "/print/luton")
     assert printed["outcome"] == "duplicate_content" and printed["path"] == _outcome(log, run, "/news/luton")["path"]
 

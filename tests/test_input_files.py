@@ -122,20 +122,27 @@ def test_one_warehouse_fed_from_two_input_folders_marks_missing_only_in_the_fold
     assert ingest_flow(input_dir=folder_b, db_path=db)["files_missing"] == 0
 
 
-def test_report_inside_input_is_never_read_serve_inbox_inbox_report_inbox_report(prefect_harness, tmp_path):
+def test_report_inside_input_is_refused_before_any_work_serve_inbox_inbox_report_inbox_report(prefect_harness, tmp_path):
+    """`serve --inbox inbox --report inbox/report`: the report would be read back as an article, so the run
+    refuses it before reading anything (one guard for every output, warehouse/outputs.py); the warehouse
+    inside the inbox is never listed as input."""
+    from flows.quality import quality_flow
+    from warehouse.outputs import OutputRefused
+
     inbox = sample_inbox(tmp_path / "inbox")
     db = inbox / "w.duckdb"  # the warehouse inside the input folder too: never listed
-    first = ingest_and_quality_flow(input_dir=inbox, db_path=db, report_dir=inbox / "report")
-    assert (inbox / "report" / "index.html").is_file()
-    second = ingest_and_quality_flow(input_dir=inbox, db_path=db, report_dir=inbox / "report")
+    with pytest.raises(OutputRefused, match="inside the input folder"):
+        ingest_and_quality_flow(input_dir=inbox, db_path=db, report_dir=inbox / "report")
+    assert not (inbox / "report").exists() and not db.exists()
+    first = ingest_and_quality_flow(input_dir=inbox, db_path=db, report_dir=tmp_path / "report")
+    second = ingest_and_quality_flow(input_dir=inbox, db_path=db, report_dir=tmp_path / "report")
     for run in (first, second):
         assert run["ingest"]["files_seen"] == 5 and run["ingest"]["files_rejected"] == 0
     assert second["ingest"]["files_unchanged"] == 5 and second["ingest"]["files_new"] == 0
     assert all(Path(p).parent == inbox and p.endswith(".txt") for p in rows(db))
-    # A report written by `quality` alone into the inbox is the project's output as well.
-    from flows.quality import quality_flow
-
-    quality_flow(db_path=db, report_dir=inbox / "sub" / "report")
+    # `quality` alone, into a folder inside a folder the warehouse's runs read: refused as well.
+    with pytest.raises(OutputRefused, match="inside the input folder"):
+        quality_flow(db_path=db, report_dir=inbox / "sub" / "report")
     assert ingest_flow(input_dir=inbox, db_path=db)["files_seen"] == 5
 
 

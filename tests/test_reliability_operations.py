@@ -7,7 +7,6 @@ warehouses, a dying Prefect API, read-only commands, a full disk, messages, the 
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -37,21 +36,6 @@ def sha(path: Path) -> str:
 @pytest.fixture
 def inbox(tmp_path) -> Path:
     return sample_inbox(tmp_path / "inbox")
-
-
-@pytest.fixture(scope="module")
-def built(prefect_harness, tmp_path_factory) -> Path:
-    """A warehouse of the five sample articles, made once; tests work on copies of it."""
-    db = tmp_path_factory.mktemp("built") / "w.duckdb"
-    ingest_flow(input_dir=SEED_ARTICLES, db_path=db)
-    return db
-
-
-@pytest.fixture
-def warehouse(built, tmp_path) -> Path:
-    db = tmp_path / "w.duckdb"
-    shutil.copyfile(built, db)
-    return db
 
 
 def start_paused(args: list[str], point: str, tmp_path: Path, env_extra: dict | None = None) -> tuple[subprocess.Popen, Path]:

@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 import polars as pl
 
+from transforms.bounded import ParseBounds, bounded_map
 from transforms.clean import publisher_key
 from transforms.decode import decode_frame
 from transforms.html_extract import extract_html, parse_date
@@ -84,20 +85,41 @@ def _letter_date(p: str) -> date | None:
     return None
 
 
-def _convert(path: str, content: bytes | None, sidecar: dict) -> dict:
+def parse_document(kind: str, content: bytes, content_type: str | None):
+    """The parser of one web page (an HtmlDocument) or PDF ((text, reject_reason)): what runs bounded."""
+    return extract_html(content, content_type) if kind == "html" else extract_pdf(content)
+
+
+def parse_bounded(kinds: list[str], contents: list[bytes | None], content_types: list[str | None],
+                  bounds: ParseBounds) -> list[tuple[object, str | None]]:
+    """``parse_document`` of each page or PDF in a child process under ``bounds`` (transforms/bounded.py):
+    (parsed, None), or (None, why it was stopped)."""
+    items = [(k, c or b"", t) for k, c, t in zip(kinds, contents, content_types)]
+    results: list[tuple[object, str | None]] = []
+    for kind in ("html", "pdf"):  # one child per kind: its reasons name the kind
+        picked = [i for i, item in enumerate(items) if item[0] == kind]
+        what = "the web page" if kind == "html" else "the PDF"
+        for i, answer in zip(picked, bounded_map(parse_document, [items[i] for i in picked], bounds, what)):
+            results.append((i, answer))
+    return [answer for _, answer in sorted(results, key=lambda r: r[0])]
+
+
+def _convert(path: str, content: bytes | None, sidecar: dict, parsed: tuple[object, str | None]) -> dict:
     kind = document_format(path, content, sidecar.get("content_type"))
     row: dict = {c: None for c in PAGE_COLUMNS} | {"text": None, "encoding": None, "reject_reason": None}
     row["source_format"] = kind
     row["url"] = sidecar.get("url")
     sources: dict[str, str] = {}
-    if kind == "html":
-        doc = extract_html(content or b"", sidecar.get("content_type"))
+    doc, breach = parsed
+    if breach is not None:
+        row["reject_reason"] = breach
+    elif kind == "html":
         m = doc.metadata
         row |= {"text": doc.text, "encoding": doc.encoding, "reject_reason": doc.reject_reason, "canonical_url": m.canonical_url,
                 "page_title": m.title, "page_publisher": m.publisher, "page_published_date": m.published_date, "page_author": m.author}
         sources = dict(m.sources)
     elif kind == "pdf":
-        text, reason = extract_pdf(content or b"")
+        text, reason = doc
         row |= {"text": text, "encoding": None, "reject_reason": reason}
         if text:
             found = _pdf_metadata(text)
@@ -112,7 +134,7 @@ def _convert(path: str, content: bytes | None, sidecar: dict) -> dict:
     return row
 
 
-def decode_documents(raw: pl.DataFrame, sidecars: dict[str, dict] | None = None) -> pl.DataFrame:
+def decode_documents(raw: pl.DataFrame, sidecars: dict[str, dict] | None = None, bounds: ParseBounds = ParseBounds()) -> pl.DataFrame:
     """``decode_frame`` for every kind of document: adds ``text``, ``encoding``, ``is_encoding_fallback``,
     ``reject_reason`` and the ``PAGE_COLUMNS``. ``raw`` has ``path`` and ``content``; ``sidecars`` maps
     a path to what the fetch recorded with it (url, content type, feed entry date)."""
@@ -130,7 +152,10 @@ def decode_documents(raw: pl.DataFrame, sidecars: dict[str, dict] | None = None)
             pl.col("path").replace_strict({p: s.get("url") for p, s in sidecars.items()}, default=None, return_dtype=pl.String).alias("url")
         )
     other = indexed.filter(~is_text)
-    rows = [_convert(p, c, sidecars.get(p, {})) for p, c in zip(other["path"], other["content"])]
+    other_kinds = [k for k in kinds if k != "text"]
+    contents = other["content"].to_list()
+    parsed = parse_bounded(other_kinds, contents, [sidecars.get(p, {}).get("content_type") for p in other["path"]], bounds)
+    rows = [_convert(p, c, sidecars.get(p, {}), r) for p, c, r in zip(other["path"], contents, parsed)]
     converted = pl.DataFrame(rows, schema={"text": pl.String, "encoding": pl.String, "reject_reason": pl.String, **PAGE_COLUMNS})
     other_part = pl.concat([other, converted], how="horizontal").with_columns(pl.lit(False).alias("is_encoding_fallback"))
     out = pl.concat([text_part, other_part.select(text_part.columns)], how="vertical_relaxed") if other.height else text_part

@@ -25,12 +25,15 @@ def stat_signature(st: os.stat_result) -> str:
 def trusted_hashes(known: pl.DataFrame) -> dict[str, tuple[str, str]]:
     """path -> (stat_signature, content_sha256) of files whose recorded hash a run may reuse when the
     file's signature is unchanged: loaded or duplicate files whose times had settled when they were read
-    (the quick check git's index makes). Anything else is read and hashed again."""
+    (the quick check git's index makes), whose article is stored (``is_stored``, when ``known`` has it: an
+    article the warehouse lost must be extracted again, so its file must be read). Anything else is read
+    and hashed again."""
     parts = pl.col("stat_signature").str.split(":")
     latest_ns = pl.max_horizontal(parts.list.get(1, null_on_oob=True).cast(pl.Int64, strict=False),
                                   parts.list.get(2, null_on_oob=True).cast(pl.Int64, strict=False))
     settled = latest_ns < pl.col("read_at").dt.epoch("ns") - SETTLED_SECONDS * 1_000_000_000
-    rows = known.filter(pl.col("status").is_in(LIVE_STATUSES) & pl.col("content_sha256").is_not_null() & settled.fill_null(False))
+    stored = pl.col("is_stored") if "is_stored" in known.columns else pl.lit(True)
+    rows = known.filter(pl.col("status").is_in(LIVE_STATUSES) & pl.col("content_sha256").is_not_null() & settled.fill_null(False) & stored)
     return {path: (sig, sha) for path, sig, sha in rows.select("path", "stat_signature", "content_sha256").iter_rows()}
 
 

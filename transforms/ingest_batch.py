@@ -12,35 +12,39 @@ from datetime import datetime
 import polars as pl
 
 from transforms import incremental
+from transforms.bounded import ParseBounds
 from transforms.documents import decode_documents
 
 REJECTED_COLUMNS = ("run_id", "rejected_at", "table_name", "source_file", "reason", "row_json")
 
 
-def _with_previous(files: pl.DataFrame, previous: pl.DataFrame) -> pl.DataFrame:
+def _with_previous(files: pl.DataFrame, previous: pl.DataFrame, stored: pl.DataFrame | None) -> pl.DataFrame:
     """The files with what the warehouse recorded for their paths, and ``_same``: same bytes as last
-    time, and the file was loaded, a duplicate or missing then (so its text need not be decoded)."""
+    time, the file was loaded, a duplicate or missing then, and its article is still stored (``stored``:
+    article keys; None: not checked), so its text need not be decoded. An article the warehouse lost
+    (a table dropped by hand) is planned for extraction again, and so must be decoded again."""
     prev = previous.select("path", pl.col("content_sha256").alias("_prev_sha"), pl.col("status").alias("_prev_status"),
                            pl.col("encoding").alias("_prev_encoding"), pl.col("is_encoding_fallback").alias("_prev_fallback"))
-    return files.join(prev, on="path", how="left", maintain_order="left").with_columns(
-        ((pl.col("_prev_sha") == pl.col("content_sha256")) & pl.col("_prev_status").is_in(incremental.LIVE_STATUSES + ["missing"]))
-        .fill_null(False).alias("_same")
-    )
+    same = (pl.col("_prev_sha") == pl.col("content_sha256")) & pl.col("_prev_status").is_in(incremental.LIVE_STATUSES + ["missing"])
+    if stored is not None:
+        same = same & incremental.article_key_expr().is_in(stored["article_key"].implode())
+    return files.join(prev, on="path", how="left", maintain_order="left").with_columns(same.fill_null(False).alias("_same"))
 
 
-def paths_to_decode(files: pl.DataFrame, previous: pl.DataFrame) -> pl.Series:
+def paths_to_decode(files: pl.DataFrame, previous: pl.DataFrame, stored: pl.DataFrame | None = None) -> pl.Series:
     """The paths ``decode_files`` decodes: the only ones whose fetch sidecars are worth reading."""
-    return _with_previous(files, previous).filter(~pl.col("_same"))["path"]
+    return _with_previous(files, previous, stored).filter(~pl.col("_same"))["path"]
 
 
-def decode_files(files: pl.DataFrame, previous: pl.DataFrame, sidecars: dict[str, dict]) -> pl.DataFrame:
+def decode_files(files: pl.DataFrame, previous: pl.DataFrame, sidecars: dict[str, dict], stored: pl.DataFrame | None = None,
+                 bounds: ParseBounds = ParseBounds()) -> pl.DataFrame:
     """The files as text; a file with the hash it had last time, still loaded, costs no decoding.
 
     files: read_files' frame (path, content, content_sha256, read_error, ...); previous: the raw_file
     rows of the batch's paths; sidecars: path -> fetch record (flows/inbox.py) of ``paths_to_decode``.
     A file that could not be read keeps its read error as its reject reason and has no encoding.
     """
-    joined = _with_previous(files, previous)
+    joined = _with_previous(files, previous, stored)
     # An unchanged file keeps the encoding it was decoded with: its row may be written again (back from
     # missing, or a new stat signature).
     unchanged = joined.filter("_same").drop("content").with_columns(
@@ -48,7 +52,7 @@ def decode_files(files: pl.DataFrame, previous: pl.DataFrame, sidecars: dict[str
         pl.lit(None, dtype=pl.String).alias("reject_reason"), pl.col("_prev_fallback").fill_null(False).alias("is_encoding_fallback"),
     )
     changed = joined.filter(~pl.col("_same")).drop("_prev_sha", "_prev_status", "_prev_encoding", "_prev_fallback", "_same")
-    decoded = decode_documents(changed.with_columns(pl.col("content").fill_null(b"")), sidecars).drop("content")
+    decoded = decode_documents(changed.with_columns(pl.col("content").fill_null(b"")), sidecars, bounds).drop("content")
     decoded = decoded.with_columns(
         pl.coalesce("read_error", "reject_reason").alias("reject_reason"),
         pl.when(pl.col("read_error").is_not_null()).then(pl.lit(None, dtype=pl.String)).otherwise(pl.col("encoding")).alias("encoding"),

@@ -15,9 +15,11 @@ cost (0.6 ms an article against 0.08 ms).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
+
+from transforms.bounded import ParseBounds
 
 SENTENCE_BREAK = r"[.!?…]+[\x22”’')\]]* [\x22“‘'(\[]?[A-Z0-9]|\n"
 CAPITALISED_WORD = r"(?-u:\b)[A-Z][a-z’']"
@@ -28,6 +30,8 @@ class WorkLimits:
     max_sentences: int
     max_quotes: int
     max_mentions: int
+    # What parsing one web page or PDF may take before it is stopped and rejected (transforms/bounded.py).
+    parse: ParseBounds = field(default_factory=ParseBounds)
 
 
 def work_counts(docs: pl.DataFrame) -> pl.DataFrame:

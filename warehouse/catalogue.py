@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Iterable
 
 import duckdb
 import polars as pl
 
 from warehouse import session
 from warehouse.sql_names import quote_name
+from warehouse.outputs import check_output, record_output, recorded_inputs
 
 # Every dimension, fact and mart an analyst may want outside DuckDB; staging and raw stay inside. The
 # deprecated v_* aliases of the marts are exported too, so files consumers already read keep appearing.
@@ -133,22 +135,36 @@ def exportable(con: duckdb.DuckDBPyConnection) -> list[str]:
     return sorted(n for (n,) in names if n.startswith(EXPORT_PATTERNS))
 
 
-def export_parquet(db_path: Path, out_dir: Path) -> dict[str, int]:
-    """Writes each dimension, fact and mart to ``out_dir/<name>.parquet`` with DuckDB's COPY; returns rows per file."""
+def export_parquet(db_path: Path, out_dir: Path, inputs: Iterable[Path] = ()) -> dict[str, int]:
+    """Writes each dimension, fact and mart to ``out_dir/<name>.parquet`` with DuckDB's COPY; returns rows per file.
+    Refused (outputs.OutputRefused) before anything is written when ``out_dir`` or a file it would write is the
+    warehouse, inside an input folder (``inputs`` and those the warehouse's runs read) or a file the project did not write."""
     con = open_read_only(db_path)
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     written = {}
     try:
-        for name in exportable(con):
+        names = exportable(con)
+        check_output(out_dir, warehouse=Path(db_path), inputs=[*inputs, *recorded_inputs(con)], writes=[f"{n}.parquet" for n in names])
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for name in names:
             target = out_dir / f"{name}.parquet"
             tmp = target.with_name(target.name + ".part")
             con.execute(f"COPY (SELECT * FROM {quote_name(name)}) TO '{_sql_string(tmp)}' (FORMAT parquet, COMPRESSION zstd)")
             tmp.replace(target)  # a reader never sees half a file
+            record_output(target)
             written[name] = con.sql(f"SELECT count(*) FROM {quote_name(name)}").fetchall()[0][0]
     finally:
         con.close()
     return written
+
+
+def output_inputs(db_path: Path) -> list[Path]:
+    """The input folders the warehouse's runs have read, for the output guard of a result written elsewhere."""
+    con = open_read_only(db_path)
+    try:
+        return recorded_inputs(con)
+    finally:
+        con.close()
 
 
 def _sql_string(path: Path) -> str:

@@ -6,7 +6,9 @@ stops a writer from opening a file another process holds, even read-only; the ru
 published file for writing (except to checkpoint a ``.wal`` a dead writer left, see
 ``settle_published``), so an analyst's read-only connection cannot make it fail, and that connection
 keeps reading the state it opened (the old file) until it reconnects. Killed at any point before the
-rename, a run leaves the warehouse exactly as it was; the next run discards the stale copy.
+rename, a run leaves the warehouse exactly as it was; the next run discards the stale copy, once it has
+proved the copy is one a run made (``<db>.next.owner`` records the copy's device and inode; a file of
+that name it cannot prove is the project's is never removed, and the run refuses with a message).
 
 The run lock is an ``flock`` on the warehouse's folder, not on a file: a lock file can be deleted
 (``rm w.duckdb.lock``) while a run holds it, and the next run would then lock a new file and write
@@ -19,10 +21,11 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
-import shutil
+import re
 import signal
 import stat
 import sys
+import tempfile
 import time
 import traceback
 from contextlib import contextmanager
@@ -69,6 +72,27 @@ class PublishRefused(OperationError):
     """The finished working copy failed a check; the warehouse is left as it was."""
 
 
+class MemoryLimitReached(OperationError):
+    """DuckDB needed more memory than the run's setting gives it; the warehouse is as it was, not damaged."""
+
+
+def memory_message(db_path: Path, err: BaseException, doing: str) -> str:
+    text = str(err).split("\n")[0].replace(str(working_path(db_path)), str(db_path))
+    return (f"DuckDB reached the run's memory limit while {doing} ({text}). Nothing was published and {db_path} is as it "
+            "was: it is not damaged. Give the run more memory (OFSTED_WATCH_DUCKDB_LOAD_MEMORY for an ingest, "
+            "OFSTED_WATCH_DUCKDB_MEMORY for quality; e.g. 1GB) or smaller batches (--batch-size), then run again.")
+
+
+def _is_out_of_memory(err: BaseException) -> bool:
+    import duckdb
+
+    return isinstance(err, duckdb.OutOfMemoryException) or (isinstance(err, duckdb.Error) and "out of memory" in str(err).lower())
+
+
+class ForeignFile(OperationError):
+    """A file where the run keeps its own (working copy, lock note) that the project did not make."""
+
+
 def lock_path(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + ".lock")
 
@@ -79,6 +103,14 @@ def working_path(db_path: Path) -> Path:
 
 def wal_path(path: Path) -> Path:
     return path.with_name(path.name + ".wal")
+
+
+def owner_path(db_path: Path) -> Path:
+    """The record that proves ``<db>.next`` is a run's working copy: its device and inode."""
+    return db_path.with_name(db_path.name + ".next.owner")
+
+
+OWNER_HEADER = "ofsted-watch working copy"
 
 
 def _stderr(message: str) -> None:
@@ -131,7 +163,8 @@ def exclusive_run(db_path: Path, wait_seconds: float, notify: Callable[[str], No
                 time.sleep(0.2)
         started = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         try:
-            note.write_text(f"{os.getpid()} {started} {db_path.name}\n", encoding="utf-8")
+            if not note.exists() or _is_lock_note(note, db_path):  # never overwrite a file someone else named so
+                note.write_text(f"{os.getpid()} {started} {db_path.name}\n", encoding="utf-8")
         except OSError:
             pass  # the note is for people; the lock is the flock
         yield
@@ -142,6 +175,23 @@ def exclusive_run(db_path: Path, wait_seconds: float, notify: Callable[[str], No
         except (OSError, IndexError):
             pass
         os.close(fd)  # closing releases the lock; so does the process dying
+
+
+def _small_text(path: Path) -> str | None:
+    """The text of a small regular file (a note or record a run wrote), or None for anything else."""
+    try:
+        if path.is_symlink() or not path.is_file() or path.stat().st_size > 4096:
+            return None
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _is_lock_note(note: Path, db_path: Path) -> bool:
+    """Whether ``note`` is a lock note a run wrote: "<pid> <UTC time> <warehouse name>", one line."""
+    text = _small_text(note)
+    words = text.split() if text is not None else []
+    return len(words) == 3 and words[0].isdigit() and words[2] == db_path.name and re.fullmatch(r"\d{4}-\d\d-\d\dT[\d:]{8}Z", words[1]) is not None
 
 
 @dataclass
@@ -279,9 +329,12 @@ DAMAGE_SIGNS = ("could not read enough bytes", "corrupt", "checksum", "not a val
 
 def explain_copy_error(db_path: Path, err: BaseException) -> BaseException:
     """A DuckDB error met while working on the copy names the user's warehouse, not ``<db>.next``:
-    a damaged copy means a damaged warehouse. Other errors (a full disk) are returned as they are."""
+    a damaged copy means a damaged warehouse; running out of DuckDB's memory limit is said to be that.
+    Other errors (a full disk) are returned as they are."""
     import duckdb
 
+    if _is_out_of_memory(err):  # a setting too small, never a damaged warehouse
+        return MemoryLimitReached(memory_message(db_path, err, "working on the run's copy"))
     if isinstance(err, duckdb.Error) and any(sign in str(err).lower() for sign in DAMAGE_SIGNS):
         text = str(err).replace(str(working_path(db_path)), str(db_path))
         return WarehouseDamaged(_damaged_message(db_path, text))
@@ -312,22 +365,25 @@ def discard_on_failure(db_path: Path, record_failure: Callable[[BaseException], 
 
 def begin(db_path: Path, wait_seconds: float = 0.0, notify: Callable[[str], None] | None = None, *, memory_limit: str) -> Path:
     """A fresh working copy of the warehouse (a new empty database when there is none yet). Call under
-    the run lock. A copy that fails (disk full) is removed and the first error is raised.
+    the run lock. A stale copy a dead run left is removed once proved a run's (``remove_stale_copy``).
+    A copy that fails (disk full) is removed and the first error is raised.
     ``memory_limit``: DuckDB's buffer pool for the checks of the copy."""
     import duckdb
 
     work = working_path(db_path)
-    discard(db_path)
+    remove_stale_copy(db_path)
     settle_published(db_path, wait_seconds, notify)
     published = _signature(db_path)
     try:
+        _create_owned(db_path, work)
         if db_path.exists():
-            # Made private first, then given the warehouse's own access: the copy is never more open than it.
-            os.close(os.open(work, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-            shutil.copyfile(db_path, work)
-            keep_access(db_path, work)
-        else:
-            duckdb.connect(str(work)).close()  # the only place a working copy is created
+            _copy_into(db_path, work)
+            keep_access(db_path, work)  # the copy is never more open than the warehouse it replaces
+        else:  # the only place a new warehouse is made: an empty database, made aside, copied into the owned file
+            with tempfile.TemporaryDirectory() as folder:
+                empty = Path(folder) / "new.duckdb"
+                duckdb.connect(str(empty)).close()
+                _copy_into(empty, work)
         articles = _count_articles(work, db_path, memory_limit)
     except BaseException as err:
         discard(db_path)
@@ -338,6 +394,96 @@ def begin(db_path: Path, wait_seconds: float = 0.0, notify: Callable[[str], None
     st = os.stat(work)
     _copies[work] = _Copy((st.st_dev, st.st_ino), articles, published)
     return work
+
+
+def _create_owned(db_path: Path, work: Path) -> None:
+    """Creates ``work`` empty (never over an existing file) and records its identity in the owner file
+    before a byte is copied, so that a run killed mid-copy leaves a copy the next run can prove is a run's."""
+    fd = os.open(work, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        st = os.fstat(fd)
+    finally:
+        os.close(fd)
+    _copies[work] = _Copy((st.st_dev, st.st_ino), 0, None)  # registered at once: a failure now removes it
+    owner = owner_path(db_path)
+    tmp = owner.with_name(owner.name + ".tmp")
+    tmp.write_text(f"{OWNER_HEADER}\n{db_path.name}\n{st.st_dev}:{st.st_ino}\n", encoding="utf-8")
+    os.replace(tmp, owner)
+
+
+def _copy_into(source: Path, work: Path) -> None:
+    """The warehouse's bytes into the (empty, owned) working copy, by the kernel where it can."""
+    with open(source, "rb") as src, open(work, "r+b") as dst:
+        size, offset = os.fstat(src.fileno()).st_size, 0
+        while offset < size:
+            sent = os.sendfile(dst.fileno(), src.fileno(), offset, min(size - offset, 1 << 30))
+            if sent == 0:
+                break
+            offset += sent
+        dst.truncate(offset)
+
+
+def _owned_identity(db_path: Path) -> tuple[int, int] | None:
+    """The (device, inode) the owner record gives for ``<db>.next``, or None when there is no valid record."""
+    text = _small_text(owner_path(db_path))
+    lines = text.splitlines() if text is not None else []
+    if len(lines) != 3 or lines[0] != OWNER_HEADER or lines[1] != db_path.name:
+        return None
+    dev, _, ino = lines[2].partition(":")
+    return (int(dev), int(ino)) if dev.isdigit() and ino.isdigit() else None
+
+
+def _is_run_copy(db_path: Path) -> bool:
+    """Whether ``<db>.next`` (and its .wal) is proved a run's: the owner record names its inode, or (a copy
+    made before owner records) it is a DuckDB file holding the project's schema_version and raw_file."""
+    import duckdb
+
+    work = working_path(db_path)
+    identity = _owned_identity(db_path)
+    try:
+        st = os.lstat(work)
+    except FileNotFoundError:
+        return identity is not None  # a .wal left alone: its copy's record must be there
+    if identity is not None:
+        return (st.st_dev, st.st_ino) == identity
+    if not os.path.isfile(work) or os.path.islink(work) or wal_path(work).exists():
+        return False
+    try:
+        with open(work, "rb") as f:
+            if f.read(12)[8:12] != DUCKDB_MAGIC:
+                return False
+        con = duckdb.connect(str(work), read_only=True)
+        try:
+            found = {r[0] for r in con.sql("SELECT schema_name || '.' || table_name FROM duckdb_tables() "
+                                          "WHERE database_name = current_database()").fetchall()}
+        finally:
+            con.close()
+    except (OSError, duckdb.Error):
+        return False
+    return {"main.schema_version", "raw.raw_file"} <= found
+
+
+def remove_stale_copy(db_path: Path) -> None:
+    """Removes the working copy (and its .wal and owner record) a dead run left, once proved a run's;
+    refuses, removing nothing, when something else sits where the run keeps its copy."""
+    work, owner = working_path(db_path), owner_path(db_path)
+    present = [p for p in (work, wal_path(work)) if os.path.lexists(p)]
+    if not present:
+        if _owned_identity(db_path) is not None:
+            owner.unlink(missing_ok=True)
+        elif os.path.lexists(owner):
+            raise ForeignFile(f"{owner} exists and is not a record Ofsted Watch wrote; a run keeps its own record there. "
+                              f"Move that file aside or give --db another name. Nothing was changed.")
+        return
+    if not _is_run_copy(db_path):
+        names = " and ".join(str(p) for p in present)
+        raise ForeignFile(
+            f"{names} {'is' if len(present) == 1 else 'are'} not a working copy Ofsted Watch made, and a run keeps its copy of "
+            f"{db_path} there. Nothing was changed or removed: move {'it' if len(present) == 1 else 'them'} aside, or give "
+            "--db another name."
+        )
+    for path in (*present, owner):
+        path.unlink(missing_ok=True)
 
 
 def _read_only(path: Path, memory_limit: str):
@@ -396,6 +542,8 @@ def verify(work: Path, db_path: Path, memory_limit: str) -> int:
             con.sql(f"SELECT count(*){reads} FROM {qualified_name(schema, table)}").fetchall()
         return con.sql("SELECT count(*) FROM dim_article").fetchall()[0][0]
     except duckdb.Error as err:
+        if _is_out_of_memory(err):
+            raise MemoryLimitReached(memory_message(db_path, err, "reading the finished copy back to check it")) from err
         raise PublishRefused(
             f"the run's copy of {db_path} is damaged ({err}); nothing was published. The copy was made from {db_path}, "
             "which is probably damaged too: restore it from a backup, or move it aside and run the ingest again to "
@@ -445,6 +593,7 @@ def publish(db_path: Path, work: Path, articles_released: int = 0, *, memory_lim
         os.fsync(f.fileno())
     os.replace(work, db_path)
     _copies.pop(work, None)
+    owner_path(db_path).unlink(missing_ok=True)
     dir_fd = os.open(db_path.parent, os.O_RDONLY)
     try:
         os.fsync(dir_fd)
@@ -469,10 +618,21 @@ def keep_access(published: Path, work: Path) -> None:
 
 
 def discard(db_path: Path) -> None:
+    """Removes this process's working copy of ``db_path`` (its .wal and owner record too); a file there
+    that this process did not make is left alone (``remove_stale_copy`` deals with a dead run's)."""
     work = working_path(db_path)
-    _copies.pop(work, None)
-    for path in (work, wal_path(work)):
-        path.unlink(missing_ok=True)
+    copy = _copies.pop(work, None)
+    if copy is None:
+        return
+    try:
+        st = os.lstat(work)
+        if (st.st_dev, st.st_ino) == copy.identity:
+            work.unlink()
+    except FileNotFoundError:
+        pass
+    wal_path(work).unlink(missing_ok=True)
+    if _owned_identity(db_path) == copy.identity:
+        owner_path(db_path).unlink(missing_ok=True)
 
 
 def fault_point(name: str) -> None:
