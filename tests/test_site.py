@@ -331,7 +331,8 @@ def test_the_pipeline_writes_the_site_beside_the_report_and_shows_what_the_next_
 
 
 def test_judgements_and_previous_grades_show_once_the_warehouse_holds_them(warehouse, tmp_path):
-    """Issue 19 adds fct_judgement and fct_visit.previous_rating: the site reads them where they exist."""
+    """fct_judgement and fct_visit.previous_rating (issue 19) are shown where they hold rows; a warehouse
+    from before them (no such table or columns) builds all the same."""
     db = tmp_path / "w.duckdb"
     db.write_bytes(warehouse.read_bytes())
     con = duckdb.connect(str(db))
@@ -339,13 +340,9 @@ def test_judgements_and_previous_grades_show_once_the_warehouse_holds_them(wareh
         visit_key, article_key, la_key, event_key = con.sql(
             "SELECT v.visit_key, v.article_key, v.la_key, v.visit_event_key FROM fct_visit AS v JOIN dim_local_authority USING (la_key) "
             "WHERE la_name = 'Croydon' AND v.visit_event_key IS NOT NULL LIMIT 1").fetchall()[0]
-        con.execute("CREATE TABLE fct_judgement (judgement_key VARCHAR, visit_key VARCHAR, article_key VARCHAR, la_key VARCHAR, area VARCHAR, "
-                    "grade VARCHAR, evidence_text VARCHAR, evidence_start INTEGER, evidence_end INTEGER)")
-        con.execute("INSERT INTO fct_judgement VALUES ('j1', ?, ?, ?, 'care_leavers', 'requires_improvement', "
+        con.execute("INSERT INTO fct_judgement (judgement_key, visit_key, article_key, la_key, area, grade, evidence_text, evidence_start, "
+                    "evidence_end) VALUES ('j1', ?, ?, ?, 'care_leavers', 'requires_improvement', "
                     "'Care leavers <b>were</b> judged to require improvement.', 0, 10)", [visit_key, article_key, la_key])
-        con.execute("ALTER TABLE fct_visit ADD COLUMN previous_rating VARCHAR")
-        con.execute("ALTER TABLE fct_visit ADD COLUMN previous_rating_year INTEGER")
-        con.execute("ALTER TABLE fct_visit ADD COLUMN previous_rating_month INTEGER")
         con.execute("UPDATE fct_visit SET previous_rating = 'inadequate', previous_rating_year = 2017 WHERE visit_key = ?", [visit_key])
     finally:
         con.close()
@@ -355,8 +352,20 @@ def test_judgements_and_previous_grades_show_once_the_warehouse_holds_them(wareh
     block = block[:block.index("</ol></div>")]
     assert "<h4>Judgements</h4>" in block and "care leavers" in block and "Care leavers &lt;b&gt;were&lt;/b&gt; judged" in block
     assert "replacing" in block and ">Inadequate</span> 2017" in block
-    # Before that change the same page has neither, and builds all the same (the fixture's warehouse).
-    build_site(warehouse, tmp_path / "before", HEXMAP, "512MB")
+    # The sample states no judgement: its page has none.
+    build_site(warehouse, tmp_path / "sample", HEXMAP, "512MB")
+    assert "<h4>Judgements</h4>" not in (tmp_path / "sample" / page_of("Croydon")).read_text(encoding="utf-8")
+    # A warehouse from before schema version 9: neither the table nor the columns, and the page still builds.
+    old = tmp_path / "old.duckdb"
+    old.write_bytes(warehouse.read_bytes())
+    con = duckdb.connect(str(old))
+    try:
+        con.execute("DROP TABLE fct_judgement")
+        for column in ("previous_rating", "previous_rating_year", "previous_rating_month"):
+            con.execute(f"ALTER TABLE fct_visit DROP COLUMN {column}")
+    finally:
+        con.close()
+    build_site(old, tmp_path / "before", HEXMAP, "512MB")
     assert "<h4>Judgements</h4>" not in (tmp_path / "before" / page_of("Croydon")).read_text(encoding="utf-8")
 
 
