@@ -116,8 +116,10 @@ def _quality(db_path: Path, work: Path, report_dir: Path, max_row_drop: float, m
     }
     path = store_and_report(work, run, results, report_dir, memory_limit)
     session.publish(db_path, work, memory_limit=memory_limit)
-    outcome.record("quality", run | {"report_path": str(path)})
-    logger.info("quality: %d expectations, %d failed; report %s", len(results), len(failed), path)
-    return {**run, "report_path": str(path), "failures": [
+    summary = {**run, "report_path": str(path), "failures": [
         {k: r[k] for k in ("suite", "table_name", "expectation", "column_name", "unexpected_count", "failing_examples")} for r in failed
     ]}
+    # What the CLI prints when a later step (the site) fails: the same summary the flow returns.
+    outcome.record("quality", summary)
+    logger.info("quality: %d expectations, %d failed; report %s", len(results), len(failed), path)
+    return summary

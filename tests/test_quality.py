@@ -156,3 +156,17 @@ def test_a_drop_of_raw_file_rows_is_caught_like_any_table():
     assert checks["raw_file"]["is_success"] is False
     assert '"previous_rows": 10' in checks["raw_file"]["failing_examples"]
     assert checks["dim_article"]["is_success"] is True
+
+
+def test_what_the_quality_flow_records_prints_when_a_later_step_fails(warehouse, capsys):
+    """The CLI prints the recorded quality summary when the site after it fails (flows/cli.report_failure):
+    the record is the summary the flow returns, failures included, not a part of it."""
+    from flows import outcome
+    from flows.cli import print_quality_summary
+
+    db, report = warehouse
+    outcome.reset()
+    result = quality_flow(db_path=db, report_dir=report)
+    assert outcome.published["quality"] == result and "failures" in result
+    print_quality_summary(outcome.published["quality"])
+    assert "expectations, 0 failed" in capsys.readouterr().out
