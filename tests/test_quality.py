@@ -10,6 +10,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tests.browser import chromium
+
 from flows.ingest import ingest_flow
 from flows.quality import quality_flow
 from tests.helpers import sample_inbox
@@ -106,14 +108,6 @@ def test_report_is_self_contained_and_escapes_article_text(warehouse):
     assert "Register of full inspections" in html and "inadequate (2017-07-13" in html
 
 
-def _chromium() -> str:
-    for name in ("chromium", "chromium-browser"):
-        path = shutil.which(name)
-        if path:
-            return path
-    raise AssertionError("chromium is not installed: `make test` installs Debian's chromium package")
-
-
 def test_report_renders_offline_in_headless_chromium(warehouse, tmp_path):
     db, report = warehouse
     quality_flow(db_path=db, report_dir=report)
@@ -125,12 +119,12 @@ def test_report_renders_offline_in_headless_chromium(warehouse, tmp_path):
         "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=http://127.0.0.1:9",
     ]
     isolate = ["unshare", "--net"] if shutil.which("unshare") and subprocess.run(["unshare", "--net", "true"]).returncode == 0 else []
-    dom = subprocess.run(isolate + [_chromium(), *flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120)
+    dom = subprocess.run(isolate + [chromium(), *flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120)
     assert dom.returncode == 0, dom.stderr[-2000:]
     assert "Ofsted Watch — data quality" in dom.stdout
     assert "&lt;script&gt;" in dom.stdout and "<script" not in dom.stdout.lower()
     shot = tmp_path / "report.png"
-    subprocess.run(isolate + [_chromium(), *flags, "--window-size=1280,900", f"--screenshot={shot}", page.as_uri()],
+    subprocess.run(isolate + [chromium(), *flags, "--window-size=1280,900", f"--screenshot={shot}", page.as_uri()],
                    capture_output=True, timeout=120)
     assert shot.exists() and shot.stat().st_size > 20_000  # a rendered, styled page, not a blank one
 
