@@ -26,13 +26,8 @@ def rating_checks(visits: pl.DataFrame, inspections: pl.DataFrame, articles: pl.
     v = visits.with_row_index("_row").join(articles.select("article_key", "published_date"), on="article_key", how="left")
     pairs = v.filter(pl.col("rating").is_not_null()).join(ins, on="la_name", how="inner").explode("dates")
     d = pl.col("dates")
-    date_matches = (
-        pl.when(pl.col("rating_month").is_not_null() & pl.col("rating_year").is_not_null())
-        .then((d.dt.year() == pl.col("rating_year")) & (d.dt.month() == pl.col("rating_month")))
-        .when(pl.col("rating_year").is_not_null())
-        .then(d.dt.year() == pl.col("rating_year"))
-        .otherwise(pl.col("published_date").is_null() | (pl.col("publication_date") <= pl.col("published_date")))
-    ).fill_null(False)
+    date_matches = _dated_alike(d, "rating_year", "rating_month",
+                                pl.col("published_date").is_null() | (pl.col("publication_date") <= pl.col("published_date")))
     candidates = pairs.with_columns(date_matches.alias("is_candidate")).group_by("_row", "_ins").agg(
         pl.col("is_candidate").any(), pl.col("register_rating").first(), pl.col("rating").first()
     )
@@ -80,14 +75,9 @@ def same_inspection(visits: pl.DataFrame, inspections: pl.DataFrame, articles: p
                        pl.when(pl.col("visit_year").is_not_null()).then(pl.col("visit_month")).otherwise(pl.col("rating_month")).alias("_month")))
     pairs = v.join(ins, on="la_name", how="inner").explode("dates")
     d = pl.col("dates")
-    agrees = (
-        pl.when(pl.col("_year").is_not_null() & pl.col("_month").is_not_null())
-        .then((d.dt.year() == pl.col("_year")) & (d.dt.month() == pl.col("_month")))
-        .when(pl.col("_year").is_not_null())
-        .then(d.dt.year() == pl.col("_year"))
-        .otherwise(pl.col("published_date").is_not_null() & (pl.col("ended") <= pl.col("published_date"))
-                   & ((pl.col("published_date") - pl.col("ended")).dt.total_days() <= REPORT_WINDOW_DAYS))
-    ).fill_null(False)
+    agrees = _dated_alike(d, "_year", "_month",
+                          pl.col("published_date").is_not_null() & (pl.col("ended") <= pl.col("published_date"))
+                          & ((pl.col("published_date") - pl.col("ended")).dt.total_days() <= REPORT_WINDOW_DAYS))
     return (
         pairs.filter(agrees).sort("ended", descending=True)
         .unique(["article_key", "la_name"], keep="first")
@@ -129,3 +119,15 @@ def register_row_of_inspection(rows: list[tuple], year: int | None, month: int |
         if agrees:
             found.append((ended, key))
     return max(found, key=lambda f: (f[0] or date.min, f[1])) if found else (None, None)
+
+
+def _dated_alike(d: pl.Expr, year: str, month: str, undated: pl.Expr) -> pl.Expr:
+    """Whether a register date ``d`` agrees with a stated year and month (the year alone when no month is
+    stated); ``undated`` decides where the text gives no year."""
+    return (
+        pl.when(pl.col(month).is_not_null() & pl.col(year).is_not_null())
+        .then((d.dt.year() == pl.col(year)) & (d.dt.month() == pl.col(month)))
+        .when(pl.col(year).is_not_null())
+        .then(d.dt.year() == pl.col(year))
+        .otherwise(undated)
+    ).fill_null(False)
