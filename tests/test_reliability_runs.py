@@ -103,6 +103,12 @@ def test_case_large_articles_are_batched_by_bytes_as_well_as_by_count():
     assert [len(b) for b in slices(paths, 8, [1] * 20, 32_000_000)] == [8, 8, 4]  # the count still bounds it
 
 
+def _long_texts(con, rows: int, chars: int) -> None:
+    """A table of ``rows`` texts of ``chars`` characters that do not compress (hex digests, each distinct)."""
+    con.execute(f"CREATE TABLE long_texts AS SELECT i, (SELECT string_agg(md5(i::VARCHAR || '-' || j::VARCHAR), '') "
+                f"FROM range({chars // 32}) s(j)) AS t FROM range({rows}) r(i)")
+
+
 def test_case_a_load_out_of_duckdb_memory_is_reported_as_a_memory_limit_not_damage(tmp_path):
     """A warehouse of long texts read back under too small a memory limit: the run said the new warehouse
     was damaged; it is not, and the message says which setting to raise."""
@@ -111,13 +117,39 @@ def test_case_a_load_out_of_duckdb_memory_is_reported_as_a_memory_limit_not_dama
     db = tmp_path / "w.duckdb"
     con = duckdb.connect(str(db))
     con.execute("CREATE TABLE dim_article (article_key VARCHAR)")
-    con.execute("CREATE TABLE long_texts AS SELECT i, repeat('inspectors visited the council. ', 150000) || i AS t FROM range(20) r(i)")
+    # Incompressible texts of 4.8 MB each: even one row alone does not fit in a 4 MB limit.
+    _long_texts(con, rows=3, chars=4_800_000)
     con.close()
     before = db.read_bytes()
     with session.exclusive_run(db, 0), pytest.raises(session.MemoryLimitReached) as refused:
-        work = session.begin(db, memory_limit="24MB")
+        work = session.begin(db, memory_limit="4MB")
         with session.discard_on_failure(db):
-            session.publish(db, work, memory_limit="24MB")
+            session.publish(db, work, memory_limit="4MB")
     message = str(refused.value)
     assert "memory limit" in message and "not damaged" in message and "OFSTED_WATCH_DUCKDB_LOAD_MEMORY" in message
     assert "damaged (" not in message and db.read_bytes() == before and not session.working_path(db).exists()
+
+
+def test_case_a_warehouse_grown_past_the_memory_limit_by_long_texts_is_still_checked_and_published(tmp_path):
+    """Twenty 4.9 MB articles loaded fine, but a second run onto them failed: reading the whole table back
+    in one pass needed more than the memory limit although every text fitted. The check now reads such a
+    table in parts, so the run publishes; damage in any part would still refuse it."""
+    from warehouse import session
+
+    db = tmp_path / "w.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute("CREATE TABLE dim_article (article_key VARCHAR)")
+    _long_texts(con, rows=8, chars=1_100_000)
+    con.close()
+    with session.exclusive_run(db, 0):
+        work = session.begin(db, memory_limit="8MB")
+        with session.discard_on_failure(db):
+            con = duckdb.connect(str(work))
+            con.execute("INSERT INTO dim_article VALUES ('a-new-article')")
+            con.close()
+            session.publish(db, work, memory_limit="8MB")
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.sql("SELECT count(*) FROM dim_article").fetchall()[0][0] == 1
+    assert con.sql("SELECT count(*), min(length(t)) FROM long_texts").fetchall()[0] == (8, 1_100_000)
+    con.close()
+    assert not session.working_path(db).exists()
