@@ -153,40 +153,58 @@ def _classify_lines(lines: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     unknown = set(bp["action"]) - set(BOILERPLATE_ACTIONS)
     if unknown:
         raise ValueError(f"seeds/rules/boilerplate.csv: unknown action(s) {sorted(unknown)}; known: {', '.join(BOILERPLATE_ACTIONS)}")
-    actions = BOILERPLATE_ACTIONS
-    by_action = {a: bp.filter(pl.col("action") == a)["pattern"].to_list() for a in actions}
-    line = pl.col("line")
-    for p in by_action["list_marker"]:
-        line = line.str.replace(p, "")
-    lines = lines.with_columns(
-        _any_match(pl.col("line"), by_action["list_marker"]).alias("is_list_item"), line.alias("line")
+    by_action = {a: bp.filter(pl.col("action") == a)["pattern"].to_list() for a in BOILERPLATE_ACTIONS}
+    # What every rule says of a line depends on its text alone, and site furniture repeats from article
+    # to article: the rules run once per distinct line (a fifth of the lines of a batch of news pages)
+    # and each line takes its distinct text's answers.
+    said = _boilerplate_by_text(lines.select("line").unique(), by_action)
+    lines = lines.join(said, on="line", how="left", maintain_order="left", nulls_equal=True).with_columns(
+        pl.col("_listed_line").alias("line")
     )
     line = pl.col("line")
-    is_rest_marker = _any_match(line, by_action["drop_rest"]) & (
-        pl.col("line_no") >= (pl.col("n_lines") * FOOTER_MIN_POSITION)
-    )
+    is_rest_marker = pl.col("_rest_marker") & (pl.col("line_no") >= (pl.col("n_lines") * FOOTER_MIN_POSITION))
     # An image's alt text and its caption often come out as the same line twice.
     is_repeat = (
         (line != "") & (line == line.shift(1)) & (pl.col("article_key") == pl.col("article_key").shift(1))
     ).fill_null(False)
-    stripped = line
-    for p in by_action["strip_prefix"] + by_action["strip_furniture"]:
-        stripped = stripped.str.replace(p, "")
     lines = lines.with_columns(
         is_rest_marker.cast(pl.Int32).cum_max().over("article_key").cast(pl.Boolean).alias("in_footer"),
         is_repeat.alias("is_repeat"),
-        _any_match(line, by_action["strip_prefix"]).alias("had_section_prefix"),
-        stripped.str.strip_chars().alias("line"),
+        pl.col("_had_section_prefix").alias("had_section_prefix"),
+        pl.col("_stripped_line").alias("line"),
     )
-    # Drop rules read what a prefix leaves: "date 2024-06-04 Council praised" keeps its headline.
-    line = pl.col("line")
     return lines.with_columns(
         (
-            _any_match(line, by_action["drop_line"])
-            | (pl.col("is_header") & _any_match(line, by_action["drop_header_line"]))
+            pl.col("_drop_line")
+            | (pl.col("is_header") & pl.col("_drop_header_line"))
             | pl.col("is_repeat")
             | pl.col("is_masthead")
         ).alias("is_boilerplate")
+    ).drop("_listed_line", "_rest_marker", "_had_section_prefix", "_stripped_line", "_drop_line", "_drop_header_line")
+
+
+def _boilerplate_by_text(distinct: pl.DataFrame, by_action: dict[str, list[str]]) -> pl.DataFrame:
+    """For each distinct ``line``: whether it is a list item and the line without its marker
+    (``_listed_line``), whether that is a footer marker and has a section prefix, the line with its
+    prefixes and furniture stripped (``_stripped_line``), and whether the drop rules match what is left
+    (drop rules read what a prefix leaves: "date 2024-06-04 Council praised" keeps its headline)."""
+    listed = pl.col("line")
+    for p in by_action["list_marker"]:
+        listed = listed.str.replace(p, "")
+    distinct = distinct.with_columns(_any_match(pl.col("line"), by_action["list_marker"]).alias("is_list_item"), listed.alias("_listed_line"))
+    listed = pl.col("_listed_line")
+    stripped = listed
+    for p in by_action["strip_prefix"] + by_action["strip_furniture"]:
+        stripped = stripped.str.replace(p, "")
+    distinct = distinct.with_columns(
+        _any_match(listed, by_action["drop_rest"]).alias("_rest_marker"),
+        _any_match(listed, by_action["strip_prefix"]).alias("_had_section_prefix"),
+        stripped.str.strip_chars().alias("_stripped_line"),
+    )
+    stripped = pl.col("_stripped_line")
+    return distinct.with_columns(
+        _any_match(stripped, by_action["drop_line"]).alias("_drop_line"),
+        _any_match(stripped, by_action["drop_header_line"]).alias("_drop_header_line"),
     )
 
 
