@@ -33,6 +33,9 @@ BODY_LINE_MIN_CHARS = 60
 FOOTER_MIN_POSITION = 0.3
 MASTHEAD_MAX_CHARS = 60
 BLOCK_SEPARATOR = "\n\n"
+# Every run of whitespace as one space, written so that the engine need not touch a single space
+# (replacing it with a space changes nothing): "\s+" rewrote every gap of every block, ten times slower.
+WHITESPACE_TO_SPACE = r"\s{2,}|[^\S ]"
 # What a boilerplate.csv row does with a line it matches: drop it; drop it only in the header
 # (mastheads); drop it and everything after it (footers, paywalls); strip the match and take the
 # line as the headline (section prefixes); strip the match only (run-together furniture); strip
@@ -225,7 +228,7 @@ def _blocks(lines: pl.DataFrame) -> pl.DataFrame:
             pl.col("is_list_item").first(),
             pl.col("line_no").min().alias("first_line"),
         )
-        .with_columns(pl.col("text").str.replace_all(r"\s+", " ").str.strip_chars())
+        .with_columns(pl.col("text").str.replace_all(WHITESPACE_TO_SPACE, " ").str.strip_chars())
         .sort("article_key", "first_line")
     )
 
