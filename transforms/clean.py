@@ -233,12 +233,18 @@ def _blocks(lines: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _words(text: pl.Expr) -> pl.Expr:
+    """The words of a block's text (``\\S+`` runs). A block's whitespace is single spaces, none at either
+    end (_blocks), so that is its spaces plus one: a literal count, where the regex cost 0.2 s a batch."""
+    return pl.when(text.str.len_bytes() > 0).then(text.str.count_matches(" ", literal=True) + 1).otherwise(0).cast(pl.UInt32)
+
+
 def _label_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
     """Title, standfirst, headings and body; unterminated trailing blocks are site furniture."""
     b = blocks.with_columns(
         pl.int_range(pl.len()).over("article_key").alias("idx"),
         pl.col("text").str.contains(TERMINATED).alias("is_terminated"),
-        pl.col("text").str.count_matches(r"\S+").alias("n_words"),
+        _words(pl.col("text")).alias("n_words"),
     )
     # A section-prefixed line near the top is the headline; anything above it is header furniture.
     prefixed = pl.when(pl.col("had_section_prefix") & (pl.col("idx") < 8)).then(pl.col("idx"))
@@ -305,7 +311,7 @@ def clean_articles(docs: pl.DataFrame, rules: Rules) -> tuple[pl.DataFrame, pl.D
         pl.col("text").str.join(BLOCK_SEPARATOR).alias("clean_text"),
         pl.col("text").filter(pl.col("block_kind") == "title").first().alias("title"),
         pl.col("text").filter(pl.col("block_kind") == "standfirst").first().alias("standfirst"),
-        pl.col("text").filter(pl.col("block_kind") != "title").str.count_matches(r"\S+").sum().alias("word_count"),
+        _words(pl.col("text").filter(pl.col("block_kind") != "title")).sum().alias("word_count"),
     )
     articles = docs.select("article_key").join(articles, on="article_key", how="left").join(meta, on="article_key", how="left")
     return articles, blocks
