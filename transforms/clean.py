@@ -109,22 +109,30 @@ def extract_metadata(lines: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     def scoped(expr: pl.Expr, row: dict) -> pl.Expr:
         return pl.when(pl.col("is_header")).then(expr) if row["scope"] == "header" else expr
 
-    pubs = [pl.when(pl.col("is_masthead")).then(line)]
-    for r in meta.filter(pl.col("field") == "publisher").iter_rows(named=True):
+    # Each rule reads the line's text alone, so it runs once per distinct line (bylines and footers repeat
+    # across articles); where it applies (the header, a masthead) is then decided line by line.
+    publisher_rules = list(meta.filter(pl.col("field") == "publisher").iter_rows(named=True))
+    date_rules = list(meta.filter(pl.col("field") == "published_date").iter_rows(named=True))
+
+    def publisher_found(r: dict) -> pl.Expr:
         found = line.str.extract(r["pattern"], 1).str.strip_chars()
-        if r["requires_known_publisher"] == "true":
-            found = pl.when(publisher_key(found).is_in(known)).then(found)
-        pubs.append(scoped(found, r))
-    dates = [
-        scoped(
+        return pl.when(publisher_key(found).is_in(known)).then(found) if r["requires_known_publisher"] == "true" else found
+
+    def date_found(r: dict) -> pl.Expr:
+        return (
             line.str.extract(r["pattern"], 1)
             .str.replace_all(r"(\d)(st|nd|rd|th)\b", "$1")
             .str.replace_all(",", "")
-            .str.to_date(r["format"], strict=False),
-            r,
+            .str.to_date(r["format"], strict=False)
         )
-        for r in meta.filter(pl.col("field") == "published_date").iter_rows(named=True)
-    ]
+
+    def by_text(frame: pl.DataFrame, found: list[pl.Expr]) -> pl.DataFrame:
+        said = frame.select("line").unique().with_columns(found)
+        return frame.join(said, on="line", how="left", maintain_order="left", nulls_equal=True)
+
+    pubs = [pl.when(pl.col("is_masthead")).then(line)] + [scoped(pl.col(f"_publisher_{i}"), r) for i, r in enumerate(publisher_rules)]
+    dates = [scoped(pl.col(f"_date_{i}"), r) for i, r in enumerate(date_rules)]
+
     def first_per_article(frame: pl.DataFrame, value: pl.Expr, name: str) -> pl.DataFrame:
         # Rows are in line order, and group_by keeps the order within a group.
         return (
@@ -134,9 +142,10 @@ def extract_metadata(lines: pl.DataFrame, rules: Rules) -> pl.DataFrame:
             .agg(pl.col(name).first())
         )
 
-    published = first_per_article(lines, pl.coalesce(pubs), "publisher_raw")
+    published = first_per_article(by_text(lines, [publisher_found(r).alias(f"_publisher_{i}") for i, r in enumerate(publisher_rules)]),
+                                  pl.coalesce(pubs), "publisher_raw")
     # A full date holds a four-digit year: only those lines are worth the date patterns.
-    date_lines = lines.filter(pl.col("line").str.contains(r"[0-9]{4}"))
+    date_lines = by_text(lines.filter(pl.col("line").str.contains(r"[0-9]{4}")), [date_found(r).alias(f"_date_{i}") for i, r in enumerate(date_rules)])
     dated = first_per_article(date_lines, pl.coalesce(dates) if dates else pl.lit(None, dtype=pl.Date), "published_date")
     per_article = (
         lines.select("article_key")
