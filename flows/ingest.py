@@ -87,7 +87,8 @@ def ingest_flow(
             missing = ingest_batch.missing_file_rows(paths.to_frame(), known, run.run_id, input_files.escape_path(str(input_dir)))
             run.files_missing = missing.height
             session.fault_point("before_load")
-            written, run.table_rows, _ = tasks.load_warehouse(work, tasks.closing_load(run, missing), duckdb_memory_limit)
+            written, run.table_rows, _ = tasks.load_warehouse(work, tasks.closing_load(run, missing), duckdb_memory_limit,
+                                                                count_tables=True)
             run.add_rows(written)
             tasks.check_restored(work, gaps, input_dir, duckdb_memory_limit, logger.warning)
             tasks.publish_warehouse(db_path, work, run.articles_released, duckdb_memory_limit)

@@ -19,6 +19,18 @@ ZERO_WIDTH = "[\\p{Cf}\\x00-\\x08\\x0e-\\x1f\\x7f-\\x84\\x86-\\x9f]"
 LINE_SEPARATORS = "[\u2028\u0085]"
 PARAGRAPH_SEPARATOR = "\u2029"
 ODD_SPACES = "[\u00a0\u202f\u2007\u2009\u200a\t\f\v]"
+# The bytes and characters below 32 a text file may hold (tab, line feed, form feed, carriage return);
+# any other counts towards "binary". Counted by deleting them in C (bytes.translate): a Python loop
+# over the first 8 KB of every file cost 0.9 ms a file, most of the decoding.
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
+_CONTROL_CHARS = {b: None for b in _CONTROL_BYTES}
+
+
+def _control_count(head: bytes | str) -> int:
+    """How many control bytes (or characters) other than tab, line and page breaks ``head`` holds."""
+    if isinstance(head, bytes):
+        return len(head) - len(head.translate(None, _CONTROL_BYTES))
+    return len(head) - len(head.translate(_CONTROL_CHARS))
 
 
 def decode_bytes(data: bytes) -> tuple[str | None, str | None, str | None]:
@@ -41,14 +53,14 @@ def decode_bytes(data: bytes) -> tuple[str | None, str | None, str | None]:
         except UnicodeDecodeError:
             return None, None, f"binary file: contains NUL bytes and is not valid {wide[1].upper()}"
         head = text[:8192]
-        controls = sum(1 for c in head if ord(c) < 32 and c not in "\t\n\f\r")
+        controls = _control_count(head)
         if controls > max(8, len(head) // 20):
             return None, None, f"binary file: {controls} control characters in the first {len(head)} characters ({encoding})"
     else:
         head = data[:8192]
         if b"\x00" in head:
             return None, None, "binary file: contains NUL bytes, not text"
-        controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+        controls = _control_count(head)
         if controls > max(8, len(head) // 20):
             return None, None, f"binary file: {controls} control bytes in the first {len(head)} bytes"
         body, encoding = (data[3:], "utf-8-sig") if bom is not None else (data, "utf-8")
