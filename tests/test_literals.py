@@ -92,3 +92,15 @@ def test_literals_come_from_the_whole_pattern():
     assert required_literals(r"[A-Z][a-z]+ [A-Z][a-z]+") is None
     assert required_literals(r":\s*$") is None
     assert required_literals(r"[[:alpha:]]+ing") is None
+
+
+def test_first_match_runs_only_the_rules_whose_literals_the_text_holds():
+    screened = FirstMatch([(r"(?i)\bformer\s*$", "former"), (r"(?i)\bneighbouring\s+$", "near"), (r"[A-Z]\w+ $", "any")])
+    # The rule without literals is always a candidate; the one whose literal is absent is not.
+    assert screened.candidates("the NEIGHBOURING ") == [1, 2]
+    assert screened.candidates("a one-time ") == [2]
+    # Overlapping literals are all found ("formerly" holds "former" although a longer word goes on).
+    assert screened.candidates("formerly neighbouring") == [0, 1, 2]
+    # A folding character turns the screen off: every rule is a candidate.
+    assert screened.candidates("wor\u212aing ") == [0, 1, 2]
+    assert screened.first("Ann Lee, the former ") == "former" and screened.first("in the neighbouring ") == "near"
