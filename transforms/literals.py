@@ -221,8 +221,9 @@ class Screen:
             if found & set(FOLDS_TO_ASCII):
                 self.folding.append(g)
             rows += [(s, g) for s in sorted(found - set(FOLDS_TO_ASCII))]
-        self.literal_groups = pl.DataFrame(rows, schema={"_lit": pl.String, "_group": pl.Int32}, orient="row")
-        self.literals = sorted(set(self.literal_groups["_lit"]))
+        self.literals = sorted({lit for lit, _ in rows})
+        self._index = {lit: i for i, lit in enumerate(self.literals)}
+        self.literal_groups = pl.DataFrame([(self._index[lit], g) for lit, g in rows], schema={"_lit": pl.UInt32, "_group": pl.Int32}, orient="row")
 
     def pairs(self, text: pl.Series) -> pl.DataFrame:
         """(_row, _group) for every candidate pair, ``_row`` the row's index in ``text``; sorted by group."""
@@ -231,8 +232,11 @@ class Screen:
         frame = text.rename("_text").to_frame()
         if self.literals:
             # Overlapping matches: a literal inside or across another one is found too.
-            found = frame.select(rows, pl.col("_text").str.extract_many(self.literals, ascii_case_insensitive=True, overlapping=True).alias("_lit"))
-            parts.append(found.explode("_lit").drop_nulls("_lit").with_columns(pl.col("_lit").str.to_lowercase()).unique()
+            # A match is its literal in some ASCII case: lower-cased, it is the literal (whose other characters
+            # have no case), and its number joins it to the groups (integers: cheaper than strings).
+            found = frame.select(rows, pl.col("_text").str.extract_many(self.literals, ascii_case_insensitive=True, overlapping=True)
+                                 .list.eval(pl.element().str.to_lowercase()).list.unique().alias("_lit"))
+            parts.append(found.explode("_lit").drop_nulls("_lit").with_columns(pl.col("_lit").replace_strict(self._index, return_dtype=pl.UInt32))
                          .join(self.literal_groups, on="_lit").select("_row", "_group"))
         special = [(self.always, None), (self.folding, list(FOLDS_TO_ASCII))]
         for groups, chars in special:
