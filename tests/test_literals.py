@@ -6,7 +6,10 @@ import csv
 import re
 from pathlib import Path
 
-from transforms.literals import FirstMatch, required_literals
+import polars as pl
+
+from transforms.literals import FirstMatch, Screen, required_literals
+from transforms.textmatch import ascii_word_boundaries
 
 RULES = Path(__file__).resolve().parents[1] / "seeds" / "rules"
 
@@ -104,3 +107,53 @@ def test_first_match_runs_only_the_rules_whose_literals_the_text_holds():
     # A folding character turns the screen off: every rule is a candidate.
     assert screened.candidates("wor\u212aing ") == [0, 1, 2]
     assert screened.first("Ann Lee, the former ") == "former" and screened.first("in the neighbouring ") == "near"
+
+
+def _polars_rules() -> list[str]:
+    """Every rule pattern as polars runs it (ASCII word boundaries), without the template rows."""
+    out = []
+    for _, row in _rule_rows():
+        pattern = ascii_word_boundaries(row["pattern"])
+        try:
+            pl.Series([""]).str.contains(pattern)
+        except pl.exceptions.PolarsError:
+            continue  # a template row ({AREA}, {COUNT}): expanded before it runs
+        out.append(pattern)
+    return out
+
+
+def _invented_texts() -> list[str]:
+    examples = [r.get(c) or "" for _, r in _rule_rows() for c in ("example_match", "example_nomatch")]
+    # The same texts shouting, and with the odd foldings a case-insensitive rule still matches.
+    odd = [t.upper() for t in examples] + [t.replace("k", "\u212a").replace("s", "\u017f") for t in examples]
+    return INVENTED + examples + odd
+
+
+def test_screened_rules_match_where_the_plain_rules_do():
+    """Each rule run both ways on invented text: over every row, and over its Screen's candidates alone."""
+    patterns = _polars_rules()
+    texts = pl.Series("text", _invented_texts())
+    pairs = Screen([[p] for p in patterns]).pairs(texts)
+    plain = texts.to_frame().select([pl.col("text").str.contains(p).alias(str(g)) for g, p in enumerate(patterns)])
+    matched = plain.with_row_index("_row").unpivot(index="_row", variable_name="_group", value_name="hit").filter("hit")
+    matched = matched.select("_row", pl.col("_group").cast(pl.Int32))
+    # Every match is a candidate: running a rule on its candidates alone finds what the plain pass finds.
+    assert matched.join(pairs, on=["_row", "_group"], how="anti").is_empty()
+    assert matched.height > 300
+    # And the screen does screen: most (row, rule) pairs of ordinary text are not candidates (a text
+    # with a Kelvin sign or a long s is a candidate for every rule with a "k" or an "s").
+    ordinary = len(INVENTED) + texts.len() // 3
+    assert pairs.filter(pl.col("_row") < ordinary).height < 0.1 * ordinary * len(patterns)
+    screened = pairs.join(texts.to_frame().with_row_index("_row"), on="_row").join(
+        pl.DataFrame({"_group": range(len(patterns)), "_pattern": patterns}, schema={"_group": pl.Int32, "_pattern": pl.String}), on="_group"
+    ).filter(pl.col("text").str.contains(pl.col("_pattern"))).select("_row", "_group")
+    assert screened.sort("_row", "_group").equals(matched.sort("_row", "_group"))
+
+
+def test_a_group_is_a_candidate_where_any_of_its_rules_is():
+    screen = Screen([[r"(?i)\bneglect\b", r"(?i)\bdomestic abuse\b"], [r":\s*$"], [r"(?i)\bcaseloads?\b"]])
+    pairs = screen.pairs(pl.Series(["Domestic Abuse rose.", "Key findings:", "CASELOADS fell", "wor\u212a"]))
+    got = {(r, g) for r, g in pairs.iter_rows()}
+    # A rule without literals (the colon) is a candidate everywhere; a Kelvin sign may be a "k".
+    assert {(0, 0), (2, 2)} <= got and {(r, 1) for r in range(4)} <= got and (3, 0) in got
+    assert (0, 2) not in got and (2, 0) not in got

@@ -202,3 +202,31 @@ def test_focus_in_other_words(extract, text, areas):
     ex = extract(H + text)
     (la,) = visits(ex)
     assert focus(ex, la) == areas
+
+
+def test_type_cues_screened_find_what_every_cue_over_every_sentence_finds(rules):
+    """Each visit-type cue both ways on invented sentences: the plain expression over every row, and
+    _type_cues, which runs a cue's regexes only where its literals occur."""
+    import polars as pl
+
+    from transforms.visits import _current_hits, _cue_patterns, _look_back, _type_cues
+
+    cues = rules.visit_type_cues
+    texts = [t for c in ("example_match", "example_nomatch") for t in cues[c].fill_null("").to_list()] + [
+        "Since a focused assurance visit in 2020 the council has been rated good.",
+        "The monitoring visit of 2018 found drift; a full inspection last year rated it good.",
+        "A full inspection will be carried out next year.",
+        "Inspectors made a MONITORING VISIT in March 2019.",
+    ]
+    frame = pl.DataFrame({"text": texts, "published_year": [2021] * len(texts)})
+    for published in (None, pl.col("published_year")):
+        plain = frame.select(pl.concat_list([
+            pl.when(_current_hits(pl.col("text"), r["pattern"], *_cue_patterns(r["pattern"], _look_back(rules), r["visit_type"] == "inspection"),
+                                  r["visit_type"] == "inspection", published)).then(pl.lit(i, dtype=pl.Int32))
+            for i, r in enumerate(cues.iter_rows(named=True))
+        ]).list.drop_nulls().alias("cues"))["cues"].to_list()
+        screened = [[] for _ in texts]
+        for row, cue in _type_cues(frame, rules, published).sort("_row", "_cue").select("_row", "_cue").iter_rows():
+            screened[row].append(cue)
+        assert screened == plain
+        assert sum(map(len, plain)) > len(cues)  # the comparison covered cues that do match

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from transforms.literals import scattered, screen_of
 from transforms.rules import Rules
 from transforms.textmatch import as_group
 
@@ -18,37 +19,51 @@ def _alternation(patterns: list[str]) -> str:
     return "(?:" + "|".join(as_group(p) for p in patterns) + ")"
 
 
-def _preceded(text: pl.Expr, modifiers: list[str], cues: str) -> pl.Expr:
-    """How many cue matches follow one of the modifiers (all modifiers of a kind in one pass)."""
-    if not modifiers:
-        return pl.lit(0, dtype=pl.Int32)
-    return text.str.count_matches(f"{_alternation(modifiers)}{cues}").cast(pl.Int32)
-
-
-def _polarity_counts(text: pl.Expr, rules: Rules) -> tuple[pl.Expr, pl.Expr]:
-    """Weighted (positive, negative) cue scores.
+def _polarity_columns(clauses: pl.DataFrame, rules: Rules) -> list[pl.Series]:
+    """n_pos, n_neg (weighted cue scores) and pos_cue, neg_cue (the first cue of each polarity) per clause.
 
     A negated cue ("no longer drifting") counts for the other side; a cue inside a purpose ("to
     deliver effective practice") counts for neither. A phrase that holds a praise word but is
     criticism ("improvements needed") carries a weight that outvotes the word inside it. Cues of
-    the same polarity and weight are matched as one alternation: one pass each, not one per cue.
+    the same polarity and weight are matched as one alternation (a class), and a negated or
+    neutralised cue as that alternation after any of the modifiers of its kind. One literal pass
+    finds the clauses each class (and each polarity's first cue) can match (transforms.literals.Screen):
+    a clause no class can match scores nought and has no cue, and the rest run in one expression.
     """
-    pos, neg = [], []
     classes = rules.polarity_cues.with_columns(pl.col("weight").fill_null("1").cast(pl.Int32)).group_by("polarity", "weight", maintain_order=True).agg("pattern")
-    for polarity, weight, patterns in classes.iter_rows():
-        cues = _alternation(patterns)
-        hits = text.str.count_matches(cues).cast(pl.Int32)
-        negated = _preceded(text, rules.negators, cues)
-        neutral = _preceded(text, rules.neutralisers, cues)
-        same, other = (pos, neg) if polarity == "positive" else (neg, pos)
-        same.append((hits - negated - neutral).clip(lower_bound=0) * weight)
-        other.append(negated * weight)
-    return pl.sum_horizontal(pos), pl.sum_horizontal(neg)
-
-
-def _first_cue(text: pl.Expr, rules: Rules, polarity: str) -> pl.Expr:
-    pats = rules.polarity_cues.filter(pl.col("polarity") == polarity)["pattern"].to_list()
-    return text.str.extract(f"({_alternation(pats)})", 1)
+    groups = [(polarity, weight, patterns) for polarity, weight, patterns in classes.iter_rows()]
+    # The first cue of a polarity: the first match of all its cues as one alternation.
+    groups += [(f"first_{polarity}", 0, rules.polarity_cues.filter(pl.col("polarity") == polarity)["pattern"].to_list())
+               for polarity in ("positive", "negative")]
+    preceded = lambda modifiers, cues: f"{_alternation(modifiers)}{cues}" if modifiers else None  # noqa: E731
+    table = pl.DataFrame(
+        [(g, kind, weight, _alternation(patterns), preceded(rules.negators, _alternation(patterns)), preceded(rules.neutralisers, _alternation(patterns)))
+         for g, (kind, weight, patterns) in enumerate(groups)],
+        schema={"_group": pl.Int32, "_kind": pl.String, "_weight": pl.Int32, "_cues": pl.String, "_negated": pl.String, "_neutral": pl.String},
+        orient="row",
+    )
+    found = screen_of(tuple(tuple(patterns) for _, _, patterns in groups)).candidates(clauses, "clause", table)
+    text = pl.col("clause")
+    scored = found.filter(~pl.col("_kind").str.starts_with("first_")).with_columns(
+        text.str.count_matches(pl.col("_cues")).cast(pl.Int32).alias("_hits"),
+        text.str.count_matches(pl.col("_negated")).cast(pl.Int32).fill_null(0).alias("_neg"),
+        text.str.count_matches(pl.col("_neutral")).cast(pl.Int32).fill_null(0).alias("_neu"),
+    ).with_columns(
+        ((pl.col("_hits") - pl.col("_neg") - pl.col("_neu")).clip(lower_bound=0) * pl.col("_weight")).alias("_same"),
+        (pl.col("_neg") * pl.col("_weight")).alias("_other"),
+    )
+    positive = pl.col("_kind") == "positive"
+    scores = scored.group_by("_row").agg(
+        pl.when(positive).then("_same").otherwise("_other").sum().alias("n_pos"),
+        pl.when(positive).then("_other").otherwise("_same").sum().alias("n_neg"),
+    )
+    firsts = found.filter(pl.col("_kind").str.starts_with("first_")).with_columns(
+        text.str.extract_all(pl.col("_cues")).list.first().alias("_cue"))
+    out = [scattered(clauses.height, scores["_row"], scores[c], 0, pl.Int32).alias(c) for c in ("n_pos", "n_neg")]
+    for polarity in ("positive", "negative"):
+        cue = firsts.filter((pl.col("_kind") == f"first_{polarity}") & pl.col("_cue").is_not_null())
+        out.append(scattered(clauses.height, cue["_row"], cue["_cue"], None, pl.String).alias(f"{polarity[:3]}_cue"))
+    return out
 
 
 def split_clauses(sentences: pl.DataFrame, rules: Rules) -> pl.DataFrame:
@@ -71,31 +86,28 @@ def split_clauses(sentences: pl.DataFrame, rules: Rules) -> pl.DataFrame:
 def _theme_hits(clauses: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     """(_cid, theme, theme_cue) per clause and theme it names, in rule order.
 
-    Built long (one small frame per theme, only matching clauses) and folded into a list per clause:
-    a list of per-theme structs over every clause cost six times the regex work itself.
+    A theme's rules without an exception run as one alternation, its first match the cue; a rule with
+    an exception (``unless``) runs alone. One literal pass finds the clauses each can match
+    (transforms.literals.Screen) and their regexes run on those pairs alone, all in one expression:
+    most themes occur in a few per cent of clauses. Built long and folded into a list per clause: a
+    list of per-theme structs over every clause cost six times the regex work itself.
     """
     text = pl.col("clause")
-    # One pass per theme over every clause finds the few clauses that name it at all; the cue
-    # extraction and each exception then run on those alone.
-    named = {
-        theme: clauses.select("_cid", "clause").filter(text.str.contains(_alternation(patterns)))
-        for theme, patterns in rules.theme_cues.group_by("theme", maintain_order=True).agg("pattern").iter_rows()
-    }
-    parts = []
-    plain = rules.theme_cues.filter(pl.col("unless").is_null() | (pl.col("unless") == ""))
-    for theme, patterns in plain.group_by("theme", maintain_order=True).agg("pattern").iter_rows():
-        cue = text.str.extract(f"({_alternation(patterns)})", 1)
-        parts.append(named[theme].select("_cid", pl.lit(theme).alias("theme"), cue.alias("theme_cue")).filter(pl.col("theme_cue").is_not_null()))
-    for r in rules.theme_cues.filter(pl.col("unless").is_not_null() & (pl.col("unless") != "")).iter_rows(named=True):
-        cue = text.str.extract(f"({as_group(r['pattern'])})", 1)
-        parts.append(
-            named[r["theme"]]
-            .select("_cid", "clause", pl.lit(r["theme"]).alias("theme"), cue.alias("theme_cue"))
-            .filter(pl.col("theme_cue").is_not_null())
-            .filter(~text.str.contains(r["unless"]))
-            .drop("clause")
-        )
-    long = pl.concat([p.with_columns(pl.lit(i, dtype=pl.Int32).alias("_order")) for i, p in enumerate(parts)])
+    has_unless = pl.col("unless").is_not_null() & (pl.col("unless") != "")
+    parts = [(theme, patterns, None) for theme, patterns in rules.theme_cues.filter(~has_unless).group_by("theme", maintain_order=True).agg("pattern").iter_rows()]
+    parts += [(r["theme"], [r["pattern"]], r["unless"]) for r in rules.theme_cues.filter(has_unless).iter_rows(named=True)]
+    table = pl.DataFrame(
+        [(i, theme, _alternation(patterns), unless) for i, (theme, patterns, unless) in enumerate(parts)],
+        schema={"_group": pl.Int32, "theme": pl.String, "_cue": pl.String, "_unless": pl.String}, orient="row",
+    )
+    found = screen_of(tuple(tuple(patterns) for _, patterns, _ in parts)).candidates(clauses, "clause", table, "_cid")
+    long = (
+        # The first match of the group's alternation: extract_all with a pattern column reuses each compiled
+        # regex, extract compiles one a row.
+        found.with_columns(text.str.extract_all(pl.col("_cue")).list.first().alias("theme_cue"))
+        .filter(pl.col("theme_cue").is_not_null() & (pl.col("_unless").is_null() | ~text.str.contains(pl.col("_unless"))))
+        .select("_cid", "theme", "theme_cue", pl.col("_group").alias("_order"))
+    )
     return (
         long.sort("_cid", "_order")
         .unique(["_cid", "theme"], keep="first", maintain_order=True)
@@ -117,13 +129,7 @@ def tag_clauses(clauses: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     clauses = clauses.with_columns(pl.when(same_sentence).then(pl.col("themes").shift(1)).alias("_prev_themes")).filter(
         pl.col("themes").is_not_null() | pl.col("_prev_themes").is_not_null()
     )
-    n_pos, n_neg = _polarity_counts(text, rules)
-    tagged = clauses.with_columns(
-        n_pos.alias("n_pos"),
-        n_neg.alias("n_neg"),
-        _first_cue(text, rules, "positive").alias("pos_cue"),
-        _first_cue(text, rules, "negative").alias("neg_cue"),
-    )
+    tagged = clauses.with_columns(_polarity_columns(clauses, rules))
     # A clause that judges without naming a theme ("but further work is required") judges the theme
     # of the clause before it.
     tagged = tagged.with_columns(

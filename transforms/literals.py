@@ -7,6 +7,13 @@ differently gets None rather than a wrong answer.
 
 ``FirstMatch`` runs an ordered list of rules in Python and skips, with a substring test, each rule
 whose literals the text does not hold: most texts hold none, and the regex is the costly part.
+
+``Screen`` does the same for polars rules over a whole column: one Aho-Corasick pass (polars'
+``str.extract_many``, all rules' literals at once) gives the (row, rule) pairs that can match; the
+rule's regex then runs on those pairs alone. polars' own automaton was chosen over pyahocorasick,
+ahocorasick-rs and Hyperscan: no new dependency, no per-sentence Python call, no compile step to
+cache, and on 34,000 sentences the pass costs 0.02 s of CPU against 0.86 s for the 134 theme rules
+run one pass each (see the progress notes of issue 22).
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from re import _constants as C  # noqa: N812 (the stdlib's own parser constants)
 from re import _parser as sre
 
 import ahocorasick
+import polars as pl
 
 # Shorter literals let nearly every sentence through: no gain, and a big candidate list.
 MIN_LITERAL = 3
@@ -208,3 +216,77 @@ class FirstMatch:
             if pattern.search(text):
                 return value
         return None
+
+
+class Screen:
+    """Which rows of a text column can match which groups of rules, from one Aho-Corasick pass.
+
+    A group (one rule, or the rules a caller runs as one alternation) is a candidate for a row when
+    the row holds one of the group's required literals, in any ASCII case (polars' ``extract_many``,
+    every literal of every group in one pass). A group with a rule without literals is a candidate
+    for every row, and a row holding a character of FOLDS_TO_ASCII for every group with an "i", "k"
+    or "s" in its literals. A row that is not a candidate for a group cannot match any of its rules:
+    the group's regexes need run on the candidate pairs alone, most rules matching a few per cent.
+    """
+
+    def __init__(self, groups: list[list[str]]):
+        self.n_groups = len(groups)
+        rows: list[tuple[str, int]] = []
+        self.always: list[int] = []
+        self.folding: list[int] = []
+        for g, patterns in enumerate(groups):
+            lits = [required_literals(p) for p in patterns]
+            if any(lit is None for lit in lits):
+                self.always.append(g)
+                continue
+            found = {s for group_lits in lits for s in group_lits}  # type: ignore[union-attr]
+            if found & set(FOLDS_TO_ASCII):
+                self.folding.append(g)
+            rows += [(s, g) for s in sorted(found - set(FOLDS_TO_ASCII))]
+        self.literals = sorted({lit for lit, _ in rows})
+        self._index = {lit: i for i, lit in enumerate(self.literals)}
+        self.literal_groups = pl.DataFrame([(self._index[lit], g) for lit, g in rows], schema={"_lit": pl.UInt32, "_group": pl.Int32}, orient="row")
+
+    def pairs(self, text: pl.Series) -> pl.DataFrame:
+        """(_row, _group) for every candidate pair, ``_row`` the row's index in ``text``; sorted by group."""
+        rows = pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row")
+        parts = []
+        frame = text.rename("_text").to_frame()
+        if self.literals:
+            # Overlapping matches: a literal inside or across another one is found too.
+            # A match is its literal in some ASCII case: lower-cased, it is the literal (whose other characters
+            # have no case), and its number joins it to the groups (integers: cheaper than strings).
+            found = frame.select(rows, pl.col("_text").str.extract_many(self.literals, ascii_case_insensitive=True, overlapping=True)
+                                 .list.eval(pl.element().str.to_lowercase()).list.unique().alias("_lit"))
+            parts.append(found.explode("_lit").drop_nulls("_lit").with_columns(pl.col("_lit").replace_strict(self._index, return_dtype=pl.UInt32))
+                         .join(self.literal_groups, on="_lit").select("_row", "_group"))
+        special = [(self.always, None), (self.folding, list(FOLDS_TO_ASCII))]
+        for groups, chars in special:
+            if not groups:
+                continue
+            which = frame.select(rows, (pl.col("_text").str.contains_any(chars) if chars else pl.lit(True)).alias("_in"))
+            parts.append(which.filter("_in").select("_row").join(pl.DataFrame({"_group": groups}, schema={"_group": pl.Int32}), how="cross"))
+        if not parts:
+            return pl.DataFrame(schema={"_row": pl.UInt32, "_group": pl.Int32})
+        # By group: a regex cache keyed by the pattern then compiles each pattern once.
+        return pl.concat(parts).unique().sort("_group", "_row")
+
+    def candidates(self, frame: pl.DataFrame, column: str, table: pl.DataFrame, *more: str) -> pl.DataFrame:
+        """The candidate pairs of ``frame[column]``, each with the row's ``column`` (and ``more`` columns)
+        and its group's row of ``table`` (keyed by ``_group``: the group's patterns as columns, to run
+        every group's regexes in one expression)."""
+        pairs = self.pairs(frame[column])
+        return pl.concat([pairs, frame.select(column, *more)[pairs["_row"]]], how="horizontal").join(
+            table, on="_group", how="left", maintain_order="left")
+
+
+def scattered(height: int, rows: pl.Series, values: pl.Series | object, default: object, dtype: pl.DataType) -> pl.Series:
+    """A column of ``height`` rows: ``values`` at ``rows``, ``default`` elsewhere (a result found on
+    candidate rows put back in place)."""
+    return pl.repeat(default, height, dtype=dtype, eager=True).scatter(rows, values)
+
+
+@lru_cache(maxsize=64)
+def screen_of(groups: tuple[tuple[str, ...], ...]) -> Screen:
+    """The Screen of these groups of patterns, built once per set of rules."""
+    return Screen([list(g) for g in groups])

@@ -6,6 +6,7 @@ import polars as pl
 
 from transforms.dates import DATE_EXPRESSION, DATE_HINT, resolve
 from transforms.judgements import with_inspection_ratings
+from transforms.literals import scattered, screen_of
 from transforms.rules import Rules
 from transforms.textmatch import as_group, ascii_word_boundaries, unflagged
 
@@ -31,26 +32,70 @@ def _look_back(rules: Rules) -> tuple[str, str]:
     return scope("before_cue")[0], after
 
 
-def _current_hits(text: pl.Expr, pattern: str, look_back: tuple[str, str], dated_is_past: bool = False,
-                  published_year: pl.Expr | None = None) -> pl.Expr:
-    """True where the cue occurs at least once outside a look-back ("since a focused assurance visit";
-    with ``dated_is_past``, "a full inspection last year": news recounts full inspections as history,
-    while "a monitoring visit in March" is usually the news itself). With ``published_year``, a cue
-    dated just after it to a year before the article's is history too ("the focused visit of 2018"
-    in an article of 2020)."""
+def _cue_patterns(pattern: str, look_back: tuple[str, str], dated_is_past: bool) -> tuple[str, str]:
+    """A visit-type cue in a look-back ("since a focused assurance visit"; with ``dated_is_past``, "a
+    full inspection last year": news recounts full inspections as history, while "a monitoring visit
+    in March" is usually the news itself), and the cue with the words that may date it after it."""
     inner = unflagged(pattern)
     before = unflagged(look_back[0].rstrip("$"))
     after = unflagged(look_back[1]).lstrip("^")
     past = f"(?i)(?:{before}(?:{inner})|(?:{inner}){after})" if dated_is_past else f"(?i){before}(?:{inner})"
+    return past, f"(?i)(?:{inner}){after}"
+
+
+def _current_hits(text: pl.Expr, pattern: str | pl.Expr, past: str | pl.Expr, dated: str | pl.Expr, dated_is_past: bool | pl.Expr = False,
+                  published_year: pl.Expr | None = None) -> pl.Expr:
+    """True where the cue ``pattern`` occurs at least once outside a look-back (``past``, ``dated``:
+    _cue_patterns). With ``published_year``, a cue not ``dated_is_past`` dated just after it to a year
+    before the article's is history too ("the focused visit of 2018" in an article of 2020). The
+    patterns may be columns: one cue per row (see _type_cues)."""
     current = text.str.count_matches(pattern) > text.str.count_matches(past)
-    if dated_is_past or published_year is None:
+    if published_year is None:
         return current
     earlier_year = (
-        text.str.extract_all(f"(?i)(?:{inner}){after}").list.eval(pl.element().str.extract(r"((?:19|20)[0-9]{2})", 1).cast(pl.Int32)).list.max()
-        < published_year
+        text.str.extract_all(dated).list.eval(pl.element().str.extract(r"((?:19|20)[0-9]{2})", 1).cast(pl.Int32)).list.max() < published_year
     ).fill_null(False)
+    past_anyway = dated_is_past if isinstance(dated_is_past, pl.Expr) else pl.lit(dated_is_past)
     # Only a cue that occurs once can be set aside whole by its date.
-    return current & ~(earlier_year & (text.str.count_matches(pattern) == 1))
+    return current & ~(~past_anyway & earlier_year & (text.str.count_matches(pattern) == 1))
+
+
+def _type_cues(frame: pl.DataFrame, rules: Rules, published_year: pl.Expr | None = None) -> pl.DataFrame:
+    """(_row, _cue, _type): each visit-type cue (``_cue``: its place in seed order) that names this visit,
+    not a look-back, in row ``_row`` of ``frame``'s text (see _current_hits).
+
+    One literal pass finds the rows each cue can match (transforms.literals.Screen); a cue's regexes
+    run on those alone, all cues in one pass with the patterns as columns: most cues occur in a few
+    per cent of sentences, and a row none can match has no current cue.
+    """
+    cues = rules.visit_type_cues
+    look_back = _look_back(rules)
+    table = pl.DataFrame(
+        [(i, r["pattern"], *_cue_patterns(r["pattern"], look_back, r["visit_type"] == "inspection"), r["visit_type"] == "inspection", r["visit_type"])
+         for i, r in enumerate(cues.iter_rows(named=True))],
+        schema={"_cue": pl.Int32, "_pattern": pl.String, "_past": pl.String, "_dated": pl.String, "_dated_is_past": pl.Boolean, "_type": pl.String},
+        orient="row",
+    )
+    context = frame.select("text", *([published_year.alias("_published_year")] if published_year is not None else []))
+    found = screen_of(tuple((p,) for p in cues["pattern"])).candidates(context, "text", table.rename({"_cue": "_group"}), *context.columns[1:])
+    found = found.rename({"_group": "_cue"})
+    current = _current_hits(pl.col("text"), pl.col("_pattern"), pl.col("_past"), pl.col("_dated"), pl.col("_dated_is_past"),
+                            pl.col("_published_year") if published_year is not None else None)
+    return found.filter(current).select("_row", "_cue", "_type")
+
+
+def _first_type_cue(frame: pl.DataFrame, rules: Rules, published_year: pl.Expr) -> pl.Series:
+    """Per row of ``frame``, the type of the first cue (in seed order) that names this visit; null where none does."""
+    first = _type_cues(frame, rules, published_year).sort("_row", "_cue").unique("_row", keep="first")
+    return scattered(frame.height, first["_row"], first["_type"], None, pl.String).alias("type_cue")
+
+
+def _any_type_cue(frame: pl.DataFrame, rules: Rules, visit_types: tuple[str, ...] | None = None) -> pl.Series:
+    """Per row of ``frame``, whether a visit-type cue (of these types) names this visit, not a look-back."""
+    hits = _type_cues(frame, rules)
+    if visit_types is not None:
+        hits = hits.filter(pl.col("_type").is_in(visit_types))
+    return scattered(frame.height, hits["_row"].unique(), True, False, pl.Boolean)
 
 
 LEAD_SENTENCES = 3
@@ -80,14 +125,6 @@ def sentences_per_authority(sentences: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _current_type_cue(text: pl.Expr, rules: Rules, visit_types: tuple[str, ...] | None = None) -> pl.Expr:
-    """True where a visit-type cue (of these types) names this visit, not a look-back ("since a focused visit")."""
-    cues = rules.visit_type_cues if visit_types is None else rules.visit_type_cues.filter(pl.col("visit_type").is_in(visit_types))
-    return pl.any_horizontal(
-        [_current_hits(text, r["pattern"], _look_back(rules), r["visit_type"] == "inspection") for r in cues.iter_rows(named=True)] or [pl.lit(False)]
-    )
-
-
 def visit_candidates(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     """Every (article, authority) the article names beside the inspectorate, and why some are not visits.
 
@@ -107,13 +144,15 @@ def visit_candidates(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rul
         for r in rules.visit_exclusions.iter_rows(named=True)
     ]
     report = pl.any_horizontal([text.str.contains(p) for p in rules.visit_report_cues]) if rules.visit_report_cues else pl.lit(False)
+    evidence = sentences.filter(pl.any_horizontal([text.str.contains(p) for p in rules.visit_evidence]) & (pl.col("asserted_by") != "council"))
     evidence = (
-        sentences.filter(pl.any_horizontal([text.str.contains(p) for p in rules.visit_evidence]) & (pl.col("asserted_by") != "council"))
-        .with_columns(_current_type_cue(text, rules, VISIT_ONLY_TYPES).alias("_visit_only_type"))
+        evidence.with_columns(_any_type_cue(evidence, rules, VISIT_ONLY_TYPES).alias("_visit_only_type"),
+                              _any_type_cue(evidence, rules).alias("_type_cue"))
         .with_columns(
             (pl.coalesce(reasons) if reasons else pl.lit(None, dtype=pl.String)).alias("exclusion"),
-            (_current_type_cue(text, rules) | report).alias("is_report"),
+            (pl.col("_type_cue") | report).alias("is_report"),
         )
+        .drop("_type_cue")
         .with_columns((pl.col("is_report") & pl.col("exclusion").is_null()).alias("is_clean_report"))
         .sort("article_key", "sentence_no")
     )
@@ -217,14 +256,9 @@ def extract_visits(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules
     s = (sentences_per_authority(sentences).join(pairs, on=["article_key", "la_name"], how="inner")
          .join(published, on="article_key", how="left").sort("article_key", "start"))
     text = pl.col("text")
-    look_back = _look_back(rules)
-
     # Visit type: the first cue (in seed order) that occurs outside a look-back.
     type_rows = rules.visit_type_cues.rows(named=True)
-    type_expr = pl.lit(None, dtype=pl.String)
-    for r in reversed(type_rows):
-        type_expr = pl.when(_current_hits(text, r["pattern"], look_back, r["visit_type"] == "inspection", pl.col("published_date").dt.year())
-                            ).then(pl.lit(r["visit_type"])).otherwise(type_expr)
+    published_year = pl.col("published_date").dt.year()
     type_rank = {r["visit_type"]: i for i, r in reversed(list(enumerate(type_rows)))}
 
     ordinal = visit_ordinal(text, rules)
@@ -262,7 +296,8 @@ def extract_visits(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules
     cued = s.filter("is_visit_evidence").select(
         "article_key", "la_name", "start", ordinal.alias("ordinal_cue"), progress.alias("progress_cue")
     )
-    s = s.join(cued, on=["article_key", "la_name", "start"], how="left").with_columns(type_expr.alias("type_cue")).with_columns(
+    s = s.join(cued, on=["article_key", "la_name", "start"], how="left")
+    s = s.with_columns(_first_type_cue(s, rules, published_year)).with_columns(
         pl.col("type_cue").replace_strict(type_rank, default=99, return_dtype=pl.Int32).alias("type_rank")
     )
     # Only sentences with a grade's word can state a rating: the dated cue patterns run on those alone.
@@ -302,7 +337,9 @@ def extract_visits(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules
         sentences.filter(pl.col("la_name").is_null() & (pl.col("named_las").list.len() == 0))
         .join(pairs.select("article_key").unique(), on="article_key", how="semi")
         .join(published, on="article_key", how="left")
-        .with_columns(type_expr.alias("_t"))
+    )
+    unattributed = (
+        unattributed.with_columns(_first_type_cue(unattributed, rules, published_year).alias("_t"))
         .filter(pl.col("_t").is_not_null())
         .with_columns(pl.col("_t").replace_strict(type_rank, default=99, return_dtype=pl.Int32).alias("_rank"))
         .group_by("article_key").agg(pl.col("_t").sort_by(pl.col("block_kind") != "title", "_rank").first().alias("article_type_cue"))
