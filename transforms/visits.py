@@ -55,7 +55,8 @@ def _current_hits(text: pl.Expr, pattern: str, look_back: tuple[str, str], dated
 
 LEAD_SENTENCES = 3
 GROUP_REFERENCE = r"(?i)\b(?:both|the two|the three|all three|all four|these)\s+(?:councils|authorities|local authorities|boroughs|counties)\b"
-BULLET = r"^\s*[•·▪◦●\-–*]\s"
+# The marks that open a list item: dots, squares, arrows, ticks, dashes.
+BULLET = r"^\s*[•·▪◦●◼■□▫○◆◇►▶➢✓✔\-–*]\s"
 VISIT_ONLY_TYPES = ("monitoring_visit", "focused_visit", "focused_assurance_visit")
 
 
@@ -350,9 +351,7 @@ def extract_visits(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules
     # A full inspection's rating is the grade it gave, not the one it replaced.
     lead = sentences.filter(pl.col("la_name").is_null() & (pl.col("named_las").list.len() == 0)).select("article_key", "start", "text")
     visits = with_inspection_ratings(visits, cues, s, mentions, rules, lead)
-    # A round-up sentence naming several authorities ("improvements at A and B, and disabled
-    # children's services at C") does not say which looked at what: focus comes from sentences about one.
-    focus = extract_focus(s.filter(pl.col("is_subject")), rules)
+    focus = extract_focus(s, rules)
     return visits, focus, candidates
 
 
@@ -360,6 +359,10 @@ def extract_focus(s: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     """What each visit looked at: cues in sentences that say what inspectors focused on, else in all its sentences.
 
     Only the inspectorate's sentences count: a councillor's "we will be focusing on" is not the visit's focus.
+    ``s`` holds each sentence once per authority it is about (``is_subject``) or names: a round-up
+    sentence naming several authorities ("improvements at A and B, and disabled children's services
+    at C") does not say which looked at what, unless it says what the visits looked at and names one
+    area ("focused checks on the front door in A and B"): then that is every named authority's focus.
     """
     text = pl.col("text")
     own = s.filter(pl.col("asserted_by") == "inspectorate").sort("article_key", "la_name", "start")
@@ -367,7 +370,9 @@ def extract_focus(s: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     # "Inspectors reviewed progress in these areas:" followed by bullets: each bullet says what they looked at.
     bullet = text.str.contains(BULLET)
     under_lead = (
-        pl.when(said_to_look_at & text.str.contains(r":\s*$")).then(True).when(bullet).then(None).otherwise(False)
+        # A round-up sentence (not about this authority) neither opens nor closes its list.
+        pl.when(~pl.col("is_subject")).then(None)
+        .when(said_to_look_at & text.str.contains(r":\s*$")).then(True).when(bullet).then(None).otherwise(False)
         .forward_fill().over("article_key", "la_name").fill_null(False)
     )
     indicator = said_to_look_at | (bullet & under_lead)
@@ -379,6 +384,8 @@ def extract_focus(s: pl.DataFrame, rules: Rules) -> pl.DataFrame:
         pl.concat_list([pl.when(text.str.contains(r["pattern"])).then(pl.lit(r["focus_area"])) for r in cue_rows])
         .list.drop_nulls()
         .alias("areas"),
+    ).filter(
+        pl.col("is_subject") | (said_to_look_at & (pl.col("areas").list.len() == 1))
     ).with_columns(
         (pl.col("is_indicator") & (pl.col("areas").list.len() > 0)).any().over("article_key", "la_name").alias("has_indicator")
     )
