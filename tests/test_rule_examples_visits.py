@@ -18,6 +18,7 @@ import polars as pl
 import pytest
 
 from transforms.textmatch import ascii_word_boundaries
+from transforms.visits import DATE_SLOT
 
 RULES = Path(__file__).resolve().parents[1] / "seeds" / "rules"
 EXAMPLE_COLUMNS = ("targets", "note", "example_match", "example_nomatch")
@@ -85,6 +86,13 @@ def _visit_date_frame(row: dict[str, str]) -> str:
     return kinds[row["kind"]](row)
 
 
+def _rating_date_frame(row: dict[str, str]) -> str:
+    # after_cue runs on the text just after a rating cue; neighbour and not_neighbour on a whole sentence.
+    assert row["kind"] in {"after_cue", "neighbour", "not_neighbour"}, "kind must be after_cue, neighbour or not_neighbour"
+    assert ("{DATE}" in row["pattern"]) == (row["kind"] != "not_neighbour"), "a frame that dates holds one {DATE} slot"
+    return _pattern(row).replace("{DATE}", DATE_SLOT)
+
+
 # file -> how one of its rows becomes the regex the pipeline runs
 TO_REGEX: dict[str, Callable[[dict[str, str]], str]] = {
     "focus_cues.csv": _pattern,
@@ -101,6 +109,7 @@ TO_REGEX: dict[str, Callable[[dict[str, str]], str]] = {
     "visit_exclusions.csv": _pattern,
     "visit_report_cues.csv": _pattern,
     "visit_date_frames.csv": _visit_date_frame,
+    "rating_date_frames.csv": _rating_date_frame,
     "inspectorate_subjects.csv": _pattern,
 }
 

@@ -230,3 +230,41 @@ def test_type_cues_screened_find_what_every_cue_over_every_sentence_finds(rules)
             screened[row].append(cue)
         assert screened == plain
         assert sum(map(len, plain)) > len(cues)  # the comparison covered cues that do match
+
+
+@pytest.mark.parametrize(
+    "text, year, month",
+    [
+        # Relative to the article's date (published September 2025).
+        ("Ofsted's monitoring visit to Rutland council noted progress after an inadequate judgement last year.", 2024, None),
+        ("Ofsted's monitoring visit to Rutland council came after it was rated inadequate earlier this year.", 2025, None),
+        ("Ofsted's monitoring visit to Rutland council came after it was rated inadequate in February.", 2025, 2),
+        ("Ofsted's monitoring visit to Rutland council came after it was rated inadequate in November.", 2024, 11),
+    ],
+)
+def test_a_rating_dated_relative_to_the_article(extract, text, year, month):
+    (v,) = visits(extract("Headline\n\nPublished: 19 September 2025\n\n" + text)).values()
+    assert (v["rating"], v["rating_year"], v["rating_month"]) == ("inadequate", year, month)
+
+
+@pytest.mark.parametrize(
+    "text, rating, year, month",
+    [
+        # The sentence after dates the inspection that gave the grade.
+        ("Ofsted made its fourth monitoring visit to Rutland council's ‘inadequate’ rated service. "
+         "It was the fourth visit since the full inspection in spring 2022.", "inadequate", 2022, None),
+        # The sentence before.
+        ("Ofsted made a focused visit to Rutland council in June. This follows its praise in October 2019 following an Ofsted inspection. "
+         "The council was given an overall judgement of ‘good’.", "good", 2019, 10),
+        # An inspection still to come dates nothing.
+        ("Ofsted made a focused visit to Rutland council. The council was given an overall judgement of ‘good’. "
+         "The next inspection is expected in 2026.", "good", None, None),
+        # A neighbour's date that is the visit's own is not the rating's.
+        ("Ofsted visited Rutland council in June 2024 for a focused visit. The council was given an overall judgement of ‘good’. "
+         "Its inspection in June 2024 looked at care leavers.", "good", None, None),
+    ],
+)
+def test_an_undated_rating_dated_by_its_neighbour(extract, text, rating, year, month):
+    (v,) = visits(extract("Headline\n\n" + text)).values()
+    assert (v["rating"], v["rating_year"], v["rating_month"]) == (rating, year, month)
+    assert v["visit_type"] != "inspection"  # a rating dated in the visit's month would make it one

@@ -35,6 +35,8 @@ class Rules:
     visit_report_cues: list[str]
     visit_exclusions: pl.DataFrame
     visit_date_frames: pl.DataFrame
+    # What dates a rating the text leaves undated beside its cue (transforms/visits.py).
+    rating_date_frames: pl.DataFrame
     successors: pl.DataFrame
     rating_cues: pl.DataFrame
     focus_cues: pl.DataFrame
@@ -193,6 +195,7 @@ def load_rules(seeds_dir: Path) -> Rules:
         visit_report_cues=_polars_patterns(_csv(rules_dir / "visit_report_cues.csv")["pattern"].to_list()),
         visit_exclusions=_for_polars(_csv(rules_dir / "visit_exclusions.csv"), "pattern"),
         visit_date_frames=_for_polars(_csv(rules_dir / "visit_date_frames.csv"), "pattern"),
+        rating_date_frames=_for_polars(_csv(rules_dir / "rating_date_frames.csv"), "pattern"),
         successors=successor_table(_csv(rules_dir / "former_authorities.csv")),
         rating_cues=_for_polars(_csv(rules_dir / "rating_cues.csv"), "pattern"),
         focus_cues=_for_polars(_csv(rules_dir / "focus_cues.csv"), "pattern"),

@@ -18,6 +18,10 @@ RATING_DATE_OWN = rf"(?:(?P<own_month>{MONTH_ALT})\s+)?(?P<own_year>(?:19|20)[0-
 RATING_YEARS_AGO = ascii_word_boundaries(r"[^.;]{0,40}?\b(?P<ago>a|one|two|three|four|five|six|[1-9])\s+years?\s+ago\b")
 RATING_HINT = r"(?i)(?:inadequate|improvement|good|outstanding|RI\b|lowest|failing)"
 COUNT_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6} | {str(n): n for n in range(1, 10)}
+# A date a rating frame (rating_date_frames.csv) holds in its {DATE} slot: a date expression, or a year
+# alone ("the full inspection in autumn 2021").
+DATE_SLOT = rf"(?P<date>{DATE_EXPRESSION}|(?:19|20)[0-9]{{2}}\b)"
+MONTH_NAMES = {i + 1: m for i, m in enumerate(MONTHS)}
 # The preposition is optional: a cue may end on it ("finding the council inadequate in").
 RATING_DATE_TAIL = ascii_word_boundaries(
     rf"[^.;]{{0,60}}?\b(?:(?:in|since|from|of)\s+)?(?:(?:the\s+)?(?:spring|summer|autumn|winter)\s+(?:of\s+)?)?(?:(?P<month>{MONTH_ALT})\s+)?(?P<year>(?:19|20)[0-9]{{2}})\b"
@@ -100,7 +104,8 @@ def _any_type_cue(frame: pl.DataFrame, rules: Rules, visit_types: tuple[str, ...
 
 LEAD_SENTENCES = 3
 GROUP_REFERENCE = r"(?i)\b(?:both|the two|the three|all three|all four|these)\s+(?:councils|authorities|local authorities|boroughs|counties)\b"
-BULLET = r"^\s*[•·▪◦●\-–*]\s"
+# The marks that open a list item: dots, squares, arrows, ticks, dashes.
+BULLET = r"^\s*[•·▪◦●◼■□▫○◆◇►▶➢✓✔\-–*]\s"
 VISIT_ONLY_TYPES = ("monitoring_visit", "focused_visit", "focused_assurance_visit")
 
 
@@ -170,6 +175,40 @@ def visit_candidates(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rul
         .with_columns(pl.when(~pl.col("lead_reports_visit")).then(pl.col("lead_reason")).alias("set_aside_reason"))
         .select("article_key", "la_name", pl.col("set_aside_reason").is_null().alias("is_visit"), "set_aside_reason")
         .sort("article_key", "la_name")
+    )
+
+
+def rating_date_frames(rules: Rules, kind: str) -> list[str]:
+    """The rows of ``rating_date_frames.csv`` of one kind, their {DATE} slot filled (one named group each)."""
+    return [as_group(p).replace("{DATE}", DATE_SLOT) for p in rules.rating_date_frames.filter(pl.col("kind") == kind)["pattern"]]
+
+
+def first_date(text: pl.Expr, frames: list[str]) -> pl.Expr:
+    """The date the first frame that matches holds, as text."""
+    return pl.coalesce([text.str.extract_groups(f).struct.field("date") for f in frames] or [pl.lit(None, dtype=pl.String)])
+
+
+def neighbour_rating_dates(s: pl.DataFrame, rules: Rules) -> pl.DataFrame:
+    """Per sentence of a visit, the date of a full inspection that the sentence just before or just
+    after it states ("It was the sixth visit since the full inspection in autumn 2021"): what dates a
+    rating statement the text leaves undated. Columns: article_key, la_name, start, n_year, n_month."""
+    frames = rating_date_frames(rules, "neighbour")
+    future = "|".join(as_group(p) for p in rules.rating_date_frames.filter(pl.col("kind") == "not_neighbour")["pattern"]) or r"(?!x)x"
+    text = pl.col("text")
+    dated = (
+        s.filter(text.str.contains(r"(?:19|20)[0-9]{2}|" + DATE_HINT) & text.str.contains(r"(?i)inspection") & ~text.str.contains(future))
+        .select("article_key", "la_name", "sentence_no", "published_date", first_date(text, frames).alias("_date"))
+        .drop_nulls("_date")
+    )
+    year, month = resolve(pl.col("_date"), pl.col("published_date"))
+    dated = dated.select("article_key", "la_name", "sentence_no", year.alias("n_year"), month.alias("n_month")).filter(pl.col("n_year").is_not_null())
+    # The sentence before first, then the one after.
+    return (
+        pl.concat([dated.with_columns(pl.col("sentence_no") + step, pl.lit(i).alias("_side")) for i, step in enumerate((1, -1))])
+        .join(s.select("article_key", "la_name", "sentence_no", "start"), on=["article_key", "la_name", "sentence_no"], how="inner")
+        .sort("_side")
+        .unique(["article_key", "la_name", "start"], keep="first")
+        .select("article_key", "la_name", "start", "n_year", "n_month")
     )
 
 
@@ -267,6 +306,7 @@ def extract_visits(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules
     # run as one alternation: four passes per pattern kind, not one per cue.
     rating_rows = (rules.rating_cues.group_by("rating", maintain_order=True)
                    .agg(pl.col("pattern").map_elements(as_group, return_dtype=pl.String).str.join("|")).rows(named=True))
+    relative_frames = rating_date_frames(rules, "after_cue")
     cue_cols = []
     for i, r in enumerate(rating_rows):
         cue = f"(?:{r['pattern']})"
@@ -278,14 +318,18 @@ def extract_visits(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules
         # Else a date inside the cue itself ("the May 2019 inadequate judgement").
         own = text.str.extract(f"({cue})", 1).str.extract_groups(RATING_DATE_OWN)
         years_back = ago.str.to_lowercase().replace_strict(COUNT_WORDS, default=None, return_dtype=pl.Int32)
+        # Else a date relative to the article's ("rated inadequate last year", "judged good in March").
+        rel_year, rel_month = resolve(first_date(text, [cue + f for f in relative_frames]), pl.col("published_date"))
         cue_cols += [
             text.str.find(cue).alias(f"cue{i}_pos"),
             pl.when(dated.struct.field("year").is_not_null()).then(dated.struct.field("month"))
             .when(headed.struct.field("head_year").is_not_null()).then(headed.struct.field("head_month"))
-            .otherwise(own.struct.field("own_month")).alias(f"cue{i}_month"),
+            .when(own.struct.field("own_year").is_not_null()).then(own.struct.field("own_month"))
+            .when(years_back.is_null()).then(rel_month.replace_strict(MONTH_NAMES, default=None, return_dtype=pl.String))
+            .alias(f"cue{i}_month"),
             pl.coalesce(dated.struct.field("year").cast(pl.Int32), headed.struct.field("head_year").cast(pl.Int32),
                         own.struct.field("own_year").cast(pl.Int32),
-                        pl.col("published_date").dt.year().cast(pl.Int32) - years_back).cast(pl.String).alias(f"cue{i}_year"),
+                        pl.col("published_date").dt.year().cast(pl.Int32) - years_back, rel_year).cast(pl.String).alias(f"cue{i}_year"),
         ]
     progress = pl.coalesce([text.str.extract(p, 1) for p in rules.progress_patterns]) if rules.progress_patterns else pl.lit(None)
 
@@ -303,7 +347,7 @@ def extract_visits(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules
     # Only sentences with a grade's word can state a rating: the dated cue patterns run on those alone.
     # Finding a cue is cheap; dating it is not, and needs a year or "ago" in the sentence.
     graded = s.filter(text.str.contains(RATING_HINT)).with_columns(*cue_cols[0::3])
-    may_date = text.str.contains(r"(?:19|20)[0-9]{2}|\bago\b")
+    may_date = text.str.contains(r"(?:19|20)[0-9]{2}|\bago\b|" + DATE_HINT)
     no_date = [pl.lit(None, dtype=pl.String).alias(f"cue{i}_{part}") for i in range(len(rating_rows)) for part in ("month", "year")]
     graded = pl.concat([
         graded.filter(may_date).with_columns(*[c for i, c in enumerate(cue_cols) if i % 3]),
@@ -317,11 +361,16 @@ def extract_visits(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules
             for i, r in enumerate(rating_rows)
         ]
     ).sort("article_key", "la_name", "start", "pos", maintain_order=True)
-    rating = cues.group_by("article_key", "la_name").agg(
-        # Prefer a statement that dates the rating; else the first one.
-        pl.struct("rating", "year", "month").filter(pl.col("year").is_not_null()).first().alias("dated"),
-        pl.struct("rating", "year", "month").first().alias("undated"),
-    ).with_columns(pl.coalesce("dated", "undated").alias("r")).select("article_key", "la_name", pl.col("r").struct.unnest())
+    # An undated statement may be dated by the sentence beside it, which dates the inspection that gave it.
+    by_neighbour = pl.col("year").is_null() & pl.col("n_year").is_not_null()
+    rating = cues.join(neighbour_rating_dates(s, rules), on=["article_key", "la_name", "start"], how="left").group_by("article_key", "la_name").agg(
+        # Prefer a statement that dates the rating; else one its neighbour dates; else the first one.
+        pl.struct("rating", "year", "month", pl.lit(False).alias("by_neighbour")).filter(pl.col("year").is_not_null()).first().alias("dated"),
+        pl.struct("rating", pl.col("n_year").cast(pl.String).alias("year"),
+                  pl.col("n_month").replace_strict(MONTH_NAMES, default=None, return_dtype=pl.String).alias("month"),
+                  pl.lit(True).alias("by_neighbour")).filter(by_neighbour).first().alias("neighbour"),
+        pl.struct("rating", "year", "month", pl.lit(False).alias("by_neighbour")).first().alias("undated"),
+    ).with_columns(pl.coalesce("dated", "neighbour", "undated").alias("r")).select("article_key", "la_name", pl.col("r").struct.unnest())
 
     per_visit = s.group_by("article_key", "la_name", maintain_order=True).agg(
         # The headline states the news: a type it names outranks the body's.
@@ -354,6 +403,14 @@ def extract_visits(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules
             pl.coalesce("ev", "ev_any").alias("evidence"),
         )
         .join(visit_dates(s, rules), on=["article_key", "la_name"], how="left")
+        # A neighbour's date that may be the visit's own is not the rating's.
+        .with_columns(
+            pl.when(pl.col("by_neighbour").fill_null(False) & (pl.col("visit_year").is_not_null() | pl.col("visit_month").is_not_null())
+                    & (pl.col("rating_year") == pl.col("visit_year")).fill_null(True)
+                    & (pl.col("rating_month") == pl.col("visit_month")).fill_null(True))
+            .then(pl.lit(True)).otherwise(pl.lit(False)).alias("_own_date")
+        )
+        .with_columns([pl.when(pl.col("_own_date")).then(None).otherwise(pl.col(c)).alias(c) for c in ("rating_year", "rating_month")])
         .with_columns(
             pl.coalesce(
                 "type_cue",
@@ -387,9 +444,7 @@ def extract_visits(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules
     # A full inspection's rating is the grade it gave, not the one it replaced.
     lead = sentences.filter(pl.col("la_name").is_null() & (pl.col("named_las").list.len() == 0)).select("article_key", "start", "text")
     visits = with_inspection_ratings(visits, cues, s, mentions, rules, lead)
-    # A round-up sentence naming several authorities ("improvements at A and B, and disabled
-    # children's services at C") does not say which looked at what: focus comes from sentences about one.
-    focus = extract_focus(s.filter(pl.col("is_subject")), rules)
+    focus = extract_focus(s, rules)
     return visits, focus, candidates
 
 
@@ -397,6 +452,10 @@ def extract_focus(s: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     """What each visit looked at: cues in sentences that say what inspectors focused on, else in all its sentences.
 
     Only the inspectorate's sentences count: a councillor's "we will be focusing on" is not the visit's focus.
+    ``s`` holds each sentence once per authority it is about (``is_subject``) or names: a round-up
+    sentence naming several authorities ("improvements at A and B, and disabled children's services
+    at C") does not say which looked at what, unless it says what the visits looked at and names one
+    area ("focused checks on the front door in A and B"): then that is every named authority's focus.
     """
     text = pl.col("text")
     own = s.filter(pl.col("asserted_by") == "inspectorate").sort("article_key", "la_name", "start")
@@ -404,7 +463,9 @@ def extract_focus(s: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     # "Inspectors reviewed progress in these areas:" followed by bullets: each bullet says what they looked at.
     bullet = text.str.contains(BULLET)
     under_lead = (
-        pl.when(said_to_look_at & text.str.contains(r":\s*$")).then(True).when(bullet).then(None).otherwise(False)
+        # A round-up sentence (not about this authority) neither opens nor closes its list.
+        pl.when(~pl.col("is_subject")).then(None)
+        .when(said_to_look_at & text.str.contains(r":\s*$")).then(True).when(bullet).then(None).otherwise(False)
         .forward_fill().over("article_key", "la_name").fill_null(False)
     )
     indicator = said_to_look_at | (bullet & under_lead)
@@ -416,6 +477,8 @@ def extract_focus(s: pl.DataFrame, rules: Rules) -> pl.DataFrame:
         pl.concat_list([pl.when(text.str.contains(r["pattern"])).then(pl.lit(r["focus_area"])) for r in cue_rows])
         .list.drop_nulls()
         .alias("areas"),
+    ).filter(
+        pl.col("is_subject") | (said_to_look_at & (pl.col("areas").list.len() == 1))
     ).with_columns(
         (pl.col("is_indicator") & (pl.col("areas").list.len() > 0)).any().over("article_key", "la_name").alias("has_indicator")
     )
