@@ -53,3 +53,27 @@ def test_a_fronted_phrase_before_a_praise_verb_is_not_a_speaker(extract):
     ex = extract(text)
     row = [r for r in ex.sentences.iter_rows(named=True) if r["text"].startswith("Meanwhile")][0]
     assert row["asserted_by"] == "inspectorate"
+
+
+@pytest.mark.parametrize(
+    "text, person, role",
+    [
+        # The post named in the sentence before.
+        ("The council has had four directors of children’s services in five years.\n\n"
+         "Ada Frost took on the role after the retirement of Ivo Pellew.", "Ada Frost", "director of children’s services"),
+        ("The council has had four directors of children’s services in five years.\n\n"
+         "Ada Frost took on the role after the retirement of Ivo Pellew.", "Ivo Pellew", "director of children’s services"),
+        # Earlier in the same sentence.
+        ("Since 2019 there have been three service managers, with Mo Reid being appointed in June.", "Mo Reid", "service manager"),
+        # A role a frame reads wins over the post named before.
+        ("The council has had four directors in five years.\n\n"
+         "Ada Frost, the cabinet member for children, welcomed the appointment of Ivo Pellew.", "Ada Frost", "cabinet member for children"),
+    ],
+)
+def test_a_post_holder_holds_the_post_named_before(extract, text, person, role):
+    assert names(extract(H + text))[person] == role
+
+
+def test_a_post_holder_after_no_council_post_has_no_role(extract):
+    found = names(extract(H + "Inspectors praised the new leadership.\n\nAda Frost took on the role after the retirement of Ivo Pellew."))
+    assert found["Ada Frost"] is None and found["Ivo Pellew"] is None

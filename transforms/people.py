@@ -301,6 +301,50 @@ def could_hold_person(rules: Rules, masked: pl.Expr) -> pl.Expr:
     ) & masked.str.contains(f"(?i)(?:{anything})")
 
 
+POST_ENDS = r"(?i) (?:in|on|at|for|since|from|to|with|by|the|a|an|over|during|who|which|was|were|is|are|has|have|had)\b.*$"
+
+
+def post_pattern(rules: Rules) -> str:
+    """A council post named in the text ("three directors of children's services", "the children's
+    director"): a council role head, singular or plural, with what an "of" adds to it."""
+    heads = rules.person_roles.filter((pl.col("is_head") == "yes") & (pl.col("speaker_type") == "council"))["role_head"].to_list()
+    return ascii_word_boundaries(rf"(?i)\b(?:{_alt(heads)})s?\b(?: of [\w’'&-]+(?: (?:and )?[\w’'&-]+){{0,2}})?")
+
+
+def with_post_roles(hits: pl.DataFrame, sentences: pl.DataFrame, rules: Rules) -> pl.DataFrame:
+    """People a frame of ``role_from`` 'post' finds as they take up, hold or leave a post ("X took on
+    the role", "the retirement of X", "with X being appointed") hold the last council post named
+    before them: in their sentence, else in the one before ("There have been three directors of
+    children's services since 2018. X took on the role in May."). Ranked below any role a frame reads."""
+    post_frames = rules.person_patterns.filter(pl.col("role_from") == "post")["frame_name"].to_list()
+    needs = pl.col("role").is_null() & pl.col("pattern").is_in(post_frames)
+    if not post_frames or hits.filter(needs).is_empty():
+        return hits
+    post = post_pattern(rules)
+    heads = rules.person_roles.filter(pl.col("is_head") == "yes")["role_head"].to_list()
+    previous = sentences.select("article_key", (pl.col("sentence_no") + 1).alias("sentence_no"), pl.col("text").alias("_previous"))
+    found = (
+        hits.filter(needs).select("article_key", "sentence_no", "name_start", "pattern", "text").unique()
+        .join(previous, on=["article_key", "sentence_no"], how="left")
+        .with_columns(pl.coalesce(pl.col("text").str.slice(0, pl.col("name_start")).str.extract_all(post).list.last(),
+                                  pl.col("_previous").str.extract_all(post).list.last()).alias("_post"))
+        .drop_nulls("_post")
+        # Said of several holders, a post is still one: "directors" -> "director".
+        .select("article_key", "sentence_no", "name_start", "pattern",
+                pl.col("_post").str.replace(ascii_word_boundaries(rf"(?i)\b({_alt(heads)})s\b"), "$1")
+                # "directors of children's services in five years": the post ends where a phrase or clause begins.
+                .str.replace(ascii_word_boundaries(POST_ENDS), "").alias("_post"))
+    )
+    return (
+        hits.join(found, on=["article_key", "sentence_no", "name_start", "pattern"], how="left")
+        .with_columns(
+            pl.when(needs & pl.col("_post").is_not_null()).then(pl.col("rank") + 200).otherwise(pl.col("rank")).alias("rank"),
+            pl.when(needs).then(pl.col("_post")).otherwise(pl.col("role")).alias("role"),
+        )
+        .drop("_post")
+    )
+
+
 def find_people(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     """One row per (article, person): name, role, la_name, speaker_type, first offset of the name.
 
@@ -335,6 +379,7 @@ def find_people(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules) -
               "speaker_type": pl.String, "start": pl.Int64, "end": pl.Int64, "sentence_no": pl.Int64}
     if hits.is_empty():
         return pl.DataFrame(schema=schema)
+    hits = with_post_roles(hits, sentences, rules)
     hits = hits.with_columns(
         (pl.col("start") + pl.col("role_start")).alias("abs_role_start"),
         (pl.col("start") + pl.col("role_end")).alias("abs_role_end"),
