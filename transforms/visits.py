@@ -82,7 +82,8 @@ def _type_cues(frame: pl.DataFrame, rules: Rules, published_year: pl.Expr | None
     )
     context = frame.select("text", *([published_year.alias("_published_year")] if published_year is not None else []))
     found = screen_of(tuple((p,) for p in cues["pattern"])).candidates(context, "text", table.rename({"_cue": "_group"}), *context.columns[1:])
-    found = found.rename({"_group": "_cue"})
+    # A cue that does not occur is not current: the look-back patterns, the costly ones, run where it does.
+    found = found.rename({"_group": "_cue"}).filter(pl.col("text").str.contains(pl.col("_pattern")))
     current = _current_hits(pl.col("text"), pl.col("_pattern"), pl.col("_past"), pl.col("_dated"), pl.col("_dated_is_past"),
                             pl.col("_published_year") if published_year is not None else None)
     return found.filter(current).select("_row", "_cue", "_type")
@@ -94,12 +95,11 @@ def _first_type_cue(frame: pl.DataFrame, rules: Rules, published_year: pl.Expr) 
     return scattered(frame.height, first["_row"], first["_type"], None, pl.String).alias("type_cue")
 
 
-def _any_type_cue(frame: pl.DataFrame, rules: Rules, visit_types: tuple[str, ...] | None = None) -> pl.Series:
-    """Per row of ``frame``, whether a visit-type cue (of these types) names this visit, not a look-back."""
-    hits = _type_cues(frame, rules)
+def _any_type_cue(height: int, hits: pl.DataFrame, visit_types: tuple[str, ...] | None = None) -> pl.Series:
+    """Per row of a frame (``hits``: its _type_cues), whether a visit-type cue (of these types) names this visit."""
     if visit_types is not None:
         hits = hits.filter(pl.col("_type").is_in(visit_types))
-    return scattered(frame.height, hits["_row"].unique(), True, False, pl.Boolean)
+    return scattered(height, hits["_row"].unique(), True, False, pl.Boolean)
 
 
 LEAD_SENTENCES = 3
@@ -144,17 +144,21 @@ def visit_candidates(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rul
     text = pl.col("text")
     # A visit type only local authorities receive ("a focused visit ... of children with SEND")
     # outweighs a SEND, provider or other-inspectorate cue in the same sentence; not a future one.
-    reasons = [
-        pl.when(text.str.contains(r["pattern"]) & ~(pl.col("_visit_only_type") & pl.lit(r["yields_to_visit_type"] == "true"))).then(pl.lit(r["reason"]))
-        for r in rules.visit_exclusions.iter_rows(named=True)
-    ]
+    exclusions = rules.visit_exclusions.select(
+        pl.int_range(pl.len(), dtype=pl.Int32).alias("_group"), pl.col("pattern").alias("_pattern"), pl.col("reason").alias("_reason"),
+        (pl.col("yields_to_visit_type") == "true").alias("_yields"))
     report = pl.any_horizontal([text.str.contains(p) for p in rules.visit_report_cues]) if rules.visit_report_cues else pl.lit(False)
     evidence = sentences.filter(pl.any_horizontal([text.str.contains(p) for p in rules.visit_evidence]) & (pl.col("asserted_by") != "council"))
+    type_cues = _type_cues(evidence, rules)
+    evidence = evidence.with_columns(_any_type_cue(evidence.height, type_cues, VISIT_ONLY_TYPES).alias("_visit_only_type"),
+                                     _any_type_cue(evidence.height, type_cues).alias("_type_cue"))
+    # The first exclusion (in seed order) that holds, its regex run only where its literals occur.
+    excluded = (screen_of(tuple((p,) for p in rules.visit_exclusions["pattern"])).candidates(evidence, "text", exclusions, "_visit_only_type")
+                .filter(text.str.contains(pl.col("_pattern")) & ~(pl.col("_visit_only_type") & pl.col("_yields")))
+                .sort("_row", "_group").unique("_row", keep="first"))
     evidence = (
-        evidence.with_columns(_any_type_cue(evidence, rules, VISIT_ONLY_TYPES).alias("_visit_only_type"),
-                              _any_type_cue(evidence, rules).alias("_type_cue"))
-        .with_columns(
-            (pl.coalesce(reasons) if reasons else pl.lit(None, dtype=pl.String)).alias("exclusion"),
+        evidence.with_columns(
+            scattered(evidence.height, excluded["_row"], excluded["_reason"], None, pl.String).alias("exclusion"),
             (pl.col("_type_cue") | report).alias("is_report"),
         )
         .drop("_type_cue")
@@ -304,12 +308,11 @@ def extract_visits(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules
 
     # Rating: the earliest cue in the sentence, with the date that follows it. The cues of one grade
     # run as one alternation: four passes per pattern kind, not one per cue.
-    rating_rows = (rules.rating_cues.group_by("rating", maintain_order=True)
-                   .agg(pl.col("pattern").map_elements(as_group, return_dtype=pl.String).str.join("|")).rows(named=True))
+    rating_rows = rules.rating_cues.group_by("rating", maintain_order=True).agg("pattern").rows(named=True)
     relative_frames = rating_date_frames(rules, "after_cue")
-    cue_cols = []
-    for i, r in enumerate(rating_rows):
-        cue = f"(?:{r['pattern']})"
+
+    def rating_date(cue: str) -> tuple[pl.Expr, pl.Expr]:
+        """The month and year a rating cue's sentence gives it."""
         dated = text.str.extract_groups(cue + RATING_DATE_TAIL)
         # Else the date just before it ("a report in July 2022 which graded the service as inadequate"),
         # else a date counted back from the article's ("rated inadequate two years ago").
@@ -320,21 +323,20 @@ def extract_visits(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules
         years_back = ago.str.to_lowercase().replace_strict(COUNT_WORDS, default=None, return_dtype=pl.Int32)
         # Else a date relative to the article's ("rated inadequate last year", "judged good in March").
         rel_year, rel_month = resolve(first_date(text, [cue + f for f in relative_frames]), pl.col("published_date"))
-        cue_cols += [
-            text.str.find(cue).alias(f"cue{i}_pos"),
+        return (
             pl.when(dated.struct.field("year").is_not_null()).then(dated.struct.field("month"))
             .when(headed.struct.field("head_year").is_not_null()).then(headed.struct.field("head_month"))
             .when(own.struct.field("own_year").is_not_null()).then(own.struct.field("own_month"))
             .when(years_back.is_null()).then(rel_month.replace_strict(MONTH_NAMES, default=None, return_dtype=pl.String))
-            .alias(f"cue{i}_month"),
+            .alias("month"),
             pl.coalesce(dated.struct.field("year").cast(pl.Int32), headed.struct.field("head_year").cast(pl.Int32),
                         own.struct.field("own_year").cast(pl.Int32),
-                        pl.col("published_date").dt.year().cast(pl.Int32) - years_back, rel_year).cast(pl.String).alias(f"cue{i}_year"),
-        ]
+                        pl.col("published_date").dt.year().cast(pl.Int32) - years_back, rel_year).cast(pl.String).alias("year"),
+        )
+
     progress = pl.coalesce([text.str.extract(p, 1) for p in rules.progress_patterns]) if rules.progress_patterns else pl.lit(None)
 
     s = s.with_columns(pl.any_horizontal([text.str.contains(p) for p in rules.visit_evidence]).alias("is_visit_evidence"))
-    # Type, ordinal and progress cues all need a word of the visit: their patterns run on those sentences alone.
     # Type, ordinal and progress cues all need a word of the visit: their patterns run on those sentences alone;
     # except a type cue, which names the visit itself ("the third area was judged as requiring improvement").
     cued = s.filter("is_visit_evidence").select(
@@ -346,19 +348,23 @@ def extract_visits(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules
     )
     # Only sentences with a grade's word can state a rating: the dated cue patterns run on those alone.
     # Finding a cue is cheap; dating it is not, and needs a year or "ago" in the sentence.
-    graded = s.filter(text.str.contains(RATING_HINT)).with_columns(*cue_cols[0::3])
+    # The cues of one grade run as one alternation, on the sentences holding one of their literals alone
+    # (transforms.literals.Screen): finding a cue is cheap; dating it is not, and needs a year or "ago".
+    graded = s.filter(text.str.contains(RATING_HINT))
+    cue_of = [f"(?:{'|'.join(as_group(p) for p in r['pattern'])})" for r in rating_rows]
+    table = pl.DataFrame({"_group": range(len(rating_rows)), "rating": [r["rating"] for r in rating_rows], "_cue": cue_of},
+                         schema={"_group": pl.Int32, "rating": pl.String, "_cue": pl.String})
+    found = (screen_of(tuple(tuple(r["pattern"]) for r in rating_rows))
+             .candidates(graded, "text", table, "article_key", "la_name", "start", "published_date")
+             .with_columns(text.str.find(pl.col("_cue")).alias("pos")).filter(pl.col("pos").is_not_null()))
     may_date = text.str.contains(r"(?:19|20)[0-9]{2}|\bago\b|" + DATE_HINT)
-    no_date = [pl.lit(None, dtype=pl.String).alias(f"cue{i}_{part}") for i in range(len(rating_rows)) for part in ("month", "year")]
-    graded = pl.concat([
-        graded.filter(may_date).with_columns(*[c for i, c in enumerate(cue_cols) if i % 3]),
-        graded.filter(~may_date).with_columns(*no_date),
-    ])
-    # Long, one small frame per cue: a list of structs over every sentence costs more than the regexes.
+    no_date = [pl.lit(None, dtype=pl.String).alias(part) for part in ("month", "year")]
+    # Long, one small frame per grade: a list of structs over every sentence costs more than the regexes.
     cues = pl.concat(
         [
-            graded.select("article_key", "la_name", "start", pl.col(f"cue{i}_pos").alias("pos"), pl.lit(r["rating"]).alias("rating"),
-                     pl.col(f"cue{i}_month").alias("month"), pl.col(f"cue{i}_year").alias("year")).filter(pl.col("pos").is_not_null())
-            for i, r in enumerate(rating_rows)
+            pl.concat([of_grade.filter(may_date).with_columns(*rating_date(cue)), of_grade.filter(~may_date).with_columns(*no_date)])
+            .select("article_key", "la_name", "start", "pos", "rating", "month", "year")
+            for cue, of_grade in zip(cue_of, (found.filter(pl.col("_group") == i) for i in range(len(rating_rows))))
         ]
     ).sort("article_key", "la_name", "start", "pos", maintain_order=True)
     # An undated statement may be dated by the sentence beside it, which dates the inspection that gave it.
@@ -459,7 +465,16 @@ def extract_focus(s: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     """
     text = pl.col("text")
     own = s.filter(pl.col("asserted_by") == "inspectorate").sort("article_key", "la_name", "start")
-    said_to_look_at = pl.any_horizontal([text.str.contains(p) for p in rules.focus_indicators])
+    # One alternation per area, and the indicators as one more group: one literal pass finds the
+    # sentences each can match (transforms.literals.Screen), and their regexes run there alone.
+    areas = rules.focus_cues.group_by("focus_area", maintain_order=True).agg("pattern").rows()
+    groups = [(None, tuple(rules.focus_indicators))] * bool(rules.focus_indicators) + [(area, tuple(patterns)) for area, patterns in areas]
+    table = pl.DataFrame([(g, area, "|".join(as_group(p) for p in patterns)) for g, (area, patterns) in enumerate(groups)],
+                         schema={"_group": pl.Int32, "_area": pl.String, "_pattern": pl.String}, orient="row")
+    hits = screen_of(tuple(patterns for _, patterns in groups)).candidates(own, "text", table).filter(text.str.contains(pl.col("_pattern")))
+    said = hits.filter(pl.col("_area").is_null())["_row"]
+    named = hits.filter(pl.col("_area").is_not_null()).sort("_row", "_group").group_by("_row", maintain_order=True).agg(pl.col("_area").alias("areas"))
+    said_to_look_at = pl.col("_said")
     # "Inspectors reviewed progress in these areas:" followed by bullets: each bullet says what they looked at.
     bullet = text.str.contains(BULLET)
     under_lead = (
@@ -469,16 +484,12 @@ def extract_focus(s: pl.DataFrame, rules: Rules) -> pl.DataFrame:
         .forward_fill().over("article_key", "la_name").fill_null(False)
     )
     indicator = said_to_look_at | (bullet & under_lead)
-    # One alternation per area: six passes, not one per cue.
-    cue_rows = (rules.focus_cues.group_by("focus_area", maintain_order=True)
-                .agg(pl.col("pattern").map_elements(as_group, return_dtype=pl.String).str.join("|")).rows(named=True))
-    found = own.with_columns(
-        indicator.alias("is_indicator"),
-        pl.concat_list([pl.when(text.str.contains(r["pattern"])).then(pl.lit(r["focus_area"])) for r in cue_rows])
-        .list.drop_nulls()
-        .alias("areas"),
-    ).filter(
-        pl.col("is_subject") | (said_to_look_at & (pl.col("areas").list.len() == 1))
+    found = (
+        own.with_columns(scattered(own.height, said, True, False, pl.Boolean).alias("_said"))
+        .with_row_index("_row").join(named, on="_row", how="left", maintain_order="left")
+        .with_columns(indicator.alias("is_indicator"), pl.col("areas").fill_null([]))
+        .filter(pl.col("is_subject") | (said_to_look_at & (pl.col("areas").list.len() == 1)))
+        .drop("_row", "_said")
     ).with_columns(
         (pl.col("is_indicator") & (pl.col("areas").list.len() > 0)).any().over("article_key", "la_name").alias("has_indicator")
     )
