@@ -174,18 +174,23 @@ def _voice_and_lists(s: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     items after its colon its polarity.
     """
     text = pl.col("text")
-    iv_at = text.str.find(_alternation(_frames(rules, "inspector_voice")))
-    s = s.sort("article_key", "sentence_no").with_columns(
-        iv_at.is_not_null().alias("_iv"),
+    s = s.sort("article_key", "sentence_no")
+    # Each kind of frame as one alternation, run only on the sentences holding one of its literals
+    # (transforms.literals.Screen); where it matches, at what place.
+    kinds = {"_iv": _frames(rules, "inspector_voice"), "_isp": _frames(rules, "inspector_speaker"), "_cv": _frames(rules, "council_voice"),
+             "_lead": _frames(rules, "list_lead_in", ""), "_lead_pos": _frames(rules, "list_lead_in", "positive"),
+             "_lead_neg": _frames(rules, "list_lead_in", "negative"), "_cont": _frames(rules, "list_continuation"), "_scope": _frames(rules, "visit_scope")}
+    groups = [(name, patterns) for name, patterns in kinds.items() if patterns]
+    table = pl.DataFrame([(g, name, _alternation(patterns)) for g, (name, patterns) in enumerate(groups)],
+                         schema={"_group": pl.Int32, "_kind": pl.String, "_pattern": pl.String}, orient="row")
+    hits = (screen_of(tuple(tuple(patterns) for _, patterns in groups)).candidates(s, "text", table)
+            .with_columns(text.str.find(pl.col("_pattern")).alias("_at")).filter(pl.col("_at").is_not_null()))
+    voice_frame = hits.filter(pl.col("_kind") == "_iv")
+    iv_at = scattered(s.height, voice_frame["_row"], voice_frame["_at"], None, pl.UInt32)
+    s = s.with_columns(
+        *[scattered(s.height, hits.filter(pl.col("_kind") == name)["_row"], True, False, pl.Boolean).alias(name) for name in kinds],
         # The frame leads the sentence (after any opening quotation mark).
         (iv_at <= 2).fill_null(False).alias("_iv_lead"),
-        _matches(text, _frames(rules, "inspector_speaker")).alias("_isp"),
-        _matches(text, _frames(rules, "council_voice")).alias("_cv"),
-        _matches(text, _frames(rules, "list_lead_in", "")).alias("_lead"),
-        _matches(text, _frames(rules, "list_lead_in", "positive")).alias("_lead_pos"),
-        _matches(text, _frames(rules, "list_lead_in", "negative")).alias("_lead_neg"),
-        _matches(text, _frames(rules, "list_continuation")).alias("_cont"),
-        _matches(text, _frames(rules, "visit_scope")).alias("_scope"),
         text.str.contains(r":\s*$").alias("_colon"),
     )
     # A run: consecutive sentences of one paragraph with one speaker (a quote and its continuation).
