@@ -33,9 +33,10 @@ def extract(rules):
     return run
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def built(prefect_harness, tmp_path_factory):
-    """A warehouse of the five sample articles, made once a module; tests work on copies of it (``warehouse``)."""
+    """A warehouse of the five sample articles, made once a worker and only ever read: tests that change a
+    warehouse work on their own copy (``warehouse``)."""
     from flows.ingest import ingest_flow
     from tests.helpers import SEED_ARTICLES
 
@@ -62,12 +63,29 @@ def prefect_harness():
         yield
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "flow: runs a Prefect flow against a temporary API")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    if hasattr(config.option, "loadscopereorder"):  # pytest-xdist: keep the order set below (heaviest file first)
+        config.option.loadscopereorder = False
+
+
+# The run's length on two workers is the longer worker's share. xdist's loadfile hands out whole files
+# in collection order, and by default reorders them by their number of tests, so files of a few long
+# flow tests (a dozen ingests each) went last and ran alone while the other worker sat idle. The files
+# measured slowest (`--durations=0`, summed by file; issue 22) are handed out first, longest first, and
+# the many short files fill in behind them. Only the order changes: a file missing here runs after them.
+SLOWEST_FILES = (
+    "test_operations.py", "test_reliability_operations.py", "test_flows.py", "test_visit_events_flow.py", "test_batches.py",
+    "test_site.py", "test_input_files.py", "test_findings.py", "test_quality.py", "test_benchmarks.py", "test_visits.py",
+    "test_judgements.py", "test_fetch.py", "test_hostile_files.py", "test_reliability_data.py", "test_catalogue.py",
+    "test_people.py", "test_authorities.py",
+)
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
         if "prefect_harness" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.flow)
-
-
-def pytest_configure(config):
-    config.addinivalue_line("markers", "flow: runs a Prefect flow against a temporary API")
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    rank = {name: i for i, name in enumerate(SLOWEST_FILES)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: a file's tests keep their order

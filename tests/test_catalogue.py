@@ -15,18 +15,16 @@ import pytest
 
 from flows import settings
 from flows.cli import main
-from flows.ingest import ingest_flow
-from tests.helpers import SEED_ARTICLES, query
+from tests.helpers import query
 from warehouse.catalogue import read_catalogue
 
 CATALOGUE = read_catalogue(settings.DEFAULTS.queries_dir)
 
 
-@pytest.fixture(scope="module")
-def sample_db(prefect_harness, tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("catalogue") / "sample.duckdb"
-    ingest_flow(input_dir=SEED_ARTICLES, db_path=db)
-    return db
+@pytest.fixture
+def sample_db(built) -> Path:
+    """The sample warehouse, built once a worker (conftest's ``built``) and only read here."""
+    return built
 
 
 def run(name: str, db: Path, fmt: str = "json") -> list[dict]:

@@ -23,14 +23,23 @@ HOSTILE = (
 )
 
 
-@pytest.fixture
-def warehouse(prefect_harness, tmp_path) -> tuple[Path, Path]:
-    inbox = sample_inbox(tmp_path / "inbox")
+@pytest.fixture(scope="module")
+def ingested(prefect_harness, tmp_path_factory) -> Path:
+    """One ingest a module (an ingest costs seconds); each test works on its own copy (``warehouse``)."""
+    tmp = tmp_path_factory.mktemp("quality")
+    inbox = sample_inbox(tmp / "inbox")
     (inbox / "hostile.txt").write_text(HOSTILE, encoding="utf-8")
     (inbox / "no_authority.txt").write_text("Annual report\n\nOfsted published its annual report on social care today.\n", encoding="utf-8")
     (inbox / "<script>alert(1)<script>.txt").write_bytes(b"")  # a rejected file whose name is markup
-    db = tmp_path / "w.duckdb"
+    db = tmp / "w.duckdb"
     ingest_flow(input_dir=inbox, db_path=db)
+    return db
+
+
+@pytest.fixture
+def warehouse(ingested, tmp_path) -> tuple[Path, Path]:
+    db = tmp_path / "w.duckdb"
+    shutil.copyfile(ingested, db)
     return db, tmp_path / "report"
 
 

@@ -10,15 +10,13 @@ from pathlib import Path
 import pytest
 
 from flows.cli import main
-from flows.ingest import ingest_flow
-from tests.helpers import PROJECT, SEED_ARTICLES, wait_for
+from tests.helpers import PROJECT, wait_for
 
 
-@pytest.fixture(scope="module")
-def sample_db(prefect_harness, tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("messages") / "sample.duckdb"
-    ingest_flow(input_dir=SEED_ARTICLES, db_path=db)
-    return db
+@pytest.fixture
+def sample_db(built) -> Path:
+    """The sample warehouse, built once a worker (conftest's ``built``) and only read here."""
+    return built
 
 
 def one_line(capsys, args: list[str]) -> tuple[int, str]:
