@@ -87,3 +87,55 @@ def test_speaker_types_of_inspectors_spokespeople_and_the_council(extract):
     )
     types = dict(zip(ex.quotes["quote_text"].str.slice(1, 9).to_list(), ex.quotes["speaker_type"].to_list()))
     assert types == {"Leaders k": "inspectorate", "The lette": "inspectorate", "We accept": "council"}
+
+
+def _attribution_scans(rules, texts):
+    """Every block's attributions found both ways: each pattern over the whole block, and over the
+    windows around speech verbs only (VerbScan)."""
+    from transforms.quotes import _apposition_pattern, _attribution_patterns, _block_attributions, _verb_hint, verb_scan
+    import re
+
+    patterns = (*_attribution_patterns(rules), _apposition_pattern(rules))
+    hint = re.compile(_verb_hint(rules))
+    scan = verb_scan(rules)
+    assert scan.usable
+    return _block_attributions(texts, patterns, hint), _block_attributions(texts, patterns, hint, scan)
+
+
+def test_attributions_found_around_speech_verbs_are_those_of_the_whole_block(rules):
+    import random
+
+    clause = "who has led the service through two inspections and a difficult year of rising demand, "
+    texts = [
+        "“We will act,” said Ann Lee-Marsh.",
+        "“We will act,” said Ann Lee, “and soon.” Bo Reid, the council’s director of children’s services, said: “Yes.”",
+        # a clause of the longest length the pattern allows, and one just too long
+        *(f"Ann Lee, {'x' * k}, said “it is done and dusted”." for k in (158, 159, 160, 161)),
+        # an apposition of the longest length the pattern allows, and one just too long
+        *(f"Ann Lee, {'y' * k} said “it is done and dusted”." for k in (119, 120, 121)),
+        # subjects straight after a character no subject holds
+        "“We will act.”Ann Lee, who leads it, said “so it is”. (Jo McGregor, director at Eastfield Council said “we are done”.",
+        # a subject run far longer than any window, verbs inside words, and a verb at either end
+        "Ann " * 80 + "Lee said “we are pleased with it”. The essays said nothing. Essays said “so”",
+        "said Ann Lee “we are pleased with this”",
+        "“Fine words,” wrote Ofsted; “fine deeds” writes the report, told inspectors “all of it”.",
+        "A council spokeswoman for the Eastfield area said: “We accept the findings.”\n\nHe added that staff “were proud”.",
+        "“Ça va,” said Zoë O’Neill. Jo McGregor, director at Eastfield Council said: “Done and dusted now.”",
+        "The report, published on Tuesday after a long delay, said the council’s “children were safe”.",
+        "In a letter to Ivo Lane, who chairs the board, inspectors said “progress has been made at last”.",
+        "Ann Lee said:",
+    ]
+    # The same after a sentence, so that a window starts after a character no subject holds.
+    texts += [f"It is done. {t}" for t in texts] + [f"({t}" for t in texts]
+    rng = random.Random(22)
+    words = ["Ann", "Lee", "Bo", "Reid", "the", "council", "report", "said", "says", "told", "added", "he", "she", "It",
+             "inspectors", "a", "spokesman", "for", "Eastfield", ",", ".", ";", "“quite”", "“we are very pleased”", "\"so so so\"",
+             "essays", "said:", clause, "who", "is", "director", "’s", "-", "Mc", "Ofsted", "\n", "x" * 40, "wrote", "writes"]
+    for _ in range(400):
+        texts.append(" ".join(rng.choice(words) for _ in range(rng.randint(3, 60))).replace(" ,", ",").replace(" ’s", "’s"))
+    whole, windowed = _attribution_scans(rules, texts)
+    assert windowed == whole
+    # The comparison covered blocks with attributions of every kind, and windows that skip text.
+    found = [a for block in whole[1] for a in block]
+    assert len(found) > 300
+    assert any(a[2] == "Ann Lee-Marsh" for a in found) and any(a[3] for a in found)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import ahocorasick
 import polars as pl
 
 from transforms.lookups import NearestSpan, SpanLookup, before as people_before, last_named, overlapping_sentences
@@ -21,8 +22,19 @@ from transforms.textmatch import fold
 LEAD_IN_END = re.compile(r":\s*$")
 QUOTE_SPAN = re.compile(r"“[^”]*(?:”|$)|\"[^\"]*(?:\"|$)")
 MIN_QUOTE_WORDS = 3
+WORD = re.compile(r"\w+")
 # A shorter fragment ("said she was “really pleased”") is a quote only with a speaker in its block.
 MIN_ATTRIBUTED_QUOTE_WORDS = 2
+# The longest clause between a speaker and the speech verb: "Ann Lee, who ..., said" (attribution),
+# "Ann Lee, director at ... said" (apposition).
+CLAUSE_MAX = 160
+APPOSITION_MAX = 120
+# What a speaker can be written with ("Ann Lee", "the council", "a council spokesman", "he"):
+# letters, digits, apostrophes, spaces and hyphens. See VerbScan.
+NOT_SUBJECT = re.compile(r"[^\w’' -]")
+PLAIN_WORDS = re.compile(r"[\w’' -]+")
+# An unnamed-speaker noun of unnamed_speakers.csv made of such characters and groups only ("spokes(?:man|woman)").
+PLAIN_NOUN = re.compile(r"(?:\(\?:|[\w’' ()|?*+-])+")
 
 
 @dataclass
@@ -89,7 +101,7 @@ def _attribution_patterns(rules: Rules) -> tuple[re.Pattern[str], re.Pattern[str
         rf"{spokes}|{name}|{TOKEN}|[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ii]nspectors"
         rf"|the (?:inspectorate|watchdog|council|trust|authority|(?:[\w’']+ ){{0,2}}?report|(?:[\w’']+ ){{0,2}}?letter)"
     )
-    after = re.compile(rf"(?P<subj>{subj})(?:,(?P<clause> [^\x01]{{0,160}}?,)?)? (?P<verb>{verb_alt})\b")
+    after = re.compile(rf"(?P<subj>{subj})(?:,(?P<clause> [^\x01]{{0,{CLAUSE_MAX}}}?,)?)? (?P<verb>{verb_alt})\b")
     # Inverted attribution ("..., said the report") only with plain speech verbs (speech_verbs.csv
     # 'inverted'): "described the report as ..." names what was described, not who spoke.
     before = re.compile(
@@ -103,7 +115,7 @@ def _apposition_pattern(rules: Rules) -> re.Pattern[str]:
     Council said:"): only after a full name, so a fronted phrase ("Meanwhile, in a report, Ofsted
     praised") is never taken for a speaker."""
     name = rf"{TOKEN}(?: {TOKEN}){{1,2}}"
-    return re.compile(rf"(?P<subj>{name}),(?P<clause> [^,\x01]{{3,120}}?) (?P<verb>{'|'.join(rules.speech_verbs)})\b")
+    return re.compile(rf"(?P<subj>{name}),(?P<clause> [^,\x01]{{3,{APPOSITION_MAX}}}?) (?P<verb>{'|'.join(rules.speech_verbs)})\b")
 
 
 def _resolve(subj: str, at: int, people: list[dict], sentence_la: str | None, last: tuple[int, Speaker] | None = None,
@@ -138,20 +150,24 @@ def _resolve(subj: str, at: int, people: list[dict], sentence_la: str | None, la
 
 
 def _article_quotes(blocks: list[dict], people: list[dict], sentence_la, patterns, stopwords: frozenset[str],
-                    cues: SubjectCues) -> list[dict]:
-    out: list[dict] = []
+                    cues: SubjectCues) -> list[tuple]:
+    """The article's quotes as (start, end, quote_text, speaker_name, speaker_role, speaker_type, la_name).
+
+    blocks: text, start, frame_text, attributions and ``spans`` (its quotations, see _quote_spans),
+    in order."""
+    out: list[tuple] = []
     previous_block_speaker: Speaker | None = None
     last: tuple[int, Speaker] | None = None
+    named_people = {fold(p["person_name"]) for p in people}
     for b in blocks:
-        text, base = b["text"], b["start"]
-        spans = [m.span() for m in QUOTE_SPAN.finditer(text)]
+        text, base, spans = b["text"], b["start"], b["spans"]
         if not spans:
             # "Ann Lee, director, said:" closing a paragraph: the quote is the next paragraph, hers.
             previous_block_speaker = None
             if b["attributions"] and LEAD_IN_END.search(text):
                 a = b["attributions"][-1]
                 named = cues.title_lead.sub("", a[3])
-                subj = named if named and any(fold(p["person_name"]) == fold(named) for p in people) else a[2]
+                subj = named if named and fold(named) in named_people else a[2]
                 previous_block_speaker = _resolve(subj, base + a[0], people, sentence_la(base + a[0]), last, stopwords, cues)
             continue
         frame_text, attributions = b["frame_text"], b["attributions"]
@@ -164,7 +180,7 @@ def _article_quotes(blocks: list[dict], people: list[dict], sentence_la, pattern
         nearest = NearestSpan(attributions) if attributions else None
         for s, e in spans:
             quote = text[s:e]
-            n_words = len(re.findall(r"\w+", quote))
+            n_words = len(WORD.findall(quote))
             if n_words < MIN_QUOTE_WORDS and not (attributions and n_words >= MIN_ATTRIBUTED_QUOTE_WORDS):
                 continue
             la = sentence_la(base + s)
@@ -172,7 +188,7 @@ def _article_quotes(blocks: list[dict], people: list[dict], sentence_la, pattern
                 a = nearest(s, e)
                 # "the council, Coun Ann Lee, said": a person named in apposition is the speaker.
                 named = cues.title_lead.sub("", a[3])
-                subj = named if named and any(fold(p["person_name"]) == fold(named) for p in people) else a[2]
+                subj = named if named and fold(named) in named_people else a[2]
                 speaker = _resolve(subj, base + a[0], people, la, last, stopwords, cues)
             elif s == 0 and previous_block_speaker is not None:
                 speaker = previous_block_speaker
@@ -189,48 +205,144 @@ def _article_quotes(blocks: list[dict], people: list[dict], sentence_la, pattern
                 speaker = Speaker(None, "report", "inspectorate", None)
             block_speaker = speaker
             last = (base + s, speaker)
-            out.append(
-                {
-                    "start": base + s,
-                    "end": base + e,
-                    "quote_text": quote,
-                    "speaker_name": speaker.name,
-                    "speaker_role": speaker.role,
-                    "speaker_type": speaker.speaker_type,
-                    "la_name": speaker.la_name if speaker.la_name else la,
-                }
-            )
+            out.append((base + s, base + e, quote, speaker.name, speaker.role, speaker.speaker_type, speaker.la_name if speaker.la_name else la))
         previous_block_speaker = block_speaker
     return out
 
 
-def _frame_text(text: str) -> str:
-    """The block with every quotation blanked out (same length): attributions are looked for around quotes."""
-    frame = list(text)
-    for m in QUOTE_SPAN.finditer(text):
-        s, e = m.span()
-        frame[s:e] = "\x01" * (e - s)
-    return "".join(frame)
+def _frame_text(text: str, spans: list[tuple[int, int]] | None = None) -> str:
+    """The block with every quotation (``spans``: QUOTE_SPAN's, found again when not given) blanked
+    out (same length): attributions are looked for around quotes."""
+    if spans is None:
+        spans = [m.span() for m in QUOTE_SPAN.finditer(text)]
+    parts, at = [], 0
+    for s, e in spans:
+        parts += [text[at:s], "\x01" * (e - s)]
+        at = e
+    parts.append(text[at:])
+    return "".join(parts)
 
 
-def _block_attributions(texts: list[str], patterns: tuple[re.Pattern[str], ...], hint: re.Pattern[str]) -> tuple[list[str], list[list[tuple[int, int, str, str]]]]:
+class VerbScan:
+    """Where in a block an attribution can be, from one Aho-Corasick pass for the speech verbs.
+
+    Every attribution holds a speech verb, and its subject is a run of subject characters
+    (NOT_SUBJECT's complement). "subject verb" (the attribution pattern without a clause) begins in
+    the run ending at the space ahead of the verb; "subject, clause, verb" ends its clause with a
+    comma there and begins in the run holding the point CLAUSE_MAX + 3 characters before it, after
+    the last blanked quotation (no clause holds one); "Name, apposition verb" begins in the run
+    ending at the last comma before the verb, at most APPOSITION_MAX + 2 characters before it; an
+    inverted one ("said Ann Lee") begins at its verb and ends with the run after it. Each pattern
+    then runs only over its windows (merged where they meet) and finds what it finds over the whole
+    block: a match starting in a window ends inside the merged window it starts in (it ends at a
+    verb whose window holds its start), and nothing after a window's end is looked at. When the
+    rules' verbs or unnamed-speaker nouns are not plain words, ``usable`` is False and blocks are
+    searched whole.
+    """
+
+    def __init__(self, rules: Rules):
+        speech, inverted = set(rules.speech_verbs), set(rules.inverted_verbs)
+        nouns = rules.unnamed_speakers["noun"].to_list()
+        self.usable = bool(speech) and all(PLAIN_WORDS.fullmatch(v) for v in speech | inverted) and all(
+            PLAIN_NOUN.fullmatch(n) for n in nouns)
+        self.speech_max = max((len(v) for v in speech), default=0)
+        self.inverted_max = max((len(v) for v in inverted), default=0)
+        self.automaton = ahocorasick.Automaton()
+        if self.usable:
+            for v in speech | inverted:
+                self.automaton.add_word(v, (len(v), v in speech, v in inverted))
+            self.automaton.make_automaton()
+
+    def windows(self, frame: str) -> tuple[list[tuple[int, int]], ...] | None:
+        """The merged windows, in order, of the attribution, inverted and apposition patterns; None
+        when the frame holds no speech verb at all (the hint the plain scan tests)."""
+        hits = [h for h in self.automaton.iter(frame)]
+        if not any(h[1][1] for h in hits):
+            return None
+        n = len(frame)
+        backwards = frame[::-1]
+
+        def run_start(w: int) -> int:
+            """Where the run of subject characters ending at position w begins: after the last
+            character before w that no subject holds (searched for in the reversed frame)."""
+            m = NOT_SUBJECT.search(backwards, n - w)
+            return n - m.start() if m else 0
+
+        after, inverted, apposition = [], [], []
+        for last, (length, is_speech, is_inverted) in hits:
+            s = last - length + 1
+            if is_speech and s >= 1 and frame[s - 1] == " ":
+                v, end = s - 1, min(n, s + 1 + self.speech_max)
+                if v >= 1 and frame[v - 1] == ",":
+                    after.append((max(run_start(max(0, v - (CLAUSE_MAX + 3))), frame.rfind("\x01", 0, v) + 1), end))
+                else:
+                    after.append((run_start(v), end))
+                comma = frame.rfind(",", max(0, v - (APPOSITION_MAX + 2)), v)
+                if comma >= 0:
+                    apposition.append((run_start(comma), end))
+            if is_inverted:
+                # Where the run of subject characters after the verb ends.
+                m = NOT_SUBJECT.search(frame, min(n, s + self.inverted_max + 1))
+                inverted.append((s, min(n, (m.start() if m else n) + 1)))
+        return _merged(after), _merged(inverted), _merged(apposition)
+
+
+def _merged(windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[list[int]] = []
+    for a, b in sorted(windows):
+        if out and a <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], b)
+        else:
+            out.append([a, b])
+    return [(a, b) for a, b in out]
+
+
+_SCANS: dict[int, tuple[Rules, VerbScan]] = {}
+
+
+def verb_scan(rules: Rules) -> VerbScan:
+    hit = _SCANS.get(id(rules))
+    if hit is not None and hit[0] is rules:
+        return hit[1]
+    scan = VerbScan(rules)
+    _SCANS[id(rules)] = (rules, scan)
+    return scan
+
+
+def _block_attributions(texts: list[str], patterns: tuple[re.Pattern[str], ...], hint: re.Pattern[str],
+                        scan: VerbScan | None = None, spans: list[list[tuple[int, int]]] | None = None,
+                        ) -> tuple[list[str], list[list[tuple[int, int, str, str]]]]:
     """Each block's frame text and its attributions (start, end, subject), in blocks holding a speech verb.
 
+    patterns: attribution, inverted attribution, apposition. With ``scan`` (usable), each pattern
+    runs over the windows VerbScan finds, with the same result as over the whole block.
     (Run in polars instead, the attribution pattern's bounded lazy clause makes Rust's engine give
     up its DFA: it took three times as long as Python's.)"""
     # Blocks without a quotation need neither (the walk skips them).
-    frames = [_frame_text(t) if ("“" in t or '"' in t or LEAD_IN_END.search(t)) else "" for t in texts]
+    spans = spans if spans is not None else [None] * len(texts)
+    frames = [_frame_text(t, q) if ("“" in t or '"' in t or LEAD_IN_END.search(t)) else "" for t, q in zip(texts, spans)]
     out: list[list[tuple[int, int, str, str]]] = [[] for _ in frames]
+    windowed = scan is not None and scan.usable
     for i, frame in enumerate(frames):
-        if not frame or not hint.search(frame):
+        if not frame:
             continue
-        for pat in patterns:
-            out[i].extend((m.start(), m.end(), m.group("subj"), (m.groupdict().get("clause") or "").strip(" ,")) for m in pat.finditer(frame))
+        if windowed:
+            found = scan.windows(frame)
+            if found is None:
+                continue
+            where = list(found[: len(patterns)])
+        else:
+            if not hint.search(frame):
+                continue
+            where = [[(0, len(frame))]] * len(patterns)
+        matches = [[m for a, b in windows for m in pat.finditer(frame, a, b)] for pat, windows in zip(patterns, where)]
+        for found_by in matches:
+            out[i].extend((m.start(), m.end(), m.group("subj"), (m.groupdict().get("clause") or "").strip(" ,")) for m in found_by)
         if len(patterns) > 2:
             # A speaker in apposition ("Ann Lee, director at Eastfield Council said") holds the
             # shorter attributions inside it ("Eastfield Council said"): the person speaks.
-            spans = [(m.start(), m.end()) for m in patterns[2].finditer(frame)]
-            out[i] = [a for a in out[i] if not any(s0 < a[0] < s1 and a[1] <= s1 for s0, s1 in spans)]
+            held = [(m.start(), m.end()) for m in matches[2]]
+            out[i] = [a for a in out[i] if not any(s0 < a[0] < s1 and a[1] <= s1 for s0, s1 in held)]
     return frames, out
 
 
@@ -246,23 +358,35 @@ def find_quotes(blocks: pl.DataFrame, sentences: pl.DataFrame, people: pl.DataFr
     """fct_quote rows: article_key, start, end, quote_text, speaker_name, speaker_role, speaker_type, la_name."""
     patterns = (*_attribution_patterns(rules), re.compile(_verb_hint(rules)))
     cues = subject_cues(rules)
-    rows: list[dict] = []
     quoted_articles = blocks.filter(pl.col("text").str.contains("[“\"]"))["article_key"].unique().implode()
     people_by = _by_article(people.filter(pl.col("article_key").is_in(quoted_articles)).sort("article_key", "start"))
-    sent_by = _by_article(sentences.filter(pl.col("article_key").is_in(quoted_articles)).select("article_key", "start", "end", "la_name").sort("article_key", "start"))
+    # Each article's sentences as (start, end, la_name) spans, one list per article.
+    sent_by = {
+        key: list(zip(starts, ends, las))
+        for key, starts, ends, las in sentences.filter(pl.col("article_key").is_in(quoted_articles))
+        .select("article_key", "start", "end", "la_name")
+        .sort("article_key", "start")
+        .group_by("article_key", maintain_order=True)
+        .agg("start", "end", "la_name")
+        .iter_rows()
+    }
     quoted_blocks = blocks.filter(pl.col("article_key").is_in(quoted_articles)).sort("article_key", "block_no")
-    frames, found = _block_attributions(quoted_blocks["text"].to_list(), (*patterns[:2], _apposition_pattern(rules)), patterns[2])
+    texts = quoted_blocks["text"].to_list()
+    # Blocks without a quote mark hold no quotation: the regex runs on the others only.
+    spans = [[m.span() for m in QUOTE_SPAN.finditer(t)] if ("“" in t or '"' in t) else [] for t in texts]
+    frames, found = _block_attributions(texts, (*patterns[:2], _apposition_pattern(rules)), patterns[2], verb_scan(rules), spans)
     by_article: dict[str, list[dict]] = {}
-    for i, (article_key, text, start) in enumerate(quoted_blocks.select("article_key", "text", "start").iter_rows()):
-        by_article.setdefault(article_key, []).append({"text": text, "start": start, "frame_text": frames[i], "attributions": found[i]})
+    for i, (article_key, text, start) in enumerate(zip(quoted_blocks["article_key"], texts, quoted_blocks["start"])):
+        by_article.setdefault(article_key, []).append(
+            {"text": text, "start": start, "frame_text": frames[i], "attributions": found[i], "spans": spans[i]})
+    rows: list[tuple] = []
     for article_key, article_blocks in by_article.items():
-        sentence_la = SpanLookup([(s["start"], s["end"], s["la_name"]) for s in sent_by.get(article_key, [])])
-
+        sentence_la = SpanLookup(sent_by.get(article_key, []))
         for q in _article_quotes(article_blocks, people_by.get(article_key, []), sentence_la, patterns, rules.name_stopwords, cues):
-            rows.append({"article_key": article_key, **q})
+            rows.append((article_key, *q))
     schema = {"article_key": pl.String, "start": pl.Int64, "end": pl.Int64, "quote_text": pl.String, "speaker_name": pl.String,
               "speaker_role": pl.String, "speaker_type": pl.String, "la_name": pl.String}
-    return pl.DataFrame(rows, schema=schema).sort("article_key", "start") if rows else pl.DataFrame(schema=schema)
+    return pl.DataFrame(rows, schema=schema, orient="row").sort("article_key", "start") if rows else pl.DataFrame(schema=schema)
 
 
 def sentence_assertions(sentences: pl.DataFrame, quotes: pl.DataFrame, people: pl.DataFrame, rules: Rules) -> pl.DataFrame:
