@@ -122,7 +122,6 @@ def tag_clauses(clauses: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     Only a clause that names a theme, or follows one in its sentence, can: polarity is worked out
     for those alone (clauses come in sentence order, so "the clause before" is a plain shift).
     """
-    text = pl.col("clause")
     clauses = clauses.with_row_index("_cid")
     clauses = clauses.join(_theme_hits(clauses, rules), on="_cid", how="left", maintain_order="left")
     same_sentence = (pl.col("article_key") == pl.col("article_key").shift(1)) & (pl.col("sentence_no") == pl.col("sentence_no").shift(1))

@@ -256,10 +256,9 @@ class Screen:
             # Overlapping matches: a literal inside or across another one is found too.
             # A match is its literal in some ASCII case: lower-cased, it is the literal (whose other characters
             # have no case), and its number joins it to the groups (integers: cheaper than strings).
-            found = frame.select(rows, pl.col("_text").str.extract_many(self.literals, ascii_case_insensitive=True, overlapping=True)
-                                 .list.eval(pl.element().str.to_lowercase()).list.unique().alias("_lit"))
-            parts.append(found.explode("_lit").drop_nulls("_lit").with_columns(pl.col("_lit").replace_strict(self._index, return_dtype=pl.UInt32))
-                         .join(self.literal_groups, on="_lit").select("_row", "_group"))
+            found = frame.select(rows, pl.col("_text").str.extract_many(self.literals, ascii_case_insensitive=True, overlapping=True).alias("_lit"))
+            found = found.explode("_lit").drop_nulls("_lit").with_columns(pl.col("_lit").str.to_lowercase().replace_strict(self._index, return_dtype=pl.UInt32))
+            parts.append(found.unique().join(self.literal_groups, on="_lit").select("_row", "_group"))
         special = [(self.always, None), (self.folding, list(FOLDS_TO_ASCII))]
         for groups, chars in special:
             if not groups:

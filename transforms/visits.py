@@ -216,6 +216,16 @@ def neighbour_rating_dates(s: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     )
 
 
+def _ordinal_patterns(rules: Rules) -> list[tuple[str, str]]:
+    """(slot, pattern) of each row of ``ordinal_patterns.csv``, its {ORD} or {COUNT} slot written out as the group ``n``."""
+    words = {"{ORD}": rules.ordinal_words, "{COUNT}": rules.count_words}
+    out = []
+    for r in rules.ordinal_patterns.iter_rows(named=True):
+        slot = "{COUNT}" if "{COUNT}" in r["pattern"] else "{ORD}"
+        out.append((slot, r["pattern"].replace(slot, f"(?P<n>{'|'.join(sorted(words[slot], key=len, reverse=True))})")))
+    return out
+
+
 def visit_ordinal(text: pl.Expr, rules: Rules) -> pl.Expr:
     """Which visit of its kind a sentence says this is ("fourth monitoring visit", "the sixth and
     final since", "visited twice before" = 3, "the latest of four"), by the first pattern of
@@ -223,10 +233,8 @@ def visit_ordinal(text: pl.Expr, rules: Rules) -> pl.Expr:
     took over" counts the trust's visits, not the authority's)."""
     words = {"{ORD}": rules.ordinal_words, "{COUNT}": rules.count_words}
     values = []
-    for r in rules.ordinal_patterns.iter_rows(named=True):
-        slot = "{COUNT}" if "{COUNT}" in r["pattern"] else "{ORD}"
-        alt = "|".join(sorted(words[slot], key=len, reverse=True))
-        word = text.str.extract_groups(r["pattern"].replace(slot, f"(?P<n>{alt})")).struct.field("n").str.to_lowercase()
+    for r, (slot, pattern) in zip(rules.ordinal_patterns.iter_rows(named=True), _ordinal_patterns(rules)):
+        word = text.str.extract_groups(pattern).struct.field("n").str.to_lowercase()
         value = word.replace_strict(words[slot], default=None, return_dtype=pl.Int32) + int(r["adjust"] or 0)
         if r["unless"]:
             value = pl.when(text.str.contains(r["unless"])).then(None).otherwise(value)
@@ -339,7 +347,11 @@ def extract_visits(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules
     s = s.with_columns(pl.any_horizontal([text.str.contains(p) for p in rules.visit_evidence]).alias("is_visit_evidence"))
     # Type, ordinal and progress cues all need a word of the visit: their patterns run on those sentences alone;
     # except a type cue, which names the visit itself ("the third area was judged as requiring improvement").
-    cued = s.filter("is_visit_evidence").select(
+    # A sentence none of whose ordinal or progress patterns can match (no literal of theirs: see
+    # transforms.literals.Screen) has neither cue, as it has when left out of the join.
+    evidence = s.filter("is_visit_evidence")
+    may_cue = screen_of(tuple((p,) for p in [p for _, p in _ordinal_patterns(rules)] + rules.progress_patterns)).pairs(evidence["text"])
+    cued = evidence[may_cue["_row"].unique().sort()].select(
         "article_key", "la_name", "start", ordinal.alias("ordinal_cue"), progress.alias("progress_cue")
     )
     s = s.join(cued, on=["article_key", "la_name", "start"], how="left")
