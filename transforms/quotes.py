@@ -23,6 +23,8 @@ LEAD_IN_END = re.compile(r":\s*$")
 QUOTE_SPAN = re.compile(r"“[^”]*(?:”|$)|\"[^\"]*(?:\"|$)")
 MIN_QUOTE_WORDS = 3
 WORD = re.compile(r"\w+")
+# Up to two capitalised words opening a sentence ("Meanwhile, Ann Lee said"), then the rest.
+OPENING_WORDS = re.compile(r"^(?:[A-Z]\w+,? ){0,2}?(?P<rest>.*)$")
 # A shorter fragment ("said she was “really pleased”") is a quote only with a speaker in its block.
 MIN_ATTRIBUTED_QUOTE_WORDS = 2
 # The longest clause between a speaker and the speech verb: "Ann Lee, who ..., said" (attribution),
@@ -416,7 +418,7 @@ def sentence_assertions(sentences: pl.DataFrame, quotes: pl.DataFrame, people: p
     def reported_speaker(article_key: str, start: int, text: str, la: str | None) -> str | None:
         m = after_pat.match(text)
         if not m or m.start() != 0:
-            m2 = re.match(r"^(?:[A-Z]\w+,? ){0,2}?(?P<rest>.*)$", text)
+            m2 = OPENING_WORDS.match(text)
             m = after_pat.match(m2.group("rest")) if m2 else None
         if not m:
             return None
@@ -424,11 +426,11 @@ def sentence_assertions(sentences: pl.DataFrame, quotes: pl.DataFrame, people: p
 
     s = sentences.join(overlap, on=["article_key", "sentence_no"], how="left")
     # Only a sentence holding a speech verb can report speech: Python looks at those alone.
-    has_verb = s.select(pl.col("text").str.contains(_verb_hint(rules))).to_series()
-    reported = [
-        reported_speaker(a, st, t, la) if verb else None
-        for (a, st, t, la), verb in zip(s.select("article_key", "start", "text", "la_name").iter_rows(), has_verb)
-    ]
+    with_verb = s.select(pl.int_range(pl.len()).alias("_row"), "article_key", "start", "text", "la_name").filter(
+        pl.col("text").str.contains(_verb_hint(rules)))
+    reported: list[str | None] = [None] * s.height
+    for row, a, st, t, la in with_verb.iter_rows():
+        reported[row] = reported_speaker(a, st, t, la)
     return s.with_columns(pl.Series("reported_type", reported, dtype=pl.String)).with_columns(
         pl.when(pl.col("quoted_share") >= 0.5)
         .then(pl.col("quote_speaker_type"))
