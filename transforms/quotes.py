@@ -59,6 +59,8 @@ class SubjectCues:
     inspectorate_owner: re.Pattern[str]
     letter_to: re.Pattern[str] | None
     letter_hint: re.Pattern[str]
+    # Where attributions can be (see VerbScan).
+    verbs: VerbScan
 
 
 _CUES: dict[int, tuple[Rules, SubjectCues]] = {}
@@ -82,6 +84,7 @@ def subject_cues(rules: Rules) -> SubjectCues:
         ),
         letter_to=letter[0] if letter else None,
         letter_hint=re.compile(rules.person_patterns.filter(pl.col("frame_name") == "letter_to")["cue"].fill_null("$^").first() or "$^"),
+        verbs=VerbScan(rules),
     )
     _CUES[id(rules)] = (rules, cues)
     return cues
@@ -299,18 +302,6 @@ def _merged(windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return [(a, b) for a, b in out]
 
 
-_SCANS: dict[int, tuple[Rules, VerbScan]] = {}
-
-
-def verb_scan(rules: Rules) -> VerbScan:
-    hit = _SCANS.get(id(rules))
-    if hit is not None and hit[0] is rules:
-        return hit[1]
-    scan = VerbScan(rules)
-    _SCANS[id(rules)] = (rules, scan)
-    return scan
-
-
 def _block_attributions(texts: list[str], patterns: tuple[re.Pattern[str], ...], hint: re.Pattern[str],
                         scan: VerbScan | None = None, spans: list[list[tuple[int, int]]] | None = None,
                         ) -> tuple[list[str], list[list[tuple[int, int, str, str]]]]:
@@ -376,7 +367,7 @@ def find_quotes(blocks: pl.DataFrame, sentences: pl.DataFrame, people: pl.DataFr
     texts = quoted_blocks["text"].to_list()
     # Blocks without a quote mark hold no quotation: the regex runs on the others only.
     spans = [[m.span() for m in QUOTE_SPAN.finditer(t)] if ("“" in t or '"' in t) else [] for t in texts]
-    frames, found = _block_attributions(texts, (*patterns[:2], _apposition_pattern(rules)), patterns[2], verb_scan(rules), spans)
+    frames, found = _block_attributions(texts, (*patterns[:2], _apposition_pattern(rules)), patterns[2], cues.verbs, spans)
     by_article: dict[str, list[dict]] = {}
     for i, (article_key, text, start) in enumerate(zip(quoted_blocks["article_key"], texts, quoted_blocks["start"])):
         by_article.setdefault(article_key, []).append(
