@@ -124,3 +124,29 @@ def test_no_people_from_places_documents_or_plural_roles_after_a_name(extract):
     p = people(ex)
     assert set(p) == {"Lou Penrose"}
     assert p["Lou Penrose"]["role"] is None  # "inspectors" is who wrote, not her role
+
+
+def test_the_unmasked_prefilter_passes_every_sentence_the_masked_test_passes(rules):
+    """find_people masks only the sentences the unmasked test passes: run both ways on invented
+    sentences (stopwords after spaces, brackets and quote marks; titles; no name at all), the
+    unmasked test is never stricter, and it does turn sentences away."""
+    import random
+
+    import polars as pl
+
+    from transforms.people import could_hold_person, mask_expr
+
+    words = ["The", "Council", "said", "Ann", "Lee", "(The", "“But", "‘And", '"So', "Mayor", "Lord", "Cllr", "cllr",
+             "director", "of", "children’s", "services", "Then", "Despite", "O’Neill", "J.", "At", "In", "welcomed", "it", "."]
+    rng = random.Random(7)
+    texts = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 12))) for _ in range(3000)]
+    texts += ["The Then director said.", "Lord Mayor Ann said", "(The Council) director said", "no names here, said the director"]
+    frame = pl.DataFrame({"text": texts}).with_columns(mask_expr(pl.col("text"), rules).alias("masked"))
+    checked = frame.select(
+        could_hold_person(rules, pl.col("masked")).alias("masked_passes"),
+        could_hold_person(rules, pl.col("text"), unmasked=True).alias("unmasked_passes"),
+    )
+    assert checked.filter(pl.col("masked_passes") & ~pl.col("unmasked_passes")).is_empty()
+    # The comparison covered sentences masking turns away and sentences both tests refuse.
+    assert checked.filter(~pl.col("masked_passes") & pl.col("unmasked_passes")).height > 10
+    assert checked.filter(pl.col("masked_passes")).height > 100 and checked.filter(~pl.col("unmasked_passes")).height > 100

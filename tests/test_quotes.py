@@ -92,12 +92,12 @@ def test_speaker_types_of_inspectors_spokespeople_and_the_council(extract):
 def _attribution_scans(rules, texts):
     """Every block's attributions found both ways: each pattern over the whole block, and over the
     windows around speech verbs only (VerbScan)."""
-    from transforms.quotes import _apposition_pattern, _attribution_patterns, _block_attributions, _verb_hint, verb_scan
+    from transforms.quotes import _apposition_pattern, _attribution_patterns, _block_attributions, _verb_hint, subject_cues
     import re
 
     patterns = (*_attribution_patterns(rules), _apposition_pattern(rules))
     hint = re.compile(_verb_hint(rules))
-    scan = verb_scan(rules)
+    scan = subject_cues(rules).verbs
     assert scan.usable
     return _block_attributions(texts, patterns, hint), _block_attributions(texts, patterns, hint, scan)
 

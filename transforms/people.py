@@ -286,18 +286,24 @@ def speaker_type_of(role: str | None, rules: Rules) -> str:
     return "other"
 
 
-def could_hold_person(rules: Rules, masked: pl.Expr) -> pl.Expr:
+def could_hold_person(rules: Rules, masked: pl.Expr, unmasked: bool = False) -> pl.Expr:
     """A vectorised superset test over masked text: only sentences it passes go to the Python frames.
 
     A name (two capitalised tokens, or an initial and one) or a title before a capitalised token,
     and some cue a frame needs: a role head, a speech verb or a frame's own cue.
+
+    ``unmasked``: the same test for text not yet masked, passing every text whose masked form passes
+    (so that only those are masked). Masking only lowers a capital after a space, bracket or quote
+    mark, where the name test has a capital of its own; the title test, which a lowered capital
+    inside a title could fool, is read without case.
     """
     heads = rules.person_roles.filter(pl.col("is_head") == "yes")["role_head"].to_list()
     titles = "|".join(_either_case(t) for t in rules.person_titles.filter(pl.col("kind") != "postnominal")["title"].to_list())
     cues = rules.person_patterns["cue"].drop_nulls().to_list()
     anything = ascii_word_boundaries("|".join([*heads, *rules.speech_verbs, *cues]))
+    title = ascii_word_boundaries(rf"\b(?:{titles})\.? [A-Z]")
     return (
-        masked.str.contains(r"[A-Z][a-z’'.]* [A-Z][’']?[A-Z]?[a-z]") | masked.str.contains(ascii_word_boundaries(rf"\b(?:{titles})\.? [A-Z]"))
+        masked.str.contains(r"[A-Z][a-z’'.]* [A-Z][’']?[A-Z]?[a-z]") | masked.str.contains(f"(?i){title}" if unmasked else title)
     ) & masked.str.contains(f"(?i)(?:{anything})")
 
 
@@ -361,7 +367,8 @@ def find_people(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules) -
         [pl.when(masked.str.contains(f)).then(pl.lit(i)) for i, f in enumerate(c["polars_frames"])]
     ).list.drop_nulls()
     hits = (
-        sentences.with_columns(mask_expr(pl.col("text"), rules).alias("masked"))
+        sentences.filter(could_hold_person(rules, pl.col("text"), unmasked=True))
+        .with_columns(mask_expr(pl.col("text"), rules).alias("masked"))
         .filter(could_hold_person(rules, masked))
         .with_columns(frames_found.alias("ranks"))
         .filter(pl.col("ranks").list.len() > 0)

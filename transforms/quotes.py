@@ -23,6 +23,8 @@ LEAD_IN_END = re.compile(r":\s*$")
 QUOTE_SPAN = re.compile(r"“[^”]*(?:”|$)|\"[^\"]*(?:\"|$)")
 MIN_QUOTE_WORDS = 3
 WORD = re.compile(r"\w+")
+# Up to two capitalised words opening a sentence ("Meanwhile, Ann Lee said"), then the rest.
+OPENING_WORDS = re.compile(r"^(?:[A-Z]\w+,? ){0,2}?(?P<rest>.*)$")
 # A shorter fragment ("said she was “really pleased”") is a quote only with a speaker in its block.
 MIN_ATTRIBUTED_QUOTE_WORDS = 2
 # The longest clause between a speaker and the speech verb: "Ann Lee, who ..., said" (attribution),
@@ -57,6 +59,8 @@ class SubjectCues:
     inspectorate_owner: re.Pattern[str]
     letter_to: re.Pattern[str] | None
     letter_hint: re.Pattern[str]
+    # Where attributions can be (see VerbScan).
+    verbs: VerbScan
 
 
 _CUES: dict[int, tuple[Rules, SubjectCues]] = {}
@@ -80,6 +84,7 @@ def subject_cues(rules: Rules) -> SubjectCues:
         ),
         letter_to=letter[0] if letter else None,
         letter_hint=re.compile(rules.person_patterns.filter(pl.col("frame_name") == "letter_to")["cue"].fill_null("$^").first() or "$^"),
+        verbs=VerbScan(rules),
     )
     _CUES[id(rules)] = (rules, cues)
     return cues
@@ -297,18 +302,6 @@ def _merged(windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return [(a, b) for a, b in out]
 
 
-_SCANS: dict[int, tuple[Rules, VerbScan]] = {}
-
-
-def verb_scan(rules: Rules) -> VerbScan:
-    hit = _SCANS.get(id(rules))
-    if hit is not None and hit[0] is rules:
-        return hit[1]
-    scan = VerbScan(rules)
-    _SCANS[id(rules)] = (rules, scan)
-    return scan
-
-
 def _block_attributions(texts: list[str], patterns: tuple[re.Pattern[str], ...], hint: re.Pattern[str],
                         scan: VerbScan | None = None, spans: list[list[tuple[int, int]]] | None = None,
                         ) -> tuple[list[str], list[list[tuple[int, int, str, str]]]]:
@@ -374,7 +367,7 @@ def find_quotes(blocks: pl.DataFrame, sentences: pl.DataFrame, people: pl.DataFr
     texts = quoted_blocks["text"].to_list()
     # Blocks without a quote mark hold no quotation: the regex runs on the others only.
     spans = [[m.span() for m in QUOTE_SPAN.finditer(t)] if ("“" in t or '"' in t) else [] for t in texts]
-    frames, found = _block_attributions(texts, (*patterns[:2], _apposition_pattern(rules)), patterns[2], verb_scan(rules), spans)
+    frames, found = _block_attributions(texts, (*patterns[:2], _apposition_pattern(rules)), patterns[2], cues.verbs, spans)
     by_article: dict[str, list[dict]] = {}
     for i, (article_key, text, start) in enumerate(zip(quoted_blocks["article_key"], texts, quoted_blocks["start"])):
         by_article.setdefault(article_key, []).append(
@@ -416,7 +409,7 @@ def sentence_assertions(sentences: pl.DataFrame, quotes: pl.DataFrame, people: p
     def reported_speaker(article_key: str, start: int, text: str, la: str | None) -> str | None:
         m = after_pat.match(text)
         if not m or m.start() != 0:
-            m2 = re.match(r"^(?:[A-Z]\w+,? ){0,2}?(?P<rest>.*)$", text)
+            m2 = OPENING_WORDS.match(text)
             m = after_pat.match(m2.group("rest")) if m2 else None
         if not m:
             return None
@@ -424,11 +417,11 @@ def sentence_assertions(sentences: pl.DataFrame, quotes: pl.DataFrame, people: p
 
     s = sentences.join(overlap, on=["article_key", "sentence_no"], how="left")
     # Only a sentence holding a speech verb can report speech: Python looks at those alone.
-    has_verb = s.select(pl.col("text").str.contains(_verb_hint(rules))).to_series()
-    reported = [
-        reported_speaker(a, st, t, la) if verb else None
-        for (a, st, t, la), verb in zip(s.select("article_key", "start", "text", "la_name").iter_rows(), has_verb)
-    ]
+    with_verb = s.select(pl.int_range(pl.len()).alias("_row"), "article_key", "start", "text", "la_name").filter(
+        pl.col("text").str.contains(_verb_hint(rules)))
+    reported: list[str | None] = [None] * s.height
+    for row, a, st, t, la in with_verb.iter_rows():
+        reported[row] = reported_speaker(a, st, t, la)
     return s.with_columns(pl.Series("reported_type", reported, dtype=pl.String)).with_columns(
         pl.when(pl.col("quoted_share") >= 0.5)
         .then(pl.col("quote_speaker_type"))
