@@ -220,22 +220,12 @@ def _plan(decoded: pl.DataFrame, previous: pl.DataFrame, stored: pl.DataFrame) -
 @task(**TASK)
 def transform(docs: pl.DataFrame, rules: Rules) -> tuple[Extracted, dict[str, float]]:
     """clean, segment and extract one batch: the only task a distributed runner takes off the flow's
-    process. A batch with nothing to extract still gets every table's columns, empty."""
+    process. A batch with nothing to extract runs no stage (their set-up alone cost ~0.5 s, once a run
+    or, before that was cached, on each of the 100 unchanged batches of a 100,000-file rerun): it builds
+    no article tables (build_tables), so its extraction is only a placeholder."""
     if docs.is_empty():
-        return _no_articles(docs, rules), {}
+        return Extracted.none(), {}
     return transform_batch(docs, rules)
-
-
-# The stages' set-up costs ~0.5 s even for no articles: 50 s over the 100 unchanged batches of a
-# 100,000-file rerun. Their empty result is made once for the run's rules (held, so that its id
-# cannot be reused by other rules).
-_empty_extraction: list = [None, None]
-
-
-def _no_articles(docs: pl.DataFrame, rules: Rules) -> Extracted:
-    if _empty_extraction[0] is not rules:
-        _empty_extraction[:] = [rules, transform_batch(docs, rules)[0]]
-    return _empty_extraction[1]
 
 
 @task(**IO_TASK)
@@ -268,11 +258,15 @@ def settle_extraction(extracted: Extracted, seconds: dict[str, float], extracted
 def build_tables(extracted: Extracted, planned: pl.DataFrame, extracting: pl.DataFrame, reference: dict[str, pl.DataFrame],
                  run_id: str, with_reference: bool, writes_nothing: bool) -> dict[str, pl.DataFrame]:
     """Every table the batch loads: the marts of its articles, its raw_file and raw_text rows, and the
-    reference tables with the run's first batch. No tables for a batch that writes nothing."""
+    reference tables with the run's first batch. No tables for a batch that writes nothing, and no
+    article tables for one that extracts nothing (they would be empty: there is nothing to validate or
+    insert; its retired articles are deleted by key, see batch_load)."""
     if writes_nothing and not with_reference:
         return NO_TABLES
-    source_files = extracting.select("article_key", "source_file", "content_sha256")
-    tables = marts.build_marts(extracted, source_files, reference["fct_inspection"])
+    tables = {}
+    if not extracting.is_empty():
+        source_files = extracting.select("article_key", "source_file", "content_sha256")
+        tables = marts.build_marts(extracted, source_files, reference["fct_inspection"])
     tables |= {"raw_file": ingest_batch.raw_file_rows(planned, run_id), "raw_text": ingest_batch.raw_text_rows(extracting)}
     return tables | (reference if with_reference else {})
 
@@ -347,7 +341,7 @@ def batch_load(tables: dict[str, pl.DataFrame], rejected: pl.DataFrame, replace_
         raw_texts=tables["raw_text"],
         article_tables={k: v for k, v in tables.items() if k in loader.ARTICLE_TABLES},
         reference_tables={k: tables[k] for k in loader.REFERENCE_TABLES if k in tables},
-        dim_person=tables["dim_person"],
+        dim_person=tables.get("dim_person"),
         rejected=rejected,
         replace_article_keys=replace_article_keys,
     )

@@ -44,6 +44,12 @@ class Extracted:
     findings: pl.DataFrame
     judgements: pl.DataFrame
 
+    @classmethod
+    def none(cls) -> "Extracted":
+        """The extraction of no articles, without running a stage: every frame empty, with only its
+        ``article_key`` column (a batch that extracts nothing builds no tables from it)."""
+        return cls(**{f.name: pl.DataFrame(schema={"article_key": pl.String}) for f in fields(cls)})
+
     def only(self, article_keys: pl.Series) -> "Extracted":
         """The same frames restricted to some articles (every frame is per article)."""
         keys = article_keys.implode()

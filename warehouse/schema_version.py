@@ -16,6 +16,7 @@ tests/fixtures/schemas/ and checks each migrates to the schema the DDL makes).
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -82,9 +83,9 @@ def migrate(con: duckdb.DuckDBPyConnection, ddl_dir: Path, folder: Path = MIGRAT
     _run_script(con, (ddl_dir / VERSION_TABLE_DDL).read_text(encoding="utf-8"))
     applied: list[int] = []
     if version is None and fresh:
-        for sql_file in sorted(ddl_dir.glob("*.sql")):
-            _run_script(con, sql_file.read_text(encoding="utf-8"))
-        con.executemany("INSERT INTO schema_version VALUES (?, ?, ?, 'created')", [(n, p.name, now) for n, p in steps])
+        with _one_transaction(con):
+            _run_ddl(con, ddl_dir)
+            con.executemany("INSERT INTO schema_version VALUES (?, ?, ?, 'created')", [(n, p.name, now) for n, p in steps])
         return applied
     start = 1 if version is None else version  # made before versioning: at version 1 or later
     for number, path in steps:
@@ -103,6 +104,24 @@ def migrate(con: duckdb.DuckDBPyConnection, ddl_dir: Path, folder: Path = MIGRAT
                          f"rolled back; the warehouse is left at " + (f"version {left_at}" if left_at else "the version it had"))
             raise
         applied.append(number)
+    with _one_transaction(con):
+        _run_ddl(con, ddl_dir)
+    return applied
+
+
+def _run_ddl(con: duckdb.DuckDBPyConnection, ddl_dir: Path) -> None:
     for sql_file in sorted(ddl_dir.glob("*.sql")):
         _run_script(con, sql_file.read_text(encoding="utf-8"))
-    return applied
+
+
+@contextmanager
+def _one_transaction(con: duckdb.DuckDBPyConnection):
+    """The DDL's ~400 statements (every COMMENT ON among them) in one commit, not one each: every run
+    applies them, and each commit waited for the disk (1.3 s against 0.3 s on a busy machine)."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        con.execute("COMMIT")
+    except BaseException as err:
+        roll_back(con, err)
+        raise

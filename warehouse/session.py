@@ -204,6 +204,33 @@ class _Copy:
 
 
 _copies: dict[Path, _Copy] = {}
+# A run's read-write connection to its working copy: opened by the run's first write (loader.connect)
+# and held until the copy is published or discarded, every task working through a cursor of it. A
+# connection a task opened and closed cost a catalogue load each time, and closing a file's last
+# connection checkpoints it: every batch recompressed the growing tables' last row groups (measured at
+# 10,000 articles in 10 batches: 10.3 s of CPU and a 342 MB file; held, 6.6 s and 254 MB).
+_held: dict[Path, object] = {}
+
+
+def is_working_copy(path: Path) -> bool:
+    """Whether ``path`` is a working copy this process made and still holds (see ``begin``)."""
+    return Path(path) in _copies
+
+
+def held_connection(work: Path):
+    """The run's held connection to its working copy ``work``, or None."""
+    return _held.get(Path(work))
+
+
+def hold(work: Path, con) -> None:
+    _held[Path(work)] = con
+
+
+def release(work: Path) -> None:
+    """Closes the held connection to ``work`` (DuckDB checkpoints on closing it), if there is one."""
+    con = _held.pop(Path(work), None)
+    if con is not None:
+        con.close()
 
 
 def _signature(path: Path) -> tuple | None:
@@ -371,6 +398,7 @@ def begin(db_path: Path, wait_seconds: float = 0.0, notify: Callable[[str], None
     import duckdb
 
     work = working_path(db_path)
+    _release_quietly(work)  # a connection an earlier run of this process failed to give back
     remove_stale_copy(db_path)
     settle_published(db_path, wait_seconds, notify)
     published = _signature(db_path)
@@ -593,6 +621,7 @@ def publish(db_path: Path, work: Path, articles_released: int = 0, *, memory_lim
         con.execute("CHECKPOINT")
     finally:
         con.close()
+    release(work)  # the copy is read back and renamed with no connection to it open
     fault_point("before_swap")
     copy = _copies.get(work)
     articles = verify(work, db_path, memory_limit)
@@ -645,6 +674,7 @@ def discard(db_path: Path) -> None:
     """Removes this process's working copy of ``db_path`` (its .wal and owner record too); a file there
     that this process did not make is left alone (``remove_stale_copy`` deals with a dead run's)."""
     work = working_path(db_path)
+    _release_quietly(work)
     copy = _copies.pop(work, None)
     if copy is None:
         return
@@ -657,6 +687,15 @@ def discard(db_path: Path) -> None:
     wal_path(work).unlink(missing_ok=True)
     if _owned_identity(db_path) == copy.identity:
         owner_path(db_path).unlink(missing_ok=True)
+
+
+def _release_quietly(work: Path) -> None:
+    """``release`` for a copy about to be thrown away: an error closing it (the failure that ended the
+    run, again) must not hide the run's own."""
+    try:
+        release(work)
+    except Exception:  # noqa: BLE001
+        pass
 
 
 def fault_point(name: str) -> None:
