@@ -21,6 +21,11 @@ COUNT_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "si
 # alone ("the full inspection in autumn 2021").
 DATE_SLOT = rf"(?P<date>{DATE_EXPRESSION}|(?:19|20)[0-9]{{2}}\b)"
 MONTH_NAMES = {i + 1: m for i, m in enumerate(MONTHS)}
+# A grade's word then, a little later, a month or a relative date: the sentences a relative rating date needs.
+RELATIVE_HINT = ascii_word_boundaries(
+    r"(?:(?i:inadequate|improvement|good|outstanding|lowest|failing)|\bRI\b)[^.;]{0,100}?"
+    rf"(?:\b(?:{MONTH_ALT}|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b|(?i:\b(?:last|this) (?:year|month|spring|summer|autumn|winter)\b))"
+)
 # The preposition is optional: a cue may end on it ("finding the council inadequate in").
 RATING_DATE_TAIL = ascii_word_boundaries(
     rf"[^.;]{{0,60}}?\b(?:(?:in|since|from|of)\s+)?(?:(?:the\s+)?(?:spring|summer|autumn|winter)\s+(?:of\s+)?)?(?:(?P<month>{MONTH_ALT})\s+)?(?P<year>(?:19|20)[0-9]{{2}})\b"
@@ -273,7 +278,7 @@ def extract_visits(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules
     rating_rows = (rules.rating_cues.group_by("rating", maintain_order=True)
                    .agg(pl.col("pattern").map_elements(as_group, return_dtype=pl.String).str.join("|")).rows(named=True))
     relative_frames = rating_date_frames(rules, "after_cue")
-    cue_cols = []
+    cue_cols, relative_cols = [], []
     for i, r in enumerate(rating_rows):
         cue = f"(?:{r['pattern']})"
         dated = text.str.extract_groups(cue + RATING_DATE_TAIL)
@@ -284,19 +289,19 @@ def extract_visits(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules
         # Else a date inside the cue itself ("the May 2019 inadequate judgement").
         own = text.str.extract(f"({cue})", 1).str.extract_groups(RATING_DATE_OWN)
         years_back = ago.str.to_lowercase().replace_strict(COUNT_WORDS, default=None, return_dtype=pl.Int32)
-        # Else a date relative to the article's ("rated inadequate last year", "judged good in March").
-        rel_year, rel_month = resolve(first_date(text, [cue + f for f in relative_frames]), pl.col("published_date"))
         cue_cols += [
             text.str.find(cue).alias(f"cue{i}_pos"),
             pl.when(dated.struct.field("year").is_not_null()).then(dated.struct.field("month"))
             .when(headed.struct.field("head_year").is_not_null()).then(headed.struct.field("head_month"))
-            .when(own.struct.field("own_year").is_not_null()).then(own.struct.field("own_month"))
-            .when(years_back.is_null()).then(rel_month.replace_strict(MONTH_NAMES, default=None, return_dtype=pl.String))
-            .alias(f"cue{i}_month"),
+            .otherwise(own.struct.field("own_month")).alias(f"cue{i}_month"),
             pl.coalesce(dated.struct.field("year").cast(pl.Int32), headed.struct.field("head_year").cast(pl.Int32),
                         own.struct.field("own_year").cast(pl.Int32),
-                        pl.col("published_date").dt.year().cast(pl.Int32) - years_back, rel_year).cast(pl.String).alias(f"cue{i}_year"),
+                        pl.col("published_date").dt.year().cast(pl.Int32) - years_back).cast(pl.String).alias(f"cue{i}_year"),
         ]
+        # In a sentence without a year: a date relative to the article's ("rated inadequate last year", "judged good in March").
+        rel_year, rel_month = resolve(first_date(text, [cue + f for f in relative_frames]), pl.col("published_date"))
+        relative_cols += [rel_month.replace_strict(MONTH_NAMES, default=None, return_dtype=pl.String).alias(f"cue{i}_month"),
+                          rel_year.cast(pl.String).alias(f"cue{i}_year")]
     progress = pl.coalesce([text.str.extract(p, 1) for p in rules.progress_patterns]) if rules.progress_patterns else pl.lit(None)
 
     s = s.with_columns(pl.any_horizontal([text.str.contains(p) for p in rules.visit_evidence]).alias("is_visit_evidence"))
@@ -312,11 +317,13 @@ def extract_visits(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules
     # Only sentences with a grade's word can state a rating: the dated cue patterns run on those alone.
     # Finding a cue is cheap; dating it is not, and needs a year or "ago" in the sentence.
     graded = s.filter(text.str.contains(RATING_HINT)).with_columns(*cue_cols[0::3])
-    may_date = text.str.contains(r"(?:19|20)[0-9]{2}|\bago\b|" + DATE_HINT)
+    may_date = text.str.contains(r"(?:19|20)[0-9]{2}|\bago\b")
+    may_date_relative = ~may_date & text.str.contains(RELATIVE_HINT)
     no_date = [pl.lit(None, dtype=pl.String).alias(f"cue{i}_{part}") for i in range(len(rating_rows)) for part in ("month", "year")]
     graded = pl.concat([
         graded.filter(may_date).with_columns(*[c for i, c in enumerate(cue_cols) if i % 3]),
-        graded.filter(~may_date).with_columns(*no_date),
+        graded.filter(may_date_relative).with_columns(*relative_cols),
+        graded.filter(~may_date & ~may_date_relative).with_columns(*no_date),
     ])
     # Long, one small frame per cue: a list of structs over every sentence costs more than the regexes.
     cues = pl.concat(
@@ -421,8 +428,10 @@ def extract_focus(s: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     area ("focused checks on the front door in A and B"): then that is every named authority's focus.
     """
     text = pl.col("text")
-    own = s.filter(pl.col("asserted_by") == "inspectorate").sort("article_key", "la_name", "start")
     said_to_look_at = pl.any_horizontal([text.str.contains(p) for p in rules.focus_indicators])
+    # A round-up sentence counts only if it says what the visits looked at (it is transparent to the lists below).
+    own = (s.filter(pl.col("asserted_by") == "inspectorate").filter(pl.col("is_subject") | said_to_look_at)
+           .sort("article_key", "la_name", "start"))
     # "Inspectors reviewed progress in these areas:" followed by bullets: each bullet says what they looked at.
     bullet = text.str.contains(BULLET)
     under_lead = (
