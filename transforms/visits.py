@@ -22,6 +22,11 @@ COUNT_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "si
 # alone ("the full inspection in autumn 2021").
 DATE_SLOT = rf"(?P<date>{DATE_EXPRESSION}|(?:19|20)[0-9]{{2}}\b)"
 MONTH_NAMES = {i + 1: m for i, m in enumerate(MONTHS)}
+# A grade's word then, a little later, a month or a relative date: the sentences a relative rating date needs.
+RELATIVE_HINT = ascii_word_boundaries(
+    r"(?:(?i:inadequate|improvement|good|outstanding|lowest|failing)|\bRI\b)[^.;]{0,100}?"
+    rf"(?:\b(?:{MONTH_ALT}|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b|(?i:\b(?:last|this) (?:year|month|spring|summer|autumn|winter)\b))"
+)
 # The preposition is optional: a cue may end on it ("finding the council inadequate in").
 RATING_DATE_TAIL = ascii_word_boundaries(
     rf"[^.;]{{0,60}}?\b(?:(?:in|since|from|of)\s+)?(?:(?:the\s+)?(?:spring|summer|autumn|winter)\s+(?:of\s+)?)?(?:(?P<month>{MONTH_ALT})\s+)?(?P<year>(?:19|20)[0-9]{{2}})\b"
@@ -329,18 +334,19 @@ def extract_visits(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules
         # Else a date inside the cue itself ("the May 2019 inadequate judgement").
         own = text.str.extract(f"({cue})", 1).str.extract_groups(RATING_DATE_OWN)
         years_back = ago.str.to_lowercase().replace_strict(COUNT_WORDS, default=None, return_dtype=pl.Int32)
-        # Else a date relative to the article's ("rated inadequate last year", "judged good in March").
-        rel_year, rel_month = resolve(first_date(text, [cue + f for f in relative_frames]), pl.col("published_date"))
         return (
             pl.when(dated.struct.field("year").is_not_null()).then(dated.struct.field("month"))
             .when(headed.struct.field("head_year").is_not_null()).then(headed.struct.field("head_month"))
-            .when(own.struct.field("own_year").is_not_null()).then(own.struct.field("own_month"))
-            .when(years_back.is_null()).then(rel_month.replace_strict(MONTH_NAMES, default=None, return_dtype=pl.String))
-            .alias("month"),
+            .otherwise(own.struct.field("own_month")).alias("month"),
             pl.coalesce(dated.struct.field("year").cast(pl.Int32), headed.struct.field("head_year").cast(pl.Int32),
                         own.struct.field("own_year").cast(pl.Int32),
-                        pl.col("published_date").dt.year().cast(pl.Int32) - years_back, rel_year).cast(pl.String).alias("year"),
+                        pl.col("published_date").dt.year().cast(pl.Int32) - years_back).cast(pl.String).alias("year"),
         )
+
+    def relative_date(cue: str) -> tuple[pl.Expr, pl.Expr]:
+        """In a sentence without a year: a date relative to the article's ("rated inadequate last year", "judged good in March")."""
+        rel_year, rel_month = resolve(first_date(text, [cue + f for f in relative_frames]), pl.col("published_date"))
+        return rel_month.replace_strict(MONTH_NAMES, default=None, return_dtype=pl.String).alias("month"), rel_year.cast(pl.String).alias("year")
 
     progress = pl.coalesce([text.str.extract(p, 1) for p in rules.progress_patterns]) if rules.progress_patterns else pl.lit(None)
 
@@ -369,12 +375,15 @@ def extract_visits(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules
     found = (screen_of(tuple(tuple(r["pattern"]) for r in rating_rows))
              .candidates(graded, "text", table, "article_key", "la_name", "start", "published_date")
              .with_columns(text.str.find(pl.col("_cue")).alias("pos")).filter(pl.col("pos").is_not_null()))
-    may_date = text.str.contains(r"(?:19|20)[0-9]{2}|\bago\b|" + DATE_HINT)
+    may_date = text.str.contains(r"(?:19|20)[0-9]{2}|\bago\b")
+    may_date_relative = ~may_date & text.str.contains(RELATIVE_HINT)
     no_date = [pl.lit(None, dtype=pl.String).alias(part) for part in ("month", "year")]
     # Long, one small frame per grade: a list of structs over every sentence costs more than the regexes.
     cues = pl.concat(
         [
-            pl.concat([of_grade.filter(may_date).with_columns(*rating_date(cue)), of_grade.filter(~may_date).with_columns(*no_date)])
+            pl.concat([of_grade.filter(may_date).with_columns(*rating_date(cue)),
+                       of_grade.filter(may_date_relative).with_columns(*relative_date(cue)),
+                       of_grade.filter(~may_date & ~may_date_relative).with_columns(*no_date)])
             .select("article_key", "la_name", "start", "pos", "rating", "month", "year")
             for cue, of_grade in zip(cue_of, (found.filter(pl.col("_group") == i) for i in range(len(rating_rows))))
         ]
