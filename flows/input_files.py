@@ -125,12 +125,12 @@ class InputFolder:
                     out.append(escape_path(path))
         return sorted(out)
 
-    def not_read(self, path: str) -> str | None:
+    def not_read(self, path: str, lstat: os.stat_result | None = None) -> str | None:
         """Why the listed entry at ``path`` (an OS path) is not read whatever it holds, or None for a
-        would-be article (check_entry then looks at what it is)."""
+        would-be article (check_entry then looks at what it is). ``lstat``: the entry's, when known."""
         name = os.path.basename(path)
         try:
-            is_dir = stat.S_ISDIR(os.lstat(path).st_mode)
+            is_dir = stat.S_ISDIR((lstat or os.lstat(path)).st_mode)
         except OSError:
             is_dir = False
         if is_dir:
@@ -171,10 +171,11 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
-def check_entry(path: str, input_dir: Path) -> tuple[os.stat_result | None, str | None]:
+def check_entry(path: str, input_dir: Path, lstat: os.stat_result | None = None) -> tuple[os.stat_result | None, str | None]:
     """(stat of what would be read, None) for a regular file or a link to one inside ``input_dir``;
-    (stat or None, reason) for anything the ingest must not read. ``path`` is an OS path."""
-    st = os.lstat(path)
+    (stat or None, reason) for anything the ingest must not read. ``path`` is an OS path; ``lstat``
+    its lstat, when the caller has it."""
+    st = lstat or os.lstat(path)
     if stat.S_ISLNK(st.st_mode):
         target = os.path.realpath(path)
         try:
