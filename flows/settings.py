@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, Mapping, get_args
 
@@ -68,6 +69,19 @@ class InvalidSettings(ValueError):
     def __init__(self, problems: list[str]):
         self.problems = problems
         super().__init__("; ".join(problems))
+
+
+@lru_cache(maxsize=64)
+def _duckdb_refuses_memory_limit(value: str) -> str | None:
+    """DuckDB's first line of refusal of ``value`` as a memory limit, or None. Asked once a value and
+    process: every flow run checks its settings, and each DuckDB opened to ask cost ~0.1 s."""
+    import duckdb
+
+    try:
+        duckdb.connect(":memory:", config={"memory_limit": value}).close()
+    except duckdb.Error as err:
+        return str(err).splitlines()[0]
+    return None
 
 
 class Settings(BaseSettings):
@@ -183,13 +197,9 @@ class Settings(BaseSettings):
     def _duckdb_memory(cls, value: str) -> str:
         # DuckDB decides what it accepts ("1GB", "512 MiB", "80%"); asking it here means a bad value is
         # a setting error at start, never a warehouse that "cannot be opened" later.
-        import duckdb
-
-        try:
-            duckdb.connect(":memory:", config={"memory_limit": value}).close()
-        except duckdb.Error as err:
-            raise ValueError(f"DuckDB does not accept it as a memory limit ({str(err).splitlines()[0]}); "
-                             "write a size such as 1GB or 512MB") from None
+        refusal = _duckdb_refuses_memory_limit(value)
+        if refusal is not None:
+            raise ValueError(f"DuckDB does not accept it as a memory limit ({refusal}); write a size such as 1GB or 512MB")
         number = re.match(r"\s*(\d+(?:\.\d*)?)", value)  # DuckDB takes "-1GB" and "0GB" too: no run works in them
         if number is None or float(number.group(1)) <= 0:
             raise ValueError("a memory limit must be a size above zero, such as 1GB or 512MB")
