@@ -364,10 +364,9 @@ def extract_visits(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules
     s = s.with_columns(_first_type_cue(s, rules, published_year)).with_columns(
         pl.col("type_cue").replace_strict(type_rank, default=99, return_dtype=pl.Int32).alias("type_rank")
     )
-    # Only sentences with a grade's word can state a rating: the dated cue patterns run on those alone.
-    # Finding a cue is cheap; dating it is not, and needs a year or "ago" in the sentence.
-    # The cues of one grade run as one alternation, on the sentences holding one of their literals alone
-    # (transforms.literals.Screen): finding a cue is cheap; dating it is not, and needs a year or "ago".
+    # Only sentences with a grade's word can state a rating, and a grade's cues (one alternation) run only
+    # on those holding one of their literals (transforms.literals.Screen). Finding a cue is cheap; dating
+    # it is not: it needs a year or "ago" in the sentence, or else a date relative to the article's.
     graded = s.filter(text.str.contains(RATING_HINT))
     cue_of = [f"(?:{'|'.join(as_group(p) for p in r['pattern'])})" for r in rating_rows]
     table = pl.DataFrame({"_group": range(len(rating_rows)), "rating": [r["rating"] for r in rating_rows], "_cue": cue_of},
