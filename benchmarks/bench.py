@@ -42,6 +42,16 @@ def _machine() -> dict:
             "platform": platform.platform(), "libraries": libs}
 
 
+def _empty_flow_run() -> None:
+    from prefect import flow
+
+    @flow(name="bench-start-server")
+    def nothing() -> None:
+        return None
+
+    nothing()
+
+
 def _task_overhead_seconds(samples: int = 200, rounds: int = 3) -> tuple[float, float]:
     """Measured cost of one empty task run and of one empty flow run, on the same API.
 
@@ -76,7 +86,7 @@ def _task_overhead_seconds(samples: int = 200, rounds: int = 3) -> tuple[float, 
 
 
 def run(articles: int, batch_size: int, naive_subset: int = 200, runner: str = "sequential", dask_address: str | None = None,
-        dask_workers: int = 1) -> dict:
+        dask_workers: int = 1, transform_processes: int = 1) -> dict:
     from flows import settings
     from flows.ingest import ingest_flow
     from flows.site import HEXMAP
@@ -91,14 +101,17 @@ def run(articles: int, batch_size: int, naive_subset: int = 200, runner: str = "
         hashlib.sha256(p.read_bytes()).hexdigest()
     floor = time.perf_counter() - t
 
-    # Measured first (this also starts Prefect's temporary server, which then is not in the ingest's
-    # time); the pause lets the server record those empty runs' events before the ingest starts.
-    per_task, per_flow = _task_overhead_seconds()
-    time.sleep(5)
+    # One empty flow run starts Prefect's temporary server, so that its start (10-30 s) is not in the
+    # ingest's time. Prefect's cost per run is measured after the ingests: measured first, the server
+    # was still recording those hundreds of runs' events when the ingest began, on the same two cores
+    # (3,000 articles: 77 s with them before, against 58 s without, most of it in extraction).
+    _empty_flow_run()
+    time.sleep(2)
     with tempfile.TemporaryDirectory(prefix="ofsted-watch-bench-") as tmp:
         db = Path(tmp) / "bench.duckdb"
         t = time.perf_counter()
-        options = {"batch_size": batch_size, "runner": runner, "dask_address": dask_address, "dask_workers": dask_workers}
+        options = {"batch_size": batch_size, "runner": runner, "dask_address": dask_address, "dask_workers": dask_workers,
+                   "transform_processes": transform_processes}
         full = ingest_flow(input_dir=src, db_path=db, **options)
         full_s = time.perf_counter() - t
         t = time.perf_counter()
@@ -109,7 +122,11 @@ def run(articles: int, batch_size: int, naive_subset: int = 200, runner: str = "
         t = time.perf_counter()
         naive.run(subset, Path(tmp) / "naive.duckdb")
         naive_s = (time.perf_counter() - t) / len(subset) * len(paths)
+    per_task, per_flow = _task_overhead_seconds()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # The largest child process that has ended: a transform worker (shut down with its run) or a parse
+    # sandbox; Prefect's temporary server is still running and not in it.
+    child_peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     # Task runs per ingest (the same for every run, see flows/ingest.py): begin, rules, listing and
     # known files; per batch read, decode and plan, transform, build tables, validate, load (a
     # distributed run also plans again and settles the extraction); visit events, the closing load
@@ -120,6 +137,7 @@ def run(articles: int, batch_size: int, naive_subset: int = 200, runner: str = "
         "corpus_mb": round(size / 1e6, 2),
         "batch_size": batch_size,
         "runner": runner if runner != "dask" else f"dask ({dask_address or f'{dask_workers} local workers'})",
+        "transform_processes": transform_processes if runner == "sequential" else 1,
         "floor_seconds": round(floor, 3),
         "floor_mb_per_s": round(size / 1e6 / floor, 2),
         "full_ingest_seconds": round(full_s, 2),
@@ -140,6 +158,7 @@ def run(articles: int, batch_size: int, naive_subset: int = 200, runner: str = "
         "prefect_flow_run_seconds": round(per_flow, 3),
         "prefect_overhead_ratio": round((task_runs * per_task + per_flow) / full_s, 4),
         "peak_rss_mb": round(peak_mb, 1),
+        "peak_rss_child_mb": round(child_peak_mb, 1),
         "machine": _machine(),
     }
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
@@ -149,7 +168,8 @@ def run(articles: int, batch_size: int, naive_subset: int = 200, runner: str = "
 
 def print_table(r: dict) -> None:
     rows = [
-        ("articles", f"{r['articles']:,} ({r['corpus_mb']} MB, batches of {r['batch_size']}, runner {r['runner']})"),
+        ("articles", f"{r['articles']:,} ({r['corpus_mb']} MB, batches of {r['batch_size']}, runner {r['runner']}, "
+                     f"{r.get('transform_processes', 1)} transform processes)"),
         ("floor: read + hash", f"{r['floor_seconds']} s = {r['floor_mb_per_s']} MB/s"),
         ("full ingest", f"{r['full_ingest_seconds']} s = {r['full_ingest_mb_per_s']} MB/s, {r['full_ingest_articles_per_s']} articles/s"),
         ("stages (s)", ", ".join(f"{k} {v}" for k, v in r["stage_seconds"].items()) + f"; outside the stages {r['outside_stages_seconds']}"),
@@ -157,7 +177,7 @@ def print_table(r: dict) -> None:
         ("briefing site", f"{r['site_seconds']} s for {r['site_files']} files"),
         ("naive baseline", f"{r['naive_seconds_scaled']} s scaled from {r['naive_subset_articles']} articles: speed-up {r['speedup_vs_naive']}x"),
         ("Prefect overhead", f"{r['prefect_overhead_ratio']:.2%} ({r['prefect_task_run_seconds'] * 1000:.1f} ms a task run)"),
-        ("peak memory", f"{r['peak_rss_mb']} MB"),
+        ("peak memory", f"{r['peak_rss_mb']} MB; largest child process {r.get('peak_rss_child_mb', 0)} MB"),
         ("machine", f"{r['machine']['cores']} cores, {r['machine']['memory_gb']} GB, Python {r['machine']['python']}"),
     ]
     width = max(len(k) for k, _ in rows)

@@ -117,12 +117,15 @@ def add_runner_arguments(parser: argparse.ArgumentParser) -> None:
                 help="where each batch is cleaned and extracted: sequential (this process) or dask (a dask.distributed cluster)")
     parser.add_argument("--dask-address", help="scheduler of an existing Dask cluster, e.g. tcp://10.0.0.5:8786 (default: start a local one)")
     add_setting(parser, "--dask-workers", "dask_workers", type=int, help="worker processes of the local Dask cluster (default: cores)")
+    add_setting(parser, "--transform-processes", "transform_processes", type=int,
+                help="with the sequential runner, processes that share each batch's extraction (default: cores, at most 4; 1: this one only)")
 
 
 def runner_parameters(args) -> dict:
     if args.dask_address and args.runner != "dask":
         raise SystemExit("--dask-address needs --runner dask")
-    return {"runner": args.runner, "dask_address": args.dask_address, "dask_workers": args.dask_workers}
+    return {"runner": args.runner, "dask_address": args.dask_address, "dask_workers": args.dask_workers,
+            "transform_processes": args.transform_processes}
 
 
 def positive_int(text: str) -> int:

@@ -24,6 +24,7 @@ from flows.run_summary import RunSummary
 from transforms import incremental, ingest_batch, limits as work_limits, marts
 from transforms.bounded import ParseBounds
 from transforms.documents import extraction_docs
+from transforms.parallel import TransformPool
 from transforms.rules import Rules
 from warehouse import session
 
@@ -40,6 +41,7 @@ def ingest_flow(
     runner: str = settings.DEFAULTS.runner,
     dask_address: Optional[str] = None,
     dask_workers: int = settings.DEFAULTS.dask_workers,
+    transform_processes: int = settings.DEFAULTS.transform_processes,
     max_sentences_per_article: int = settings.DEFAULTS.max_sentences_per_article,
     max_quotes_per_article: int = settings.DEFAULTS.max_quotes_per_article,
     max_mentions_per_article: int = settings.DEFAULTS.max_mentions_per_article,
@@ -56,7 +58,7 @@ def ingest_flow(
     cluster (local, or at ``dask_address``); reading, planning and the load stay here, the one writer."""
     input_dir, db_path = Path(input_dir).resolve(), Path(db_path).resolve()
     settings.check_parameters(max_file_bytes=max_file_bytes, file_glob=file_glob, lock_wait_seconds=lock_wait_seconds, batch_size=batch_size,
-                              runner=runner, dask_workers=dask_workers, max_sentences_per_article=max_sentences_per_article,
+                              runner=runner, dask_workers=dask_workers, transform_processes=transform_processes, max_sentences_per_article=max_sentences_per_article,
                               max_quotes_per_article=max_quotes_per_article, max_mentions_per_article=max_mentions_per_article,
                               duckdb_load_memory_limit=duckdb_memory_limit, max_folder_depth=max_folder_depth)
     tasks.check_input_dir(input_dir)
@@ -75,9 +77,10 @@ def ingest_flow(
             paths = tasks.list_files(folder)
             known, gaps = tasks.read_known_files(work, duckdb_memory_limit)
         run.files_seen = len(paths)
-        with batches.task_runner(runner, dask_address, dask_workers) as pool:
+        with (batches.task_runner(runner, dask_address, dask_workers) as pool,
+              TransformPool(transform_processes if pool is None else 1, rules, logger.warning) as splitter):
             steps = _BatchSteps(work, duckdb_memory_limit, rules, marts.reference_marts(rules), known, limits, max_file_bytes, folder,
-                                pool, run, Progress("ingest", len(paths), logger))
+                                pool, splitter, run, Progress("ingest", len(paths), logger))
             sizes = tasks.file_sizes(paths, known, max_file_bytes)
             batches.pipelined(batches.slices(paths, batch_size, sizes, batches.batch_bytes(duckdb_memory_limit)), steps.start,
                               steps.finish, batches.batches_ahead(pool))
@@ -118,6 +121,7 @@ class _BatchSteps:
     max_file_bytes: int
     folder: input_files.InputFolder
     pool: Any
+    splitter: TransformPool  # the sequential runner's processes (transforms/parallel.py)
     run: RunSummary
     progress: Progress
 
@@ -134,7 +138,7 @@ class _BatchSteps:
         if self.pool is not None and not docs.is_empty():
             batch.future = self.pool.submit(tasks.transform, parameters={"docs": docs, "rules": self.rules})
         else:  # nothing to send to a worker: the transform (of no articles) runs here
-            batch.result = tasks.transform(docs, self.rules)
+            batch.result = tasks.transform(docs, self.rules, self.splitter)
         return batch
 
     def finish(self, batch: Batch) -> None:

@@ -23,6 +23,7 @@ from transforms.bounded import ParseBounds
 from transforms.decode import sha256_hex
 from transforms.documents import extraction_docs
 from transforms.pipeline import Extracted, transform_batch
+from transforms.parallel import TransformPool
 from transforms.rules import Rules, load_rules
 from warehouse import completeness, loader, session
 from warehouse.events import rebuild_visit_events
@@ -222,14 +223,14 @@ def _plan(decoded: pl.DataFrame, previous: pl.DataFrame, stored: pl.DataFrame) -
 
 
 @task(**TASK)
-def transform(docs: pl.DataFrame, rules: Rules) -> tuple[Extracted, dict[str, float]]:
+def transform(docs: pl.DataFrame, rules: Rules, splitter: TransformPool | None = None) -> tuple[Extracted, dict[str, float]]:
     """clean, segment and extract one batch: the only task a distributed runner takes off the flow's
     process. A batch with nothing to extract runs no stage (their set-up alone cost ~0.5 s, once a run
     or, before that was cached, on each of the 100 unchanged batches of a 100,000-file rerun): it builds
     no article tables (build_tables), so its extraction is only a placeholder."""
     if docs.is_empty():
         return Extracted.none(), {}
-    return transform_batch(docs, rules)
+    return splitter.transform(docs) if splitter is not None else transform_batch(docs, rules)
 
 
 @task(**IO_TASK)

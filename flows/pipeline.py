@@ -23,13 +23,15 @@ def ingest_and_quality_flow(
     runner: str = settings.DEFAULTS.runner,
     dask_address: Optional[str] = None,
     dask_workers: int = settings.DEFAULTS.dask_workers,
+    transform_processes: int = settings.DEFAULTS.transform_processes,
     lock_wait_seconds: float = settings.DEFAULTS.lock_wait_seconds,
     site_dir: Optional[Path] = None,
 ) -> dict:
     """``site_dir`` None: a `site` folder beside the report's (so `make run` leaves site/ next to report/)."""
     check_report_dir(Path(report_dir).resolve(), Path(db_path).resolve(), [Path(input_dir)], probe=False)  # before any work
     ingest = ingest_flow(input_dir=input_dir, db_path=db_path, max_file_bytes=max_file_bytes, batch_size=batch_size,
-                         runner=runner, dask_address=dask_address, dask_workers=dask_workers, lock_wait_seconds=lock_wait_seconds)
+                         runner=runner, dask_address=dask_address, dask_workers=dask_workers, transform_processes=transform_processes,
+                         lock_wait_seconds=lock_wait_seconds)
     dq = quality_flow(db_path=db_path, report_dir=report_dir, max_row_drop=max_row_drop, lock_wait_seconds=lock_wait_seconds)
     site = site_flow(db_path=db_path, out_dir=site_dir or site_beside(report_dir))
     return {"ingest": ingest, "quality": dq, "site": site}
