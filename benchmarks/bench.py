@@ -19,6 +19,7 @@ from pathlib import Path
 
 from benchmarks import naive
 from benchmarks.make_corpus import write_corpus
+from transforms.parallel import TransformPool
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS_DIR = ROOT / "benchmarks" / "corpus"
@@ -129,9 +130,10 @@ def run(articles: int, batch_size: int, naive_subset: int = 200, runner: str = "
     child_peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     # Task runs per ingest (the same for every run, see flows/ingest.py): begin, rules, listing and
     # known files; per batch read, decode and plan, transform, build tables, validate, load (a
-    # distributed run also plans again and settles the extraction); visit events, the closing load
-    # and publish.
-    task_runs = 4 + (6 if runner == "sequential" else 8) * full["batches"] + 3
+    # distributed run also plans again and settles the extraction; a run whose batches are split among
+    # processes sends the transform and finishes it too); visit events, the closing load and publish.
+    split = runner == "sequential" and TransformPool(transform_processes, None).may_split(min(articles, batch_size))
+    task_runs = 4 + (9 if split else 6 if runner == "sequential" else 8) * full["batches"] + 3
     result = {
         "articles": articles,
         "corpus_mb": round(size / 1e6, 2),

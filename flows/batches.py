@@ -107,6 +107,10 @@ def task_runner(runner: str, dask_address: Optional[str], dask_workers: int):
         yield pool
 
 
-def batches_ahead(pool: Any) -> int:
-    """How many batches to have extracting while one loads: one per worker thread, plus one."""
-    return 0 if pool is None else max(1, sum(pool.client.nthreads().values())) + 1
+def batches_ahead(pool: Any, may_split: bool = False) -> int:
+    """How many batches to have extracting while one loads: with a Dask cluster, one per worker
+    thread, plus one; with the sequential runner, one when its batches are split among processes
+    (transforms/parallel.py: the workers extract the next batch while this process loads), else none."""
+    if pool is None:
+        return 1 if may_split else 0
+    return max(1, sum(pool.client.nthreads().values())) + 1

@@ -1,11 +1,13 @@
 """The ingest flow: raw files -> decoded text -> facts -> validated tables -> DuckDB.
 
 The table of contents of a run: begin run -> read rules -> list files -> read known files -> for each
-batch: read, decode and plan, transform, [plan again, settle extraction with a Dask cluster], build
-tables, validate, load -> build visit events -> record missing files and the run -> publish. Every
-step is a task (flows/ingest_tasks.py) and every batch takes every step, whatever its files hold, so
-the run graph is the same from run to run. Batching and the Dask runner are in flows/batches.py; the
-counts in flows/run_summary.py.
+batch: read, decode and plan, transform (or: send the workers' shares, and at finish do this process's
+share), [plan again, settle extraction: with a Dask cluster, or batches split among processes, which
+are planned ahead], build tables, validate, load -> build visit events -> record missing files and the
+run -> publish. Every step is a task (flows/ingest_tasks.py) and every batch of a run takes the same
+steps, whatever its files hold, so the run graph is the same from run to run. Batching and the Dask runner are in
+flows/batches.py, the split among processes in transforms/parallel.py; the counts in
+flows/run_summary.py.
 """
 
 from dataclasses import dataclass
@@ -24,7 +26,7 @@ from flows.run_summary import RunSummary
 from transforms import incremental, ingest_batch, limits as work_limits, marts
 from transforms.bounded import ParseBounds
 from transforms.documents import extraction_docs
-from transforms.parallel import TransformPool
+from transforms.parallel import SplitTransform, TransformPool
 from transforms.rules import Rules
 from warehouse import session
 
@@ -79,11 +81,12 @@ def ingest_flow(
         run.files_seen = len(paths)
         with (batches.task_runner(runner, dask_address, dask_workers) as pool,
               TransformPool(transform_processes if pool is None else 1, rules, logger.warning) as splitter):
+            ahead = batches.batches_ahead(pool, may_split=splitter.may_split(min(len(paths), batch_size)))
             steps = _BatchSteps(work, duckdb_memory_limit, rules, marts.reference_marts(rules), known, limits, max_file_bytes, folder,
-                                pool, splitter, run, Progress("ingest", len(paths), logger))
+                                pool, splitter, ahead > 0, run, Progress("ingest", len(paths), logger))
             sizes = tasks.file_sizes(paths, known, max_file_bytes)
             batches.pipelined(batches.slices(paths, batch_size, sizes, batches.batch_bytes(duckdb_memory_limit)), steps.start,
-                              steps.finish, batches.batches_ahead(pool))
+                              steps.finish, ahead)
             steps.progress.finish()
         with run.timed("load"):
             run.add_rows(tasks.build_visit_events(work, run.run_id, duckdb_memory_limit))
@@ -109,8 +112,9 @@ def _flow_run_id() -> str | None:
 
 @dataclass
 class _BatchSteps:
-    """The steps of one batch, in two halves so that a Dask cluster can extract batches ahead (see
-    flows/batches.py): ``start`` reads, plans and sends off the transform; ``finish`` loads."""
+    """The steps of one batch, in two halves so that a Dask cluster or the transform workers can
+    extract batches ahead (see flows/batches.py): ``start`` reads, plans and sends off the transform;
+    ``finish`` loads."""
 
     work: Path
     memory_limit: str  # DuckDB's buffer pool for each connection to the working copy
@@ -122,6 +126,7 @@ class _BatchSteps:
     folder: input_files.InputFolder
     pool: Any
     splitter: TransformPool  # the sequential runner's processes (transforms/parallel.py)
+    planned_ahead: bool  # batches are read and planned before the one before them is loaded
     run: RunSummary
     progress: Progress
 
@@ -137,15 +142,17 @@ class _BatchSteps:
         docs = extraction_docs(batch.extracting)
         if self.pool is not None and not docs.is_empty():
             batch.future = self.pool.submit(tasks.transform, parameters={"docs": docs, "rules": self.rules})
+        elif self.planned_ahead:  # the workers' shares now; this process's in finish, after the batch before loads
+            batch.future = tasks.send_transform(docs, self.splitter)
         else:  # nothing to send to a worker: the transform (of no articles) runs here
-            batch.result = tasks.transform(docs, self.rules, self.splitter)
+            batch.result = tasks.transform(docs, self.rules)
         return batch
 
     def finish(self, batch: Batch) -> None:
         """[plan again -> settle extraction] -> build tables -> validate -> load."""
         run, planned, previous, extracting = self.run, batch.planned, batch.previous, batch.extracting
-        extracted, seconds = batch.extraction()
-        if self.pool is not None:
+        extracted, seconds = tasks.finish_transform(batch.future) if isinstance(batch.future, SplitTransform) else batch.extraction()
+        if self.pool is not None or self.planned_ahead:
             with run.timed("read"):
                 planned, previous = tasks.plan_again(self.work, batch.decoded, planned, previous, batch.is_unchanged, self.memory_limit)
             extracting = ingest_batch.to_extract(planned)

@@ -23,7 +23,7 @@ from transforms.bounded import ParseBounds
 from transforms.decode import sha256_hex
 from transforms.documents import extraction_docs
 from transforms.pipeline import Extracted, transform_batch
-from transforms.parallel import TransformPool
+from transforms.parallel import SplitTransform, TransformPool
 from transforms.rules import Rules, load_rules
 from warehouse import completeness, loader, session
 from warehouse.events import rebuild_visit_events
@@ -223,14 +223,27 @@ def _plan(decoded: pl.DataFrame, previous: pl.DataFrame, stored: pl.DataFrame) -
 
 
 @task(**TASK)
-def transform(docs: pl.DataFrame, rules: Rules, splitter: TransformPool | None = None) -> tuple[Extracted, dict[str, float]]:
+def transform(docs: pl.DataFrame, rules: Rules) -> tuple[Extracted, dict[str, float]]:
     """clean, segment and extract one batch: the only task a distributed runner takes off the flow's
     process. A batch with nothing to extract runs no stage (their set-up alone cost ~0.5 s, once a run
     or, before that was cached, on each of the 100 unchanged batches of a 100,000-file rerun): it builds
     no article tables (build_tables), so its extraction is only a placeholder."""
     if docs.is_empty():
         return Extracted.none(), {}
-    return splitter.transform(docs) if splitter is not None else transform_batch(docs, rules)
+    return transform_batch(docs, rules)
+
+
+@task(**TASK)
+def send_transform(docs: pl.DataFrame, splitter: TransformPool) -> SplitTransform:
+    """A batch's transform split by article (transforms/parallel.py): the workers' shares sent off;
+    this process's share waits for finish_transform, so that the batch before loads meanwhile."""
+    return splitter.start(docs)
+
+
+@task(**TASK)
+def finish_transform(under_way: SplitTransform) -> tuple[Extracted, dict[str, float]]:
+    """This process's share of a split batch, and the workers' shares collected."""
+    return under_way.result()
 
 
 @task(**IO_TASK)

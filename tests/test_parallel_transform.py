@@ -37,6 +37,7 @@ def test_split_keeps_every_article_whole_and_in_order():
     assert pl.concat(parts).equals(docs)
     assert [p["article_key"].to_list() for p in parts] == [["a"], ["b", "c", "d", "e", "f"], ["g"]]
     assert parallel.split_by_text(docs, 1) == [docs]
+    assert [p["article_key"].to_list() for p in parallel.split_by_text(docs, [0.3, 0.7])] == [["a"], list("bcdefg")]
     assert len(parallel.split_by_text(docs.head(1), 4)) == 1
 
 
@@ -67,13 +68,45 @@ def test_a_worker_that_dies_leaves_the_batch_whole_on_this_process(rules, monkey
     assert len(warned) == 1 and "died" in warned[0]
 
 
-def test_small_batches_and_one_process_start_no_worker(rules):
+def test_small_batches_and_one_process_start_no_worker(rules, monkeypatch):
     docs = _docs()
     with parallel.TransformPool(4, rules) as pool:
-        pool.transform(docs)  # under MIN_ARTICLES_TO_SPLIT
+        assert not pool.splits(docs)  # under MIN_ARTICLES_TO_SPLIT
+        pool.transform(docs)
         assert pool._pool is None
+    monkeypatch.setattr(parallel, "MIN_ARTICLES_TO_SPLIT", 2)
     with parallel.TransformPool(1, rules) as pool:
-        assert pool._workers() is None
+        assert not pool.splits(docs)
+        pool.transform(docs)
+        assert pool._pool is None
+
+
+def test_shares_sent_ahead_and_finished_later_give_the_same_rows_whatever_the_shares(rules, monkeypatch):
+    monkeypatch.setattr(parallel, "MIN_ARTICLES_TO_SPLIT", 2)
+    docs = _docs()
+    whole, _ = transform_batch(docs, rules)
+    with parallel.TransformPool(2, rules) as pool:
+        for share in (0.8, 0.95):
+            pool.worker_share = share
+            under_way = pool.start(docs)
+            assert len(under_way.futures) == 1 and under_way.here.height < docs.height / 2
+            split, seconds = under_way.result()
+            assert _same(whole, split) == [] and seconds["extract"] >= 0
+
+
+def test_the_workers_share_grows_while_this_process_has_other_work():
+    pool = parallel.TransformPool(2, None)
+    assert pool.worker_share == 0.5
+    # Each side takes 4 s for a whole batch; this process had 2 s of other work first: the balance
+    # is 0.75 (0.75 x 4 = 2 + 0.25 x 4), and half the step is taken.
+    pool._learn(elsewhere=2.0, here=2.0, share_here=0.5, slowest_worker=2.0, share_sent=0.5)
+    assert pool.worker_share == pytest.approx(0.625)
+    # Nothing else to do and equal speeds: back towards equal shares, never below them.
+    for _ in range(20):
+        pool._learn(elsewhere=0.0, here=2.0, share_here=0.5, slowest_worker=2.0, share_sent=0.5)
+    assert pool.worker_share == pytest.approx(0.5, abs=1e-4)
+    pool._learn(elsewhere=0.0, here=1.0, share_here=0.5, slowest_worker=3.0, share_sent=0.5)
+    assert pool.worker_share == 0.5
 
 
 @pytest.mark.parametrize("processes", [0, -3])
@@ -88,6 +121,12 @@ def test_an_ingest_with_split_batches_builds_the_same_warehouse(prefect_harness,
     corpus = _corpus_with_cross_batch_copies(tmp_path, articles=40)
     one = ingest_flow(input_dir=corpus, db_path=tmp_path / "one.duckdb", batch_size=15, transform_processes=1)
     monkeypatch.setattr(parallel, "MIN_ARTICLES_TO_SPLIT", 2)
+    shares_sent = []
+    finish = parallel.SplitTransform.result
+    monkeypatch.setattr(parallel.SplitTransform, "result", lambda self: (shares_sent.append(len(self.futures)), finish(self))[1])
     split = ingest_flow(input_dir=corpus, db_path=tmp_path / "split.duckdb", batch_size=15, transform_processes=2)
+    # every batch planned ahead, and all but the last (a file or two) split
+    assert len(shares_sent) == split["batches"] >= 4 and sum(shares_sent) >= split["batches"] - 1
     assert split["rows_written"]["fct_finding"] == one["rows_written"]["fct_finding"] > 0
+    assert split["files_duplicate"] == one["files_duplicate"] >= 3
     assert_same_warehouse(tmp_path / "one.duckdb", tmp_path / "split.duckdb")

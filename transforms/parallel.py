@@ -72,19 +72,25 @@ def _callers_main_hidden():
             sys.modules["__main__"] = main
 
 
-def split_by_text(docs: pl.DataFrame, parts: int) -> list[pl.DataFrame]:
-    """``docs`` in at most ``parts`` runs of whole articles, of about equal text (extraction time
-    follows the text, not the count); an article is never split. Empty runs are left out."""
-    if parts <= 1 or docs.height <= 1:
+def split_by_text(docs: pl.DataFrame, shares: int | list[float]) -> list[pl.DataFrame]:
+    """``docs`` in runs of whole articles holding about the given ``shares`` of its text (an int n:
+    n equal shares), in order: extraction time follows the text, not the count, and an article is
+    never split. Empty runs are left out."""
+    if isinstance(shares, int):
+        shares = [1.0] * max(shares, 1)
+    if len(shares) <= 1 or docs.height <= 1:
         return [docs]
     size = docs["text"].str.len_bytes().fill_null(0).cast(pl.Int64)
-    share = (size.cum_sum() - size) * parts // max(int(size.sum()), 1)
-    out = []
-    for i in range(parts):
-        part = docs.filter(share == i)
-        if part.height:
-            out.append(part)
-    return out
+    total, begins = int(size.sum()), (size.cum_sum() - size)
+    # A run ends where the text before an article reaches its share; integer bounds, so equal
+    # shares cut the same way on every machine.
+    whole = sum(shares)
+    bounds, held = [], 0.0
+    for share in shares[:-1]:
+        held += share
+        bounds.append(round(total * held / whole))
+    index = sum((begins >= b).cast(pl.Int32) for b in bounds)
+    return [p for p in (docs.filter(index == i) for i in range(len(shares))) if p.height]
 
 
 def concat_extracted(parts: list[Extracted]) -> Extracted:
@@ -94,12 +100,17 @@ def concat_extracted(parts: list[Extracted]) -> Extracted:
 
 
 class TransformPool:
-    """``processes`` - 1 worker processes and this one: ``transform`` splits a batch among them.
+    """``processes`` - 1 worker processes and this one, sharing each batch's transform.
 
-    With one process, or a batch under MIN_ARTICLES_TO_SPLIT, the batch is transformed here as
+    ``start`` sends the workers their shares and returns at once; ``SplitTransform.result`` does
+    this process's share and collects theirs. Between the two the flow finishes the batch before
+    (validation and load), so the workers are busy while it does. The shares follow what the last
+    batch showed: the workers get more of the text while this process has other work to do, so that
+    all finish about together (the rows are the same whatever the shares). With one process, or a
+    batch under MIN_ARTICLES_TO_SPLIT, the batch is transformed here as
     transforms.pipeline.transform_batch does. If a worker dies (killed for memory, say), the pool is
-    shut down, ``warn`` says so once, and this and every later batch run here, whole: the run goes on
-    slower, never with a part missing."""
+    shut down, ``warn`` says so once, and that batch and every later one run here, whole: the run
+    goes on slower, never with a part missing."""
 
     def __init__(self, processes: int, rules: Rules, warn: Callable[[str], None] = print):
         self.processes = max(1, processes)
@@ -107,6 +118,8 @@ class TransformPool:
         self.warn = warn
         self._pool: ProcessPoolExecutor | None = None
         self._broken = False
+        # The workers' share of a batch's text, all together; equal shares to begin with.
+        self.worker_share = (self.processes - 1) / self.processes
 
     def __enter__(self) -> "TransformPool":
         return self
@@ -119,34 +132,84 @@ class TransformPool:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
-    def _workers(self) -> ProcessPoolExecutor | None:
-        if self.processes == 1 or self._broken:
-            return None
+    def may_split(self, articles: int) -> bool:
+        """Whether a batch of this many articles would be split among processes."""
+        return self.processes > 1 and not self._broken and articles >= MIN_ARTICLES_TO_SPLIT
+
+    def splits(self, docs: pl.DataFrame) -> bool:
+        """Whether ``start`` sends part of these docs to workers."""
+        return self.may_split(docs.height)
+
+    def _workers(self) -> ProcessPoolExecutor:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(max_workers=self.processes - 1, mp_context=_worker_context(),
                                              initializer=_start_worker, initargs=(self.rules,))
         return self._pool
 
-    def transform(self, docs: pl.DataFrame) -> tuple[Extracted, dict[str, float]]:
-        """clean -> segment -> extract of ``docs``, and the wall seconds of each stage: a stage's
-        seconds are the longest any part spent in it (the parts run at once), and the time spent
-        sending parts and their frames between processes is counted in extract, so the stages add up
-        to the wall time of the whole call."""
-        pool = self._workers() if docs.height >= MIN_ARTICLES_TO_SPLIT else None
-        if pool is None:
-            return transform_batch(docs, self.rules)
-        started = time.perf_counter()
-        parts = split_by_text(docs, self.processes)
+    def start(self, docs: pl.DataFrame) -> "SplitTransform":
+        if not self.splits(docs):
+            return SplitTransform(self, docs, docs, [], 0.0)
+        workers = self.processes - 1
+        shares = [1.0 - self.worker_share] + [self.worker_share / workers] * workers
+        parts = split_by_text(docs, shares)
+        here, sent = (parts[0], parts[1:]) if len(parts) == len(shares) else (docs.clear(), parts)
         try:
             with _callers_main_hidden():  # submit starts the workers the first time
-                sent = [pool.submit(_transform_part, part) for part in parts[1:]]
-            results = [transform_batch(parts[0], self.rules)] + [f.result() for f in sent]
+                futures = [self._workers().submit(_transform_part, part) for part in sent]
         except BrokenProcessPool as err:
-            self._broken = True
-            self.close()
-            self.warn(f"a transform worker process died ({err}); this run's batches now transform on one process")
-            return transform_batch(docs, self.rules)
-        wall = time.perf_counter() - started
-        seconds = {stage: max(s.get(stage, 0.0) for _, s in results) for stage in results[0][1]}
-        seconds["extract"] = seconds.get("extract", 0.0) + max(0.0, wall - sum(seconds.values()))
-        return concat_extracted([e for e, _ in results]), seconds
+            self._give_up(err)
+            return SplitTransform(self, docs, docs, [], 0.0)
+        return SplitTransform(self, docs, here, futures, self.worker_share)
+
+    def transform(self, docs: pl.DataFrame) -> tuple[Extracted, dict[str, float]]:
+        """clean -> segment -> extract of ``docs`` now (see SplitTransform.result for the seconds)."""
+        return self.start(docs).result()
+
+    def _give_up(self, err: BaseException) -> None:
+        self._broken = True
+        self.close()
+        self.warn(f"a transform worker process died ({err}); this run's batches now transform on one process")
+
+    def _learn(self, elsewhere: float, here: float, share_here: float, slowest_worker: float, share_sent: float) -> None:
+        """The workers' next share: all should finish together, this process's share coming after
+        ``elsewhere`` seconds of other work. Each side's seconds for a whole batch are estimated from
+        its share of this one; half the step is taken, so one odd batch does not swing it."""
+        if share_here <= 0 or share_sent <= 0 or here <= 0 or slowest_worker <= 0:
+            return
+        workers = self.processes - 1
+        whole_here, whole_worker = here / share_here, slowest_worker / (share_sent / workers)
+        balanced = (elsewhere + whole_here) / (whole_worker / workers + whole_here)
+        low = workers / self.processes
+        self.worker_share = min(0.95, max(low, (self.worker_share + balanced) / 2))
+
+
+class SplitTransform:
+    """A batch's transform under way: the workers' shares sent (``futures``), this process's share
+    (``here``) still to do."""
+
+    def __init__(self, pool: TransformPool, docs: pl.DataFrame, here: pl.DataFrame, futures: list, worker_share: float):
+        self.pool, self.docs, self.here, self.futures, self.worker_share = pool, docs, here, futures, worker_share
+        self.sent_at = time.perf_counter()
+
+    def result(self) -> tuple[Extracted, dict[str, float]]:
+        """The batch's frames, and the seconds this process spent per stage: its own share's, plus
+        the time it then waited for the workers, counted in extract. The workers' shares, done while
+        this process was busy elsewhere, are in no stage: the stages add up to the flow's own time."""
+        rules = self.pool.rules
+        if self.docs.is_empty():  # an unchanged batch: no stage's set-up to pay for
+            return Extracted.none(), {}
+        if not self.futures:
+            return transform_batch(self.docs, rules)
+        begun = time.perf_counter()
+        results = [transform_batch(self.here, rules)] if self.here.height else []
+        own = time.perf_counter() - begun
+        try:
+            sent = [f.result() for f in self.futures]
+        except BrokenProcessPool as err:
+            self.pool._give_up(err)
+            return transform_batch(self.docs, rules)
+        waited = time.perf_counter() - begun - own
+        self.pool._learn(begun - self.sent_at, own, 1.0 - self.worker_share, max(sum(s.values()) for _, s in sent), self.worker_share)
+        seconds = dict(results[0][1]) if results else {"clean": 0.0, "segment": 0.0, "extract": 0.0}
+        seconds["extract"] = seconds.get("extract", 0.0) + waited
+        return concat_extracted([e for e, _ in results + sent]), seconds
