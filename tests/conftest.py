@@ -77,6 +77,7 @@ def pytest_configure(config):
 # the many short files fill in behind them. Only the order changes: a file missing here runs after them.
 SLOWEST_FILES = (
     "test_operations.py", "test_reliability_operations.py", "test_flows.py", "test_visit_events_flow.py", "test_batches.py",
+    "test_parallel_transform.py",
     "test_site.py", "test_input_files.py", "test_findings.py", "test_quality.py", "test_benchmarks.py", "test_visits.py",
     "test_judgements.py", "test_fetch.py", "test_hostile_files.py", "test_reliability_data.py", "test_catalogue.py",
     "test_people.py", "test_authorities.py",
