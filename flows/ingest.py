@@ -5,8 +5,8 @@ batch: read, decode and plan, transform (or: send the workers' shares, and at fi
 share), [plan again, settle extraction: with a Dask cluster, or batches split among processes, which
 are planned ahead], build tables, validate, load -> build visit events -> record missing files and the
 run -> publish. Every step is a task (flows/ingest_tasks.py) and every batch of a run takes the same
-steps, whatever its files hold, so the run graph is the same from run to run. Batching and the Dask runner are in
-flows/batches.py, the split among processes in transforms/parallel.py; the counts in
+steps, whatever its files hold, so the run graph is the same from run to run. Batching and the Dask
+runner are in flows/batches.py, the split among processes in transforms/parallel.py; the counts in
 flows/run_summary.py.
 """
 

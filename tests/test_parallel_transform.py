@@ -71,12 +71,12 @@ def test_a_worker_that_dies_leaves_the_batch_whole_on_this_process(rules, monkey
 def test_small_batches_and_one_process_start_no_worker(rules, monkeypatch):
     docs = _docs()
     with parallel.TransformPool(4, rules) as pool:
-        assert not pool.splits(docs)  # under MIN_ARTICLES_TO_SPLIT
+        assert not pool.may_split(docs.height)  # under MIN_ARTICLES_TO_SPLIT
         pool.transform(docs)
         assert pool._pool is None
     monkeypatch.setattr(parallel, "MIN_ARTICLES_TO_SPLIT", 2)
     with parallel.TransformPool(1, rules) as pool:
-        assert not pool.splits(docs)
+        assert not pool.may_split(docs.height)
         pool.transform(docs)
         assert pool._pool is None
 
@@ -99,13 +99,13 @@ def test_the_workers_share_grows_while_this_process_has_other_work():
     assert pool.worker_share == 0.5
     # Each side takes 4 s for a whole batch; this process had 2 s of other work first: the balance
     # is 0.75 (0.75 x 4 = 2 + 0.25 x 4), and half the step is taken.
-    pool._learn(elsewhere=2.0, here=2.0, share_here=0.5, slowest_worker=2.0, share_sent=0.5)
+    pool._learn(elsewhere=2.0, here=2.0, slowest_worker=2.0, share_sent=0.5)
     assert pool.worker_share == pytest.approx(0.625)
     # Nothing else to do and equal speeds: back towards equal shares, never below them.
     for _ in range(20):
-        pool._learn(elsewhere=0.0, here=2.0, share_here=0.5, slowest_worker=2.0, share_sent=0.5)
+        pool._learn(elsewhere=0.0, here=2.0, slowest_worker=2.0, share_sent=0.5)
     assert pool.worker_share == pytest.approx(0.5, abs=1e-4)
-    pool._learn(elsewhere=0.0, here=1.0, share_here=0.5, slowest_worker=3.0, share_sent=0.5)
+    pool._learn(elsewhere=0.0, here=1.0, slowest_worker=3.0, share_sent=0.5)
     assert pool.worker_share == 0.5
 
 

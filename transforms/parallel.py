@@ -7,9 +7,9 @@ differs; nothing downstream reads it (tests/test_parallel_transform.py and the w
 in the README check both). Extraction is Python and small polars passes holding the GIL for most of
 its time, so threads would not help: the parts run in worker processes, one part on this process.
 
-The workers start once per pool (a spawned process imports polars and the rules: about 2 s) and only
-when a batch is large enough to be worth splitting, so that small runs (and the test suite) never pay
-for them.
+The workers start once per pool (forked from a server process that has imported polars and this
+module) and only when a batch is large enough to be worth splitting, so that small runs (and the test
+suite) never pay for them.
 """
 
 from __future__ import annotations
@@ -136,10 +136,6 @@ class TransformPool:
         """Whether a batch of this many articles would be split among processes."""
         return self.processes > 1 and not self._broken and articles >= MIN_ARTICLES_TO_SPLIT
 
-    def splits(self, docs: pl.DataFrame) -> bool:
-        """Whether ``start`` sends part of these docs to workers."""
-        return self.may_split(docs.height)
-
     def _workers(self) -> ProcessPoolExecutor:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(max_workers=self.processes - 1, mp_context=_worker_context(),
@@ -147,7 +143,7 @@ class TransformPool:
         return self._pool
 
     def start(self, docs: pl.DataFrame) -> "SplitTransform":
-        if not self.splits(docs):
+        if not self.may_split(docs.height):
             return SplitTransform(self, docs, docs, [], 0.0)
         workers = self.processes - 1
         shares = [1.0 - self.worker_share] + [self.worker_share / workers] * workers
@@ -170,10 +166,12 @@ class TransformPool:
         self.close()
         self.warn(f"a transform worker process died ({err}); this run's batches now transform on one process")
 
-    def _learn(self, elsewhere: float, here: float, share_here: float, slowest_worker: float, share_sent: float) -> None:
-        """The workers' next share: all should finish together, this process's share coming after
-        ``elsewhere`` seconds of other work. Each side's seconds for a whole batch are estimated from
-        its share of this one; half the step is taken, so one odd batch does not swing it."""
+    def _learn(self, elsewhere: float, here: float, slowest_worker: float, share_sent: float) -> None:
+        """The workers' next share: all should finish together, this process's share (the rest of
+        ``share_sent``, taking ``here`` seconds) coming after ``elsewhere`` seconds of other work.
+        Each side's seconds for a whole batch are estimated from its share of this one; half the step
+        is taken, so one odd batch does not swing it."""
+        share_here = 1.0 - share_sent
         if share_here <= 0 or share_sent <= 0 or here <= 0 or slowest_worker <= 0:
             return
         workers = self.processes - 1
@@ -209,7 +207,7 @@ class SplitTransform:
             self.pool._give_up(err)
             return transform_batch(self.docs, rules)
         waited = time.perf_counter() - begun - own
-        self.pool._learn(begun - self.sent_at, own, 1.0 - self.worker_share, max(sum(s.values()) for _, s in sent), self.worker_share)
+        self.pool._learn(begun - self.sent_at, own, max(sum(s.values()) for _, s in sent), self.worker_share)
         seconds = dict(results[0][1]) if results else {"clean": 0.0, "segment": 0.0, "extract": 0.0}
         seconds["extract"] = seconds.get("extract", 0.0) + waited
         return concat_extracted([e for e, _ in results + sent]), seconds
