@@ -97,3 +97,47 @@ def test_raw_file_and_raw_text_checks():
     bad = pl.DataFrame([row | {"path": "/x/b.txt", "status": "eaten"}, row | {"path": "/x/c.txt", "encoding": "ebcdic"}])
     assert validate_table("raw_file", bad)[1].height == 2
     assert validate_table("raw_text", pl.DataFrame({"content_sha256": ["nothex"], "raw_text": ["x"]}))[1].height == 1
+
+
+# validate_table first asks every check of a table at once and lets pandera, check by check, see only the
+# frames where one may fail (schemas/validate.py). What it lets through must be exactly what pandera
+# passes and returns: never a frame pandera would refuse, and the same columns and types when it passes.
+def _breakages(frame: pl.DataFrame):
+    first = pl.int_range(pl.len()) == 0
+    for column, dtype in frame.schema.items():
+        values = [None]
+        if dtype == pl.String:
+            values += ["", "zzz"]
+        elif dtype.is_numeric():
+            values += [-1, 10**6]
+        for value in values:
+            try:
+                yield f"{column}={value!r:.20}", frame.with_columns(pl.when(first).then(pl.lit(value)).otherwise(pl.col(column)).alias(column))
+            except Exception:  # noqa: BLE001 - a value polars cannot put in this column
+                continue
+        if dtype != pl.String and not dtype.is_nested():
+            yield f"{column} as text", frame.with_columns(pl.col(column).cast(pl.String))
+        yield f"{column} missing", frame.drop(column)
+    yield "a row twice", pl.concat([frame, frame.head(1)])
+    yield "an extra column", frame.with_columns(pl.lit(1).alias("surprise"))
+
+
+@pytest.mark.parametrize("table", sorted(t for t, _, _ in BREAKAGES))
+def test_checks_asked_at_once_pass_exactly_what_pandera_passes(good_tables, table):
+    from schemas.validate import _when_every_row_passes
+
+    model = MODELS[table]
+    frame = good_tables[table]
+    assert _when_every_row_passes(model, frame) is not None, "a frame pandera passes skips the check-by-check validation"
+    let_through = 0
+    for what, broken in _breakages(frame):
+        fast = _when_every_row_passes(model, broken)
+        try:
+            full = model.validate(broken, lazy=True)
+        except Exception:  # noqa: BLE001 - pandera refuses it, one way or another
+            assert fast is None, f"{table}, {what}: passed at once, refused by pandera"
+            continue
+        if fast is not None:
+            let_through += 1
+            assert fast.schema == full.schema and fast.equals(full), f"{table}, {what}: not what pandera returns"
+    assert let_through > 0  # some breakages are still valid rows (a null in a nullable column): both paths pass them
