@@ -218,6 +218,10 @@ class FirstMatch:
         return None
 
 
+# Rows of a screened column are numbered as UInt32: a pair (group, row) fits one UInt64 as group * _ROWS + row.
+_ROWS = 1 << 32
+
+
 class Screen:
     """Which rows of a text column can match which groups of rules, from one Aho-Corasick pass.
 
@@ -267,8 +271,11 @@ class Screen:
             parts.append(which.filter("_in").select("_row").join(pl.DataFrame({"_group": groups}, schema={"_group": pl.Int32}), how="cross"))
         if not parts:
             return pl.DataFrame(schema={"_row": pl.UInt32, "_group": pl.Int32})
-        # By group: a regex cache keyed by the pattern then compiles each pattern once.
-        return pl.concat(parts).unique().sort("_group", "_row")
+        # By group: a regex cache keyed by the pattern then compiles each pattern once. Each pair as one
+        # integer (group, then row): unique and sorted on one column, not two (a quarter of the screen's time).
+        pair = pl.col("_group").cast(pl.UInt64) * _ROWS + pl.col("_row").cast(pl.UInt64)
+        pairs = pl.concat([p.select(pair.alias("_pair")) for p in parts]).select(pl.col("_pair").unique().sort())
+        return pairs.select((pl.col("_pair") % _ROWS).cast(pl.UInt32).alias("_row"), (pl.col("_pair") // _ROWS).cast(pl.Int32).alias("_group"))
 
     def candidates(self, frame: pl.DataFrame, column: str, table: pl.DataFrame, *more: str) -> pl.DataFrame:
         """The candidate pairs of ``frame[column]``, each with the row's ``column`` (and ``more`` columns)
