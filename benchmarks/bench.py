@@ -26,6 +26,10 @@ CORPUS_DIR = ROOT / "benchmarks" / "corpus"
 RESULTS_DIR = ROOT / "benchmarks" / "results"
 
 
+# Seconds between the first unchanged rerun and the second (see run).
+RERUN_SETTLE_SECONDS = 5
+
+
 def corpus(articles: int, seed: int = 7) -> Path:
     """The generated corpus, made once and reused (a marker records that it is complete)."""
     out = CORPUS_DIR / str(articles)
@@ -118,6 +122,13 @@ def run(articles: int, batch_size: int, naive_subset: int = 200, runner: str = "
         t = time.perf_counter()
         ingest_flow(input_dir=src, db_path=db, **options)
         rerun_s = time.perf_counter() - t
+        # The same rerun once the temporary server has recorded the runs before it: right after a full
+        # ingest it is still writing that run's task events to its SQLite file, and the next run's calls
+        # wait on it (a scheduled rerun comes minutes later). Reported beside the first, not instead of it.
+        time.sleep(RERUN_SETTLE_SECONDS)
+        t = time.perf_counter()
+        ingest_flow(input_dir=src, db_path=db, **options)
+        settled_rerun_s = time.perf_counter() - t
         # The flow's own peak, before the briefing site (which holds every council's facts at once:
         # about 4 GB at 100,000 articles) and the naive baseline run in this process too.
         ingest_peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -153,6 +164,8 @@ def run(articles: int, batch_size: int, naive_subset: int = 200, runner: str = "
         "outside_stages_seconds": round(full_s - sum(full["stage_seconds"].values()), 2),
         "unchanged_rerun_seconds": round(rerun_s, 2),
         "unchanged_rerun_ratio": round(rerun_s / full_s, 4),
+        "unchanged_rerun_settled_seconds": round(settled_rerun_s, 2),
+        "unchanged_rerun_settled_ratio": round(settled_rerun_s / full_s, 4),
         # The briefing site from the finished warehouse: read, render every page, write and swap the folder.
         "site_seconds": site["seconds"],
         "site_files": site["files"],
@@ -179,7 +192,9 @@ def print_table(r: dict) -> None:
         ("floor: read + hash", f"{r['floor_seconds']} s = {r['floor_mb_per_s']} MB/s"),
         ("full ingest", f"{r['full_ingest_seconds']} s = {r['full_ingest_mb_per_s']} MB/s, {r['full_ingest_articles_per_s']} articles/s"),
         ("stages (s)", ", ".join(f"{k} {v}" for k, v in r["stage_seconds"].items()) + f"; outside the stages {r['outside_stages_seconds']}"),
-        ("unchanged rerun", f"{r['unchanged_rerun_seconds']} s = {r['unchanged_rerun_ratio']:.1%} of the full ingest"),
+        ("unchanged rerun", f"{r['unchanged_rerun_seconds']} s = {r['unchanged_rerun_ratio']:.1%} of the full ingest right after it; "
+                            f"{r.get('unchanged_rerun_settled_seconds', '?')} s = {r.get('unchanged_rerun_settled_ratio', 0):.1%} "
+                            f"once the Prefect server has recorded it"),
         ("briefing site", f"{r['site_seconds']} s for {r['site_files']} files"),
         ("naive baseline", f"{r['naive_seconds_scaled']} s scaled from {r['naive_subset_articles']} articles: speed-up {r['speedup_vs_naive']}x"),
         ("Prefect overhead", f"{r['prefect_overhead_ratio']:.2%} ({r['prefect_task_run_seconds'] * 1000:.1f} ms a task run)"),
