@@ -81,3 +81,9 @@ def test_key_expr_matches_hash_key_with_nulls_as_empty():
     frame = pl.DataFrame({"a": ["x", None], "b": [1, 2]})
     keys = frame.select(key_expr(pl.lit("t"), "a", "b").alias("k"))["k"].to_list()
     assert keys == [hash_key("t", "x", 1), hash_key("t", None, 2)]
+
+
+def test_key_expr_hashes_exactly_as_hash_key_does():
+    rows = pl.DataFrame({"a": ["Ann Lee", None, "Ünïcode ’quote’", ""], "b": [1, 2, None, 0]})
+    keys = rows.select(key_expr(pl.lit("t"), "a", "b").alias("k"))["k"].to_list()
+    assert keys == [hash_key("t", a, b) for a, b in rows.iter_rows()]
