@@ -23,10 +23,12 @@ from flows import batches, ingest_tasks as tasks, input_files, outcome, settings
 from flows.batches import Batch
 from flows.progress import Progress
 from flows.run_summary import RunSummary
+from schemas.validate import validate_tables
 from transforms import incremental, ingest_batch, limits as work_limits, marts
 from transforms.bounded import ParseBounds
 from transforms.documents import extraction_docs
 from transforms.parallel import SplitTransform, TransformPool
+from transforms.pipeline import Extracted
 from transforms.rules import Rules
 from warehouse import session
 
@@ -140,7 +142,11 @@ class _BatchSteps:
             decoded, planned = tasks.decode_and_plan(files, previous, stored, self.limits)
         batch = Batch(decoded, planned, previous, ingest_batch.to_extract(planned), is_unchanged)
         docs = extraction_docs(batch.extracting)
-        if self.pool is not None and not docs.is_empty():
+        if is_unchanged and docs.is_empty():
+            # Nothing to extract, now or when planned again (an unchanged batch keeps its plan): no
+            # transform to run or send, and none of the task runs that would say so.
+            batch.result = (Extracted.none(), {})
+        elif self.pool is not None and not docs.is_empty():
             batch.future = self.pool.submit(tasks.transform, parameters={"docs": docs, "rules": self.rules})
         elif self.planned_ahead:  # the workers' shares now; this process's in finish, after the batch before loads
             batch.future = tasks.send_transform(docs, self.splitter)
@@ -149,22 +155,37 @@ class _BatchSteps:
         return batch
 
     def finish(self, batch: Batch) -> None:
-        """[plan again -> settle extraction] -> build tables -> validate -> load."""
+        """[plan again -> settle extraction] -> build tables -> validate -> load; none of them for an
+        unchanged batch that writes nothing (the first batch still loads the reference tables)."""
         run, planned, previous, extracting = self.run, batch.planned, batch.previous, batch.extracting
-        extracted, seconds = tasks.finish_transform(batch.future) if isinstance(batch.future, SplitTransform) else batch.extraction()
-        if self.pool is not None or self.planned_ahead:
-            with run.timed("read"):
-                planned, previous = tasks.plan_again(self.work, batch.decoded, planned, previous, batch.is_unchanged, self.memory_limit)
-            extracting = ingest_batch.to_extract(planned)
-            extracted, seconds = tasks.settle_extraction(extracted, seconds, batch.extracting["article_key"], extracting, self.rules)
+        if batch.result is not None:  # an unchanged batch with nothing to extract (see start)
+            extracted, seconds = batch.result
+        else:
+            extracted, seconds = tasks.finish_transform(batch.future) if isinstance(batch.future, SplitTransform) else batch.extraction()
+            if self.pool is not None or self.planned_ahead:
+                with run.timed("read"):
+                    planned, previous = tasks.plan_again(self.work, batch.decoded, planned, previous, batch.is_unchanged, self.memory_limit)
+                extracting = ingest_batch.to_extract(planned)
+                extracted, seconds = tasks.settle_extraction(extracted, seconds, batch.extracting["article_key"], extracting, self.rules)
         run.add_seconds(seconds)
         retired = incremental.retired_articles(planned, previous)
+        with_reference = run.batches == 0
+        writes_nothing = ingest_batch.writes_nothing(planned, retired)
+        # A batch that writes nothing, after the first (which loads the reference tables), builds no tables,
+        # validates none and loads nothing: its build, validate and load would be task runs doing nothing
+        # (an unchanged rerun of 100,000 articles ran 300 such, after the 300 of send, finish and plan again).
+        idle = writes_nothing and not with_reference
         with run.timed("validate"):
-            tables = tasks.build_tables(extracted, planned, extracting, self.reference, run.run_id, run.batches == 0,
-                                        ingest_batch.writes_nothing(planned, retired))
-            valid, invalid = tasks.validate(tables, extracting.select("article_key", "source_file"))
+            if idle:
+                valid, invalid = validate_tables({})
+            else:
+                tables = tasks.build_tables(extracted, planned, extracting, self.reference, run.run_id, with_reference, writes_nothing)
+                valid, invalid = tasks.validate(tables, extracting.select("article_key", "source_file"))
         with run.timed("load"):
             rejected = ingest_batch.rejected_rows(planned, invalid, run.run_id, datetime.now(timezone.utc).replace(tzinfo=None))
             replaced = sorted(set(extracting["article_key"].to_list()) | set(retired))
-            written, _, released = tasks.load_warehouse(self.work, tasks.batch_load(valid, rejected, replaced), self.memory_limit)
+            if idle:
+                written, released = {}, 0
+            else:
+                written, _, released = tasks.load_warehouse(self.work, tasks.batch_load(valid, rejected, replaced), self.memory_limit)
         run.add_batch(planned, extracting.height, rejected, written, released)

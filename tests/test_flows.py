@@ -79,8 +79,14 @@ def test_a_rerun_reads_the_warehouse_only_for_batches_with_a_changed_file(prefec
     reads = []
     state = ingest_tasks.read_working_state
     monkeypatch.setattr(ingest_tasks, "read_working_state", lambda work, files, *rest: reads.append(files["source_file"].to_list()) or state(work, files, *rest))
+    loads = []
+    load = ingest_tasks.load_warehouse
+    monkeypatch.setattr(ingest_tasks, "load_warehouse", lambda work, batch, *rest, **kw: loads.append(batch is not None) or load(work, batch, *rest, **kw))
     again = ingest_flow(input_dir=corpus, db_path=db, batch_size=2)
     assert reads == [[last.name]]
+    # Loads: the first batch (the reference tables), the changed one and the run's closing load; the unchanged
+    # middle batch writes nothing and runs no load (nor build or validate) at all.
+    assert loads == [True, True, True]
     assert again["files_changed"] == 1 and again["files_unchanged"] == 4 and again["articles_extracted"] == 1
 
     monkeypatch.setattr(incremental, "unchanged_state", lambda files, known: None)
