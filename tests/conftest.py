@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -66,7 +67,7 @@ HARNESS_SERVICES_OFF = (
 
 
 @pytest.fixture(scope="session")
-def prefect_harness():
+def prefect_harness(tmp_path_factory):
     """One temporary Prefect API for every flow test of the session (starting one costs 10-30 s)."""
     from prefect.settings import temporary_settings
     from prefect.testing.utilities import prefect_test_harness
@@ -76,7 +77,28 @@ def prefect_harness():
     # No heartbeats from the flows run in this process: the heartbeat thread sleeps in 1 s steps and each
     # flow run waited for it to wake and stop (0.5 s a run on average); crash detection is not tested here.
     with temporary_settings(updates={"flows.heartbeat_frequency": None}), prefect_test_harness(server_startup_timeout=180):
+        _keep_prefect_db_template(tmp_path_factory.mktemp("prefect_template") / "prefect.db")
         yield
+
+
+def _keep_prefect_db_template(template: Path) -> None:
+    """A copy of the harness's new database, migrated and holding no run yet, for the servers tests start
+    (tests/helpers.start_prefect_server); sqlite3's backup copies it whole while the server has it open."""
+    import sqlite3
+
+    from prefect.settings import PREFECT_SERVER_DATABASE_CONNECTION_URL
+    from tests import helpers
+
+    url = PREFECT_SERVER_DATABASE_CONNECTION_URL.value()
+    if not url.startswith("sqlite+aiosqlite:///"):
+        return
+    source, copy = sqlite3.connect(url.removeprefix("sqlite+aiosqlite:///")), sqlite3.connect(template)
+    try:
+        source.backup(copy)
+    finally:
+        source.close()
+        copy.close()
+    helpers.PREFECT_DB_TEMPLATE = template
 
 
 def pytest_configure(config):
