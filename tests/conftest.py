@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -54,13 +55,50 @@ def warehouse(built, tmp_path):
     return db
 
 
+# The harness's server only has to take the runs' API calls: no test reads a run back from it (the tests
+# of a served deployment start a server of their own, `ofsted-watch server`, in a clean environment). Its
+# background services are off: the task run recorder, writing the last run's task events into the same
+# SQLite file, made the next run's create_flow_run fail with 503 "database is locked" and the client sleep
+# ~2 s before retrying, nearly every flow run; the others poll the database or process events for nothing.
+HARNESS_SERVICES_OFF = (
+    "TASK_RUN_RECORDER", "EVENT_PERSISTER", "TRIGGERS", "SCHEDULER", "LATE_RUNS", "FOREMAN", "PAUSE_EXPIRATIONS", "REPOSSESSOR",
+    "CANCELLATION_CLEANUP", "CLEANUP_RECONCILER",
+)
+
+
 @pytest.fixture(scope="session")
-def prefect_harness():
+def prefect_harness(tmp_path_factory):
     """One temporary Prefect API for every flow test of the session (starting one costs 10-30 s)."""
+    from prefect.settings import temporary_settings
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness(server_startup_timeout=180):
+    for service in HARNESS_SERVICES_OFF:  # read by the server's process, started with this environment
+        os.environ.setdefault(f"PREFECT_SERVER_SERVICES_{service}_ENABLED", "false")
+    # No heartbeats from the flows run in this process: the heartbeat thread sleeps in 1 s steps and each
+    # flow run waited for it to wake and stop (0.5 s a run on average); crash detection is not tested here.
+    with temporary_settings(updates={"flows.heartbeat_frequency": None}), prefect_test_harness(server_startup_timeout=180):
+        _keep_prefect_db_template(tmp_path_factory.mktemp("prefect_template") / "prefect.db")
         yield
+
+
+def _keep_prefect_db_template(template: Path) -> None:
+    """A copy of the harness's new database, migrated and holding no run yet, for the servers tests start
+    (tests/helpers.start_prefect_server); sqlite3's backup copies it whole while the server has it open."""
+    import sqlite3
+
+    from prefect.settings import PREFECT_SERVER_DATABASE_CONNECTION_URL
+    from tests import helpers
+
+    url = PREFECT_SERVER_DATABASE_CONNECTION_URL.value()
+    if not url.startswith("sqlite+aiosqlite:///"):
+        return
+    source, copy = sqlite3.connect(url.removeprefix("sqlite+aiosqlite:///")), sqlite3.connect(template)
+    try:
+        source.backup(copy)
+    finally:
+        source.close()
+        copy.close()
+    helpers.PREFECT_DB_TEMPLATE = template
 
 
 def pytest_configure(config):

@@ -138,14 +138,25 @@ def prefect_server_up(port: int) -> bool:
         return False
 
 
+# A Prefect database already brought to the current schema (a copy of the session harness's, taken as it
+# started, before any run), set by conftest's prefect_harness; None until then.
+PREFECT_DB_TEMPLATE: Path | None = None
+
+
 def start_prefect_server(folder: Path, **env_extra: str) -> tuple[subprocess.Popen, dict[str, str], str]:
     """``ofsted-watch server`` on a free port of 127.0.0.1, in a clean Prefect environment (nothing from this
     test process: its harness, its PREFECT_HOME), its state and log in ``folder``; returns once it answers.
+
+    Its database starts as a copy of PREFECT_DB_TEMPLATE when there is one: a server that has been started
+    before, with no runs; a new database's migrations alone take 10-15 s of the start.
 
     Returns the server process (its own process group), the environment it runs in (to start clients
     beside it) and its API's URL."""
     import pytest
 
+    if PREFECT_DB_TEMPLATE is not None:
+        (folder / "state" / "prefect").mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(PREFECT_DB_TEMPLATE, folder / "state" / "prefect" / "prefect.db")  # where PREFECT_HOME's database is
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     env |= {"OFSTED_WATCH_STATE": str(folder / "state"), "OFSTED_WATCH_PREFECT_PORT": str(port), **env_extra}

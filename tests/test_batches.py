@@ -35,9 +35,22 @@ def _corpus_with_cross_batch_copies(tmp_path: Path, articles: int) -> Path:
     return corpus
 
 
+@pytest.fixture(scope="module")
+def cluster():
+    """One Dask cluster of one single-threaded worker, for the tests that give the runner a cluster's
+    address: its worker starts (and imports the project) once, not once a test (10-20 s each)."""
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as started:
+        yield started
+
+
 @pytest.mark.parametrize("batch_size", [15])
 def test_a_local_dask_cluster_builds_the_same_warehouse_as_the_sequential_runner(prefect_harness, tmp_path, batch_size):
-    corpus = _corpus_with_cross_batch_copies(tmp_path, articles=60)
+    # 40 generated articles, the sample and 3 copies: 48 files, 4 batches of at most 15 (the copies in the
+    # last, their originals in the second), so the copies are planned while their originals are not yet
+    # loaded (3 batches ahead with 2 workers), as with 60; fewer articles only shorten the extraction.
+    corpus = _corpus_with_cross_batch_copies(tmp_path, articles=40)
     seq = ingest_flow(input_dir=corpus, db_path=tmp_path / "seq.duckdb", batch_size=batch_size)
     dask = ingest_flow(input_dir=corpus, db_path=tmp_path / "dask.duckdb", batch_size=batch_size, runner="dask", dask_workers=2)
 
@@ -51,22 +64,20 @@ def test_a_local_dask_cluster_builds_the_same_warehouse_as_the_sequential_runner
     assert again["articles_extracted"] == 0 and again["files_unchanged"] == again["files_seen"]
 
 
-def test_an_existing_dask_cluster_given_by_address_builds_the_same_warehouse_from_the_seeds(prefect_harness, tmp_path):
-    from distributed import LocalCluster
-
+def test_an_existing_dask_cluster_given_by_address_builds_the_same_warehouse_from_the_seeds(prefect_harness, tmp_path, cluster):
     ingest_flow(input_dir=SEED_ARTICLES, db_path=tmp_path / "seq.duckdb", batch_size=2)
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        summary = ingest_flow(input_dir=SEED_ARTICLES, db_path=tmp_path / "dask.duckdb", batch_size=2, runner="dask",
-                              dask_address=cluster.scheduler_address)
+    summary = ingest_flow(input_dir=SEED_ARTICLES, db_path=tmp_path / "dask.duckdb", batch_size=2, runner="dask",
+                          dask_address=cluster.scheduler_address)
     assert summary["articles_extracted"] == 5 and summary["batches"] == 3
     assert_same_warehouse(tmp_path / "seq.duckdb", tmp_path / "dask.duckdb")
 
 
-def test_an_article_retired_by_an_earlier_batch_is_extracted_for_its_copy_planned_ahead(prefect_harness, tmp_path, monkeypatch):
+def test_an_article_retired_by_an_earlier_batch_is_extracted_for_its_copy_planned_ahead(prefect_harness, tmp_path, monkeypatch, cluster):
     """A file edited in place while a new file takes its old text: the edit's batch retires the old
     article, the new file's batch, planned ahead when the article was still stored, planned it as a copy.
     Planned again, it wants the article extracted: the batch is extracted again on the flow's process,
-    and the warehouse ends as a sequential run leaves it."""
+    and the warehouse ends as a sequential run leaves it. The module's cluster of one single-threaded
+    worker, given by address, plans as far ahead (2 batches) as `dask_workers=1` would with a cluster of its own."""
     from flows import ingest_tasks
 
     old, edited = "Ofsted visited Surrey council in May.\n\nInspectors found drift.\n", "Ofsted praised Kent council's leaders.\n"
@@ -76,7 +87,7 @@ def test_an_article_retired_by_an_earlier_batch_is_extracted_for_its_copy_planne
     (corpus / "b.txt").write_text("Ofsted found Bromley council's services good.\n", encoding="utf-8")
     seq, dask = tmp_path / "seq.duckdb", tmp_path / "dask.duckdb"
     ingest_flow(input_dir=corpus, db_path=seq, batch_size=1)
-    ingest_flow(input_dir=corpus, db_path=dask, batch_size=1, runner="dask", dask_workers=1)
+    ingest_flow(input_dir=corpus, db_path=dask, batch_size=1, runner="dask", dask_address=cluster.scheduler_address)
     (corpus / "a.txt").write_text(edited, encoding="utf-8")
     (corpus / "c.txt").write_text(old, encoding="utf-8")
 
@@ -85,7 +96,7 @@ def test_an_article_retired_by_an_earlier_batch_is_extracted_for_its_copy_planne
     transform_batch = ingest_tasks.transform_batch
     monkeypatch.setattr(ingest_tasks, "transform_batch",
                         lambda docs, rules: (extracted_here.append(docs.height) if docs.height else None) or transform_batch(docs, rules))
-    summaries.append(ingest_flow(input_dir=corpus, db_path=dask, batch_size=1, runner="dask", dask_workers=1))
+    summaries.append(ingest_flow(input_dir=corpus, db_path=dask, batch_size=1, runner="dask", dask_address=cluster.scheduler_address))
     # a.txt was extracted on the worker; c.txt, sent off as a copy with nothing to extract, is extracted here.
     assert extracted_here == [1]
     for summary in summaries:

@@ -146,9 +146,8 @@ def test_report_inside_input_is_refused_before_any_work_serve_inbox_inbox_report
     assert ingest_flow(input_dir=inbox, db_path=db)["files_seen"] == 5
 
 
-def test_a_warehouse_with_mode_0600_and_a_group_keeps_its_mode_and_group_after_a_run(prefect_harness, tmp_path):
-    db = tmp_path / "w.duckdb"
-    ingest_flow(input_dir=SEED_ARTICLES, db_path=db)
+def test_a_warehouse_with_mode_0600_and_a_group_keeps_its_mode_and_group_after_a_run(prefect_harness, warehouse, tmp_path):
+    db = warehouse  # the sample ingested into a new file: a copy of the session's (conftest.built)
     group = 65534 if os.getgid() != 65534 else 0  # nogroup: any group other than the process's own
     os.chown(db, -1, group) if os.geteuid() == 0 else pytest.skip("giving a file another group needs root here")
     os.chmod(db, 0o600)

@@ -29,17 +29,36 @@ def inbox(tmp_path) -> Path:
     return sample_inbox(tmp_path / "inbox")
 
 
-@pytest.mark.parametrize("point", ["before_load", "during_load", "before_swap"])
-def test_sigkill_leaves_the_warehouse_exactly_as_it_was(prefect_harness, inbox, tmp_path, point):
-    db = tmp_path / "w.duckdb"
+@pytest.fixture(scope="module")
+def three_of_five(prefect_harness, tmp_path_factory) -> tuple[Path, Path, list[Path]]:
+    """An inbox holding three of the five sample articles and a warehouse of them, made once for the three
+    kill points (the same first run each made for itself); the two held back are named beside them."""
+    folder = tmp_path_factory.mktemp("three_of_five")
+    inbox = sample_inbox(folder / "inbox")
     first = sorted(inbox.glob("*.txt"))
     held_back = [first[1], first[3]]
     for f in held_back:
-        f.rename(tmp_path / f.name)
-    ingest_flow(input_dir=inbox, db_path=db)
+        f.unlink()
+    ingest_flow(input_dir=inbox, db_path=folder / "w.duckdb")
+    return inbox, folder / "w.duckdb", held_back
+
+
+@pytest.mark.parametrize("point", ["before_load", "during_load", "before_swap"])
+def test_sigkill_leaves_the_warehouse_exactly_as_it_was(three_of_five, tmp_path, point):
+    inbox, built, held_back = three_of_five
+    db = tmp_path / "w.duckdb"
+    shutil.copyfile(built, db)  # this kill point's own copy of the three articles' warehouse
     before = checksums(db)
     for f in held_back:
-        (tmp_path / f.name).rename(inbox / f.name)
+        shutil.copy2(SEED_ARTICLES / f.name, f)  # as the sample inbox was copied, times and all
+    try:
+        run_killed_then_again(inbox, db, before, point)
+    finally:  # the shared inbox holds the three articles again for the next kill point
+        for f in held_back:
+            f.unlink(missing_ok=True)
+
+
+def run_killed_then_again(inbox: Path, db: Path, before: dict, point: str) -> None:
     killed = cli(["ingest", "--input", str(inbox), "--db", str(db), "--no-quality"], {session.FAULT_ENV: point})
     assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
     assert checksums(db) == before

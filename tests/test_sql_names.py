@@ -8,7 +8,7 @@ import duckdb
 from flows.cli import main
 from flows.ingest import ingest_flow
 from flows.quality import quality_flow
-from tests.helpers import SEED_ARTICLES, query, sample_inbox
+from tests.helpers import query, sample_inbox
 
 ODD = [
     'CREATE SCHEMA "my ""odd"" schema"',
@@ -31,9 +31,8 @@ def test_names_are_quoted_as_duckdb_reads_them():
     assert con.sql("SELECT column_name FROM duckdb_columns() WHERE NOT internal").fetchall() == [(column,)]
 
 
-def test_users_own_tables_and_columns_with_odd_names_never_break_a_statement(prefect_harness, tmp_path, capsys):
-    db = tmp_path / "w.duckdb"
-    ingest_flow(input_dir=SEED_ARTICLES, db_path=db)
+def test_users_own_tables_and_columns_with_odd_names_never_break_a_statement(prefect_harness, warehouse, tmp_path, capsys):
+    db = warehouse  # the sample ingested into a new file: a copy of the session's (conftest.built)
     con = duckdb.connect(str(db))
     for statement in ODD:
         con.execute(statement)
