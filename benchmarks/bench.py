@@ -142,7 +142,7 @@ def run(articles: int, batch_size: int, naive_subset: int = 200, runner: str = "
     # The largest child process that has ended: a transform worker (shut down with its run) or a parse
     # sandbox; Prefect's temporary server is still running and not in it.
     child_peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    # Task runs per ingest (the same for every run, see flows/ingest.py): begin, rules, listing and
+    # Task runs of the full ingest (every batch new, see flows/ingest.py): begin, rules, listing and
     # known files; per batch read, decode and plan, transform, build tables, validate, load (a
     # distributed run also plans again and settles the extraction; a run whose batches are split among
     # processes sends the transform and finishes it too); visit events, the closing load and publish.

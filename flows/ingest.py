@@ -4,8 +4,9 @@ The table of contents of a run: begin run -> read rules -> list files -> read kn
 batch: read, decode and plan, transform (or: send the workers' shares, and at finish do this process's
 share), [plan again, settle extraction: with a Dask cluster, or batches split among processes, which
 are planned ahead], build tables, validate, load -> build visit events -> record missing files and the
-run -> publish. Every step is a task (flows/ingest_tasks.py) and every batch of a run takes the same
-steps, whatever its files hold, so the run graph is the same from run to run. Batching and the Dask
+run -> publish. Every step is a task (flows/ingest_tasks.py). A batch that writes nothing (unchanged,
+nothing to extract, record or retire) takes only its read and plan after the run's first batch, which
+loads the reference tables: the other steps would be task runs answering "nothing". Batching and the Dask
 runner are in flows/batches.py, the split among processes in transforms/parallel.py; the counts in
 flows/run_summary.py.
 """
@@ -170,16 +171,15 @@ class _BatchSteps:
         run.add_seconds(seconds)
         retired = incremental.retired_articles(planned, previous)
         with_reference = run.batches == 0
-        writes_nothing = ingest_batch.writes_nothing(planned, retired)
         # A batch that writes nothing, after the first (which loads the reference tables), builds no tables,
         # validates none and loads nothing: its build, validate and load would be task runs doing nothing
         # (an unchanged rerun of 100,000 articles ran 300 such, after the 300 of send, finish and plan again).
-        idle = writes_nothing and not with_reference
+        idle = ingest_batch.writes_nothing(planned, retired) and not with_reference
         with run.timed("validate"):
             if idle:
                 valid, invalid = validate_tables({})
             else:
-                tables = tasks.build_tables(extracted, planned, extracting, self.reference, run.run_id, with_reference, writes_nothing)
+                tables = tasks.build_tables(extracted, planned, extracting, self.reference, run.run_id, with_reference)
                 valid, invalid = tasks.validate(tables, extracting.select("article_key", "source_file"))
         with run.timed("load"):
             rejected = ingest_batch.rejected_rows(planned, invalid, run.run_id, datetime.now(timezone.utc).replace(tzinfo=None))

@@ -31,7 +31,6 @@ from warehouse.schema_version import WarehouseTooNew, current_version, latest_ve
 
 TASK = dict(cache_policy=NO_CACHE)
 IO_TASK = dict(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
-NO_TABLES: dict[str, pl.DataFrame] = {}
 
 
 def check_input_dir(input_dir: Path) -> None:
@@ -274,13 +273,11 @@ def settle_extraction(extracted: Extracted, seconds: dict[str, float], extracted
 
 @task(**TASK)
 def build_tables(extracted: Extracted, planned: pl.DataFrame, extracting: pl.DataFrame, reference: dict[str, pl.DataFrame],
-                 run_id: str, with_reference: bool, writes_nothing: bool) -> dict[str, pl.DataFrame]:
+                 run_id: str, with_reference: bool) -> dict[str, pl.DataFrame]:
     """Every table the batch loads: the marts of its articles, its raw_file and raw_text rows, and the
-    reference tables with the run's first batch. No tables for a batch that writes nothing, and no
-    article tables for one that extracts nothing (they would be empty: there is nothing to validate or
-    insert; its retired articles are deleted by key, see batch_load)."""
-    if writes_nothing and not with_reference:
-        return NO_TABLES
+    reference tables with the run's first batch. No article tables for a batch that extracts nothing
+    (they would be empty: there is nothing to validate or insert; its retired articles are deleted by
+    key, see batch_load). A batch that writes nothing never comes here (flows/ingest.py)."""
     tables = {}
     if not extracting.is_empty():
         source_files = extracting.select("article_key", "source_file", "content_sha256")
@@ -295,13 +292,11 @@ def validate(tables: dict[str, pl.DataFrame], source_files: pl.DataFrame) -> tup
 
 
 @task(**TASK)
-def load_warehouse(work_path: Path, batch: loader.LoadBatch | None, memory_limit: str,
+def load_warehouse(work_path: Path, batch: loader.LoadBatch, memory_limit: str,
                    count_tables: bool = False) -> tuple[dict[str, int], dict[str, int] | None, int]:
     """Rows written per table, rows held per table (``count_tables``: only the run's closing load wants
     them, and counting every table after every batch cost ~0.1 s a batch), and articles whose rows the
-    batch deleted. A batch that writes nothing (None) does not open the working copy."""
-    if batch is None:
-        return {}, None, 0
+    batch deleted."""
     con = loader.connect(work_path, memory_limit=memory_limit)
     try:
         written = loader.load(con, batch)
@@ -349,10 +344,8 @@ def publish_warehouse(db_path: Path, work_path: Path, articles_released: int, me
     session.publish(db_path, work_path, articles_released, memory_limit=memory_limit)
 
 
-def batch_load(tables: dict[str, pl.DataFrame], rejected: pl.DataFrame, replace_article_keys: list[str]) -> loader.LoadBatch | None:
-    """One batch's transaction, or None when it writes nothing (build_tables made no tables)."""
-    if not tables:
-        return None
+def batch_load(tables: dict[str, pl.DataFrame], rejected: pl.DataFrame, replace_article_keys: list[str]) -> loader.LoadBatch:
+    """One batch's transaction."""
     return loader.LoadBatch(
         run_row=None,
         raw_files=tables["raw_file"],

@@ -24,7 +24,7 @@ def test_a_batch_with_nothing_to_extract_runs_no_stage_and_builds_no_article_tab
     reference = marts.reference_marts(rules)
     with disable_run_logger():
         extracted, seconds = ingest_tasks.transform.fn(docs, rules)
-        tables = ingest_tasks.build_tables.fn(extracted, planned, ingest_batch.to_extract(planned), reference, "run-1", True, False)
+        tables = ingest_tasks.build_tables.fn(extracted, planned, ingest_batch.to_extract(planned), reference, "run-1", True)
         valid, rejected = ingest_tasks.validate.fn(tables, planned.select("article_key", "source_file"))
     assert seconds == {} and rejected.is_empty()
     assert set(tables) == {"raw_file", "raw_text", *reference} and tables["raw_file"]["source_file"].to_list() == ["a.txt"]

@@ -194,7 +194,7 @@ class SplitTransform:
         the time it then waited for the workers, counted in extract. The workers' shares, done while
         this process was busy elsewhere, are in no stage: the stages add up to the flow's own time."""
         rules = self.pool.rules
-        if self.docs.is_empty():  # an unchanged batch: no stage's set-up to pay for
+        if self.docs.is_empty():  # nothing to extract (every file rejected or a copy): no stage's set-up to pay for
             return Extracted.none(), {}
         if not self.futures:
             return transform_batch(self.docs, rules)
