@@ -82,7 +82,10 @@ def _schema(model):
     return model.to_schema()
 
 
-def _askable_at_once(schema) -> bool:
+@lru_cache(maxsize=None)
+def _askable_at_once(model) -> bool:
+    """Whether every check of the model can be asked at once (fixed per model: worked out once)."""
+    schema = _schema(model)
     if schema.checks or getattr(schema, "drop_invalid_rows", False):
         return False
     for column in schema.columns.values():
@@ -96,9 +99,9 @@ def _askable_at_once(schema) -> bool:
 
 def _when_every_row_passes(model, frame: pl.DataFrame) -> pl.DataFrame | None:
     """``model.validate(frame, lazy=True)`` when every row passes every check; None when one may fail."""
-    schema = _schema(model)
-    if not _askable_at_once(schema):
+    if not _askable_at_once(model):
         return None
+    schema = _schema(model)
     try:
         # Columns present and no others, each coerced to its type (a value that cannot be is an error here).
         with config_context(validation_depth=ValidationDepth.SCHEMA_ONLY):
