@@ -199,3 +199,25 @@ def test_visit_months_in_the_warehouse_split_and_key_events(prefect_harness, tmp
     assert [(m, b, str(d), f) for m, b, d, f in events] == [(1, "visit_month", "2024-01-01", ["paper.txt"]), (2, "visit_month", "2024-02-01", ["other.txt"])]
     assert merged == [(2, "visit_month", 2)]
 
+
+
+def test_events_built_a_slice_of_authorities_at_a_time_are_those_of_the_whole_warehouse_at_once(warehouse, monkeypatch):
+    """The rebuild holds one slice of authorities at a time (memory); each slice size gives the same rows, in
+    the same order, as one slice holding every authority."""
+    from warehouse import events as rebuild
+
+    con = loader.connect(warehouse, memory_limit=DEFAULTS.duckdb_memory_limit)
+    try:
+        authorities = con.sql("SELECT count(DISTINCT la_key) FROM fct_visit").fetchall()[0][0]
+        assert authorities >= 3  # else no slice size below would split them
+        by_size = {}
+        for size in (1, 2, authorities):
+            monkeypatch.setattr(rebuild, "AUTHORITIES_PER_SLICE", size)
+            by_size[size] = rebuild._events_by_slice(con)
+    finally:
+        con.close()
+    whole = by_size[authorities]
+    assert whole[0].height >= authorities and whole[1].height >= whole[0].height and whole[2].height > 0
+    for size in (1, 2):
+        for part, of_whole in zip(by_size[size], whole):
+            assert part.equals(of_whole)
