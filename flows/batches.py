@@ -1,7 +1,8 @@
 """How an ingest walks its batches: one after the other, or with a Dask cluster extracting batches
 ahead while earlier ones load.
 
-Memory follows the batch size, not the corpus. With a Dask runner, a batch is read, planned and sent
+The batches' memory follows the batch size, not the corpus (the run's end still grows with it: see the
+README's fourth round of issue 22). With a Dask runner, a batch is read, planned and sent
 for extraction while earlier batches are still extracting or loading, as many ahead as the cluster
 has workers (plus one, so that none waits); each batch is then finished (planned again, loaded) in
 order, on the flow's process, the warehouse's single writer.

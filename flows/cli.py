@@ -188,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     ing.add_argument("--input", type=Path, default=settings.DEFAULTS.articles_dir, help="folder of raw article files (default: seeds/articles)")
     ing.add_argument("--db", type=Path, default=settings.DEFAULTS.db_path, help="warehouse file (default: warehouse/ofsted.duckdb)")
     add_setting(ing, "--max-file-bytes", "max_file_bytes", type=int, help="files larger than this are rejected unread")
-    add_setting(ing, "--batch-size", "batch_size", type=positive_int, help="articles per batch: memory follows this, not the corpus")
+    add_setting(ing, "--batch-size", "batch_size", type=positive_int, help="articles per batch: the batches' memory follows this, not the corpus")
     ing.add_argument("--report", type=Path, default=settings.DEFAULTS.report_dir, help="folder for the data-quality report (default: report/)")
     ing.add_argument("--site", type=Path, help="folder for the briefing site (default: site/ beside the report folder)")
     add_runner_arguments(ing)
