@@ -13,7 +13,7 @@ import duckdb
 import polars as pl
 
 from schemas.validate import validate_table
-from transforms.visit_events import RULE_VERSION, build_visit_events, event_findings
+from transforms.visit_events import EVENT_FINDING_ORDER, EVENT_ORDER, LINK_ORDER, RULE_VERSION, build_visit_events, event_findings
 from warehouse.loader import insert_frame
 from warehouse.session import roll_back
 
@@ -42,7 +42,7 @@ SELECT concat_ws('/',
 # mentions (as Python rows while they are grouped) at a time rather than the whole warehouse's: at 30,000 articles
 # the whole took 400 MB beyond a batch's peak, and it grows with the corpus where a batch does not.
 AUTHORITIES_PER_SLICE = 16
-_IN_SLICE = " la_key IN (SELECT unnest(?::VARCHAR[]))"
+_IN_SLICE = "la_key IN (SELECT unnest(?::VARCHAR[]))"
 
 
 def _events_by_slice(con: duckdb.DuckDBPyConnection) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
@@ -52,14 +52,13 @@ def _events_by_slice(con: duckdb.DuckDBPyConnection) -> tuple[pl.DataFrame, pl.D
     slices = [las[i : i + AUTHORITIES_PER_SLICE] for i in range(0, len(las), AUTHORITIES_PER_SLICE)] or [[]]
     events, links, findings = [], [], []
     for las_of_slice in slices:
-        mentions = con.sql(MENTIONS_SQL + "WHERE v." + _IN_SLICE.strip(), params=[las_of_slice]).pl()
-        slice_events, link = build_visit_events(mentions, con.sql(INSPECTIONS_SQL + " AND" + _IN_SLICE, params=[las_of_slice]).pl())
-        findings.append(event_findings(con.sql(FINDINGS_SQL + " AND" + _IN_SLICE, params=[las_of_slice]).pl(), mentions, link))
+        mentions = con.sql(f"{MENTIONS_SQL} WHERE v.{_IN_SLICE}", params=[las_of_slice]).pl()
+        slice_events, link = build_visit_events(mentions, con.sql(f"{INSPECTIONS_SQL} AND {_IN_SLICE}", params=[las_of_slice]).pl())
+        findings.append(event_findings(con.sql(f"{FINDINGS_SQL} AND {_IN_SLICE}", params=[las_of_slice]).pl(), mentions, link))
         events.append(slice_events)
         links.append(link)
-        del mentions
-    return (pl.concat(events).sort("la_key", "event_date", "visit_event_key", nulls_last=True), pl.concat(links).sort("visit_key"),
-            pl.concat(findings).sort("visit_event_key", "theme", "polarity"))
+    return (pl.concat(events).sort(*EVENT_ORDER, nulls_last=True), pl.concat(links).sort(*LINK_ORDER),
+            pl.concat(findings).sort(*EVENT_FINDING_ORDER))
 
 
 def rebuild_visit_events(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, int]:
