@@ -201,23 +201,42 @@ def test_visit_months_in_the_warehouse_split_and_key_events(prefect_harness, tmp
 
 
 
-def test_events_built_a_slice_of_authorities_at_a_time_are_those_of_the_whole_warehouse_at_once(warehouse, monkeypatch):
-    """The rebuild holds one slice of authorities at a time (memory); each slice size gives the same rows, in
-    the same order, as one slice holding every authority."""
+def test_events_built_and_written_a_slice_of_authorities_at_a_time_are_those_of_the_whole_warehouse_at_once(warehouse, monkeypatch):
+    """The rebuild builds, checks and writes one slice of authorities at a time (memory); slices of one
+    authority each, of a few, and of every authority at once leave the same rows in every table they write."""
+    import shutil
+
     from warehouse import events as rebuild
 
-    con = loader.connect(warehouse, memory_limit=DEFAULTS.duckdb_memory_limit)
-    try:
-        authorities = con.sql("SELECT count(DISTINCT la_key) FROM fct_visit").fetchall()[0][0]
-        assert authorities >= 3  # else no slice size below would split them
-        by_size = {}
-        for size in (1, 2, authorities):
-            monkeypatch.setattr(rebuild, "AUTHORITIES_PER_SLICE", size)
-            by_size[size] = rebuild._events_by_slice(con)
-    finally:
-        con.close()
-    whole = by_size[authorities]
-    assert whole[0].height >= authorities and whole[1].height >= whole[0].height and whole[2].height > 0
-    for size in (1, 2):
-        for part, of_whole in zip(by_size[size], whole):
-            assert part.equals(of_whole)
+    tables = {
+        "dim_visit_event": "SELECT * EXCLUDE (article_keys), list_sort(article_keys) AS article_keys FROM dim_visit_event ORDER BY ALL",
+        "fct_visit_event_finding": "SELECT * EXCLUDE (article_keys, source_files), list_sort(article_keys) AS a, list_sort(source_files) AS s "
+                                   "FROM fct_visit_event_finding ORDER BY ALL",
+        "fct_visit": "SELECT visit_key, visit_event_key FROM fct_visit ORDER BY ALL",
+    }
+    built, used = {}, []
+    real_slices = rebuild.authority_slices
+    monkeypatch.setattr(rebuild, "authority_slices", lambda con: used.append(real_slices(con)) or used[-1])
+    for max_rows in (1, 40, 10**9):
+        db = warehouse.with_name(f"slices_{max_rows}.duckdb")
+        shutil.copyfile(warehouse, db)
+        monkeypatch.setattr(rebuild, "ROWS_PER_SLICE", max_rows)
+        con = loader.connect(db, memory_limit=DEFAULTS.duckdb_memory_limit)
+        try:
+            con.execute("DELETE FROM visit_event_build")
+            con.execute("UPDATE fct_visit SET visit_event_key = NULL")
+            written = rebuild.rebuild_visit_events(con, "slices")
+            built[max_rows] = {name: con.sql(sql).pl() for name, sql in tables.items()}
+        finally:
+            con.close()
+        assert written == {"dim_visit_event": built[max_rows]["dim_visit_event"].height,
+                           "fct_visit_event_finding": built[max_rows]["fct_visit_event_finding"].height}
+    authorities = sum(len(s) for s in used[0])
+    assert authorities >= 3 and len(used[0]) == authorities  # one authority a slice
+    assert 1 < len(used[1]) < authorities and len(used[2]) == 1
+    whole = built[10**9]
+    assert whole["dim_visit_event"].height >= authorities and whole["fct_visit_event_finding"].height > 0
+    assert whole["fct_visit"]["visit_event_key"].null_count() < whole["fct_visit"].height
+    for max_rows in (1, 40):
+        for name in tables:
+            assert built[max_rows][name].equals(whole[name]), (max_rows, name)

@@ -1,4 +1,4 @@
-"""Rebuilds the visit events over the whole warehouse, in one transaction, after a run's articles are in.
+"""Rebuilds the visit events over the whole warehouse after a run's articles are in.
 
 Events are a function of every mention the warehouse holds (transforms/visit_events.py), so they
 are recomputed from scratch rather than patched per batch: that is what makes them the same
@@ -13,7 +13,7 @@ import duckdb
 import polars as pl
 
 from schemas.validate import validate_table
-from transforms.visit_events import EVENT_FINDING_ORDER, EVENT_ORDER, LINK_ORDER, RULE_VERSION, build_visit_events, event_findings
+from transforms.visit_events import RULE_VERSION, build_visit_events, event_findings
 from warehouse.loader import insert_frame
 from warehouse.session import roll_back
 
@@ -38,27 +38,43 @@ SELECT concat_ws('/',
 """
 
 
-# Authorities whose events are built at once. No event spans two authorities, so the rebuild holds one slice's
-# mentions (as Python rows while they are grouped) at a time rather than the whole warehouse's: at 30,000 articles
-# the whole took 400 MB beyond a batch's peak, and it grows with the corpus where a batch does not.
-AUTHORITIES_PER_SLICE = 16
+# How many rows of input (visits, and inspection findings) a slice of authorities holds at most; one
+# authority with more is a slice alone. No event spans two authorities, so the rebuild builds, checks and
+# writes one slice's events at a time, and holds only that slice's rows (as Python rows while they are
+# grouped): at 100,000 bench articles a slice of 16 authorities held 370,000 rows and 300 MB, and the whole
+# warehouse's events held at once before being written took the run's peak to 2 GB, growing with the corpus.
+# Smaller slices cost time (a scan of the findings each) and saved no memory there: 20,000 rows gave the
+# same peak as 150,000, in 35 s against 19 s.
+ROWS_PER_SLICE = 150_000
 _IN_SLICE = "la_key IN (SELECT unnest(?::VARCHAR[]))"
+SLICE_ROWS_SQL = """
+SELECT v.la_key, v.n + coalesce(f.n, 0) AS n
+FROM (SELECT la_key, count(*) AS n FROM fct_visit WHERE la_key IS NOT NULL GROUP BY la_key) v
+LEFT JOIN (SELECT la_key, count(*) AS n FROM fct_finding WHERE is_inspection_finding GROUP BY la_key) f USING (la_key)
+ORDER BY v.la_key
+"""
 
 
-def _events_by_slice(con: duckdb.DuckDBPyConnection) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """build_visit_events and event_findings over every authority, a slice of authorities at a time; the
-    slices' rows put together in the order one call over the whole warehouse gives."""
-    las = [r[0] for r in con.sql("SELECT DISTINCT la_key FROM fct_visit ORDER BY la_key").fetchall()]
-    slices = [las[i : i + AUTHORITIES_PER_SLICE] for i in range(0, len(las), AUTHORITIES_PER_SLICE)] or [[]]
-    events, links, findings = [], [], []
-    for las_of_slice in slices:
-        mentions = con.sql(f"{MENTIONS_SQL} WHERE v.{_IN_SLICE}", params=[las_of_slice]).pl()
-        slice_events, link = build_visit_events(mentions, con.sql(f"{INSPECTIONS_SQL} AND {_IN_SLICE}", params=[las_of_slice]).pl())
-        findings.append(event_findings(con.sql(f"{FINDINGS_SQL} AND {_IN_SLICE}", params=[las_of_slice]).pl(), mentions, link))
-        events.append(slice_events)
-        links.append(link)
-    return (pl.concat(events).sort(*EVENT_ORDER, nulls_last=True), pl.concat(links).sort(*LINK_ORDER),
-            pl.concat(findings).sort(*EVENT_FINDING_ORDER))
+def authority_slices(con: duckdb.DuckDBPyConnection, max_rows: int | None = None) -> list[list[str]]:
+    """The authorities with visits, in key order, cut into runs of at most ``max_rows`` rows of input
+    (ROWS_PER_SLICE by default)."""
+    limit = ROWS_PER_SLICE if max_rows is None else max_rows
+    slices: list[list[str]] = []
+    held = 0
+    for la_key, rows in con.sql(SLICE_ROWS_SQL).fetchall():
+        if not slices or held + rows > limit:
+            slices.append([])
+            held = 0
+        slices[-1].append(la_key)
+        held += rows
+    return slices
+
+
+def events_of_slice(con: duckdb.DuckDBPyConnection, las: list[str]) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """build_visit_events and event_findings for some authorities: (events, visit links, event findings)."""
+    mentions = con.sql(f"{MENTIONS_SQL} WHERE v.{_IN_SLICE}", params=[las]).pl()
+    events, link = build_visit_events(mentions, con.sql(f"{INSPECTIONS_SQL} AND {_IN_SLICE}", params=[las]).pl())
+    return events, link, event_findings(con.sql(f"{FINDINGS_SQL} AND {_IN_SLICE}", params=[las]).pl(), mentions, link)
 
 
 def rebuild_visit_events(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, int]:
@@ -70,20 +86,31 @@ def rebuild_visit_events(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[st
     unlinked = con.sql("SELECT count(*) FROM fct_visit WHERE visit_event_key IS NULL").fetchall()[0][0]
     if last and last[0][0] == fingerprint and not unlinked:
         return {}
-    events, link, findings = _events_by_slice(con)
-    events, bad_events = validate_table("dim_visit_event", events)
-    findings = findings.join(events.select("visit_event_key"), on="visit_event_key", how="semi")
-    findings, bad_findings = validate_table("fct_visit_event_finding", findings)
-    link = link.join(events.select("visit_event_key"), on="visit_event_key", how="semi")
     now = datetime.now(timezone.utc).replace(tzinfo=None)
-    rejected = pl.concat([bad_events, bad_findings]).with_columns(pl.lit(run_id).alias("run_id"), pl.lit(now).alias("rejected_at"))
+    written = {"dim_visit_event": 0, "fct_visit_event_finding": 0}
+    links, rejected = [], []
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute("DELETE FROM dim_visit_event")
         con.execute("DELETE FROM fct_visit_event_finding")
-        for name, frame in (("dim_visit_event", events), ("fct_visit_event_finding", findings), ("rejected_rows", rejected)):
-            insert_frame(con, name, frame)
-        con.register("event_link", link)
+        for las in authority_slices(con):
+            events, link, findings = events_of_slice(con, las)
+            events, bad_events = validate_table("dim_visit_event", events)
+            findings = findings.join(events.select("visit_event_key"), on="visit_event_key", how="semi")
+            findings, bad_findings = validate_table("fct_visit_event_finding", findings)
+            written["dim_visit_event"] += insert_frame(con, "dim_visit_event", events)
+            written["fct_visit_event_finding"] += insert_frame(con, "fct_visit_event_finding", findings)
+            links.append(link.join(events.select("visit_event_key"), on="visit_event_key", how="semi"))
+            rejected += [bad_events, bad_findings]
+            del events, findings
+            # Committed slice by slice: DuckDB holds a transaction's appended rows in memory until it commits
+            # (300 MB more at 100,000 bench articles). A rebuild stopped half-way is never seen: the run works
+            # on a private copy of the warehouse, published only whole and discarded on any error (session.py).
+            con.execute("COMMIT")
+            con.execute("BEGIN TRANSACTION")
+        if rejected:
+            insert_frame(con, "rejected_rows", pl.concat(rejected).with_columns(pl.lit(run_id).alias("run_id"), pl.lit(now).alias("rejected_at")))
+        con.register("event_link", pl.concat(links) if links else pl.DataFrame(schema={"visit_key": pl.String, "visit_event_key": pl.String}))
         # Only rows whose key changes are written: after an unchanged run, none.
         con.execute(
             """
@@ -95,9 +122,9 @@ def rebuild_visit_events(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[st
         )
         con.unregister("event_link")
         con.execute("DELETE FROM visit_event_build")
-        con.execute("INSERT INTO visit_event_build VALUES (?, ?, ?, ?)", [fingerprint, run_id, now, events.height])
+        con.execute("INSERT INTO visit_event_build VALUES (?, ?, ?, ?)", [fingerprint, run_id, now, written["dim_visit_event"]])
         con.execute("COMMIT")
     except BaseException as err:
         roll_back(con, err)
         raise
-    return {"dim_visit_event": events.height, "fct_visit_event_finding": findings.height}
+    return written
