@@ -24,7 +24,7 @@ from transforms.decode import sha256_hex
 from transforms.documents import extraction_docs
 from transforms.pipeline import Extracted, transform_batch
 from transforms.parallel import SplitTransform, TransformPool
-from transforms.rules import Rules, load_rules
+from transforms.rules import Rules, load_rules_once
 from warehouse import completeness, loader, session
 from warehouse.events import rebuild_visit_events
 from warehouse.schema_version import WarehouseTooNew, current_version, latest_version
@@ -48,7 +48,7 @@ def begin_run(db_path: Path, lock_wait_seconds: float, memory_limit: str) -> Pat
 
 @task(**IO_TASK)
 def read_rules(seeds_dir: Path) -> Rules:
-    return load_rules(seeds_dir)
+    return load_rules_once(seeds_dir)
 
 
 @task(**IO_TASK)

@@ -83,3 +83,28 @@ def test_ascii_boundaries_match_the_same_rules_in_news_text(rules):
     for unicode_pattern in raw:
         assert (text.str.contains(unicode_pattern).to_list() == text.str.contains(ascii_word_boundaries(unicode_pattern)).to_list()), unicode_pattern
     assert rules.theme_cues["pattern"].str.contains(r"\(\?-u:\\b\)", literal=False).any()
+
+
+def test_rules_are_read_again_when_a_rule_file_changes_and_kept_while_none_does(tmp_path):
+    """A served deployment keeps its rules between runs; an analyst's edit takes effect on the next run."""
+    import shutil
+
+    from transforms.rules import load_rules, load_rules_once
+
+    seeds = tmp_path / "seeds"
+    for folder in ("rules", "vocabulary", "reference"):
+        shutil.copytree(RULES.parent / folder, seeds / folder)
+    first = load_rules_once(seeds)
+    assert load_rules_once(seeds) is first
+    assert first.speech_verbs == load_rules(seeds).speech_verbs
+    verbs = seeds / "rules" / "speech_verbs.csv"
+    rows = list(csv.DictReader(verbs.open(encoding="utf-8")))
+    with verbs.open("a", encoding="utf-8", newline="") as out:
+        csv.DictWriter(out, fieldnames=list(rows[0])).writerow({**rows[0], "verb": "harrumphed"})
+    edited = load_rules_once(seeds)
+    assert edited is not first and "harrumphed" in edited.speech_verbs and "harrumphed" not in first.speech_verbs
+    (seeds / "vocabulary" / "themes.csv").write_bytes((seeds / "vocabulary" / "themes.csv").read_bytes() + b"")
+    assert load_rules_once(seeds) is edited  # rewritten with the same bytes: nothing to read again
+    (seeds / "rules" / "la_aliases.csv").unlink()
+    with pytest.raises(FileNotFoundError):
+        load_rules_once(seeds)

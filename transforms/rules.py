@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -225,3 +226,35 @@ def load_rules(seeds_dir: Path) -> Rules:
         previous_rating_frames=_for_polars(_csv(rules_dir / "previous_rating_frames.csv"), "pattern"),
         inspection_date_frames=_for_polars(_csv(rules_dir / "inspection_date_frames.csv"), "pattern"),
     )
+
+
+# The folders of seeds/ that load_rules reads CSV files from.
+RULE_FOLDERS = ("rules", "vocabulary", "reference")
+# Rules loaded by this process, by folder and content; a few entries (the tests load edited copies).
+_LOADED: dict[tuple[str, str], Rules] = {}
+_LOADED_MAX = 4
+
+
+def rules_fingerprint(seeds_dir: Path) -> str:
+    """sha256 of every CSV file's name and bytes in the folders load_rules reads (a superset of the
+    files it reads: a change to any of them gives another fingerprint)."""
+    digest = hashlib.sha256()
+    for folder in RULE_FOLDERS:
+        for path in sorted((seeds_dir / folder).glob("*.csv")):
+            digest.update(f"{folder}/{path.name}\0".encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def load_rules_once(seeds_dir: Path) -> Rules:
+    """load_rules, kept by this process while the files it reads stay byte for byte the same. A served
+    deployment, or a test session, runs many flows in one process, and each paid 0.24 s to parse the
+    same CSV files again; reading and hashing them costs a few ms. An edited rule file is read anew
+    on the next run. The Rules are shared: no caller changes them (dataclasses.replace makes a copy)."""
+    key = (str(Path(seeds_dir).resolve()), rules_fingerprint(Path(seeds_dir)))
+    if key not in _LOADED:
+        rules = load_rules(Path(seeds_dir))
+        if len(_LOADED) >= _LOADED_MAX:
+            _LOADED.pop(next(iter(_LOADED)))
+        _LOADED[key] = rules
+    return _LOADED[key]
