@@ -378,15 +378,20 @@ def extract_visits(sentences: pl.DataFrame, mentions: pl.DataFrame, rules: Rules
     may_date_relative = ~may_date & text.str.contains(RELATIVE_HINT)
     no_date = [pl.lit(None, dtype=pl.String).alias(part) for part in ("month", "year")]
     # Long, one small frame per grade: a list of structs over every sentence costs more than the regexes.
-    cues = pl.concat(
-        [
-            pl.concat([of_grade.filter(may_date).with_columns(*rating_date(cue)),
-                       of_grade.filter(may_date_relative).with_columns(*relative_date(cue)),
-                       of_grade.filter(~may_date & ~may_date_relative).with_columns(*no_date)])
-            .select("article_key", "la_name", "start", "pos", "rating", "month", "year")
-            for cue, of_grade in zip(cue_of, (found.filter(pl.col("_group") == i) for i in range(len(rating_rows))))
-        ]
-    ).sort("article_key", "la_name", "start", "pos", maintain_order=True)
+    # A grade, or a kind of date, that no sentence of the batch holds is not built at all: building its
+    # expressions compiles their regexes (extract_groups does at once), a fixed cost of every batch that
+    # was most of a small batch's rating work.
+    kinds = ((may_date, rating_date), (may_date_relative, relative_date), (~may_date & ~may_date_relative, lambda cue: no_date))
+    cue_columns = ["article_key", "la_name", "start", "pos", "rating", "month", "year"]
+    dated_cues = [
+        part.with_columns(*dating(cue)).select(cue_columns)
+        for cue, of_grade in zip(cue_of, (found.filter(pl.col("_group") == i) for i in range(len(rating_rows))))
+        if of_grade.height
+        for part, dating in ((of_grade.filter(which), dating) for which, dating in kinds)
+        if part.height
+    ]
+    cues = (pl.concat(dated_cues) if dated_cues else found.clear().with_columns(*no_date).select(cue_columns)).sort(
+        "article_key", "la_name", "start", "pos", maintain_order=True)
     # An undated statement may be dated by the sentence beside it, which dates the inspection that gave it.
     by_neighbour = pl.col("year").is_null() & pl.col("n_year").is_not_null()
     rating = cues.join(neighbour_rating_dates(s, rules), on=["article_key", "la_name", "start"], how="left").group_by("article_key", "la_name").agg(
