@@ -108,3 +108,29 @@ def test_rules_are_read_again_when_a_rule_file_changes_and_kept_while_none_does(
     (seeds / "rules" / "la_aliases.csv").unlink()
     with pytest.raises(FileNotFoundError):
         load_rules_once(seeds)
+
+
+def test_rules_read_while_a_file_was_saved_are_not_kept(tmp_path, monkeypatch):
+    """A file saved between hashing and reading: those rules may mix old and new, so they are not kept
+    under the old bytes' fingerprint (undoing the edit must not bring them back)."""
+    import shutil
+
+    from transforms import rules as rules_module
+
+    seeds = tmp_path / "seeds"
+    for folder in ("rules", "vocabulary", "reference"):
+        shutil.copytree(RULES.parent / folder, seeds / folder)
+    verbs = seeds / "rules" / "speech_verbs.csv"
+    original = verbs.read_bytes()
+    real_load = rules_module.load_rules
+
+    def load_then_save(folder):
+        loaded = real_load(folder)
+        verbs.write_bytes(original + original.splitlines(keepends=True)[-1])
+        return loaded
+
+    monkeypatch.setattr(rules_module, "load_rules", load_then_save)
+    raced = rules_module.load_rules_once(seeds)
+    monkeypatch.setattr(rules_module, "load_rules", real_load)
+    verbs.write_bytes(original)
+    assert rules_module.load_rules_once(seeds) is not raced

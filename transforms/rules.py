@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -233,6 +234,7 @@ RULE_FOLDERS = ("rules", "vocabulary", "reference")
 # Rules loaded by this process, by folder and content; a few entries (the tests load edited copies).
 _LOADED: dict[tuple[str, str], Rules] = {}
 _LOADED_MAX = 4
+_LOADING = threading.Lock()  # flows may run in threads of one process
 
 
 def rules_fingerprint(seeds_dir: Path) -> str:
@@ -251,10 +253,18 @@ def load_rules_once(seeds_dir: Path) -> Rules:
     deployment, or a test session, runs many flows in one process, and each paid 0.24 s to parse the
     same CSV files again; reading and hashing them costs a few ms. An edited rule file is read anew
     on the next run. The Rules are shared: no caller changes them (dataclasses.replace makes a copy)."""
-    key = (str(Path(seeds_dir).resolve()), rules_fingerprint(Path(seeds_dir)))
-    if key not in _LOADED:
-        rules = load_rules(Path(seeds_dir))
-        if len(_LOADED) >= _LOADED_MAX:
-            _LOADED.pop(next(iter(_LOADED)))
-        _LOADED[key] = rules
-    return _LOADED[key]
+    seeds_dir = Path(seeds_dir)
+    folder = str(seeds_dir.resolve())
+    before = rules_fingerprint(seeds_dir)
+    with _LOADING:
+        rules = _LOADED.get((folder, before))
+    if rules is not None:
+        return rules
+    rules = load_rules(seeds_dir)
+    # A file saved while it was being read: these rules may mix old and new; used, never kept.
+    if rules_fingerprint(seeds_dir) == before:
+        with _LOADING:
+            if len(_LOADED) >= _LOADED_MAX:
+                _LOADED.pop(next(iter(_LOADED)))
+            _LOADED[(folder, before)] = rules
+    return rules

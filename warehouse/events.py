@@ -80,7 +80,8 @@ def events_of_slice(con: duckdb.DuckDBPyConnection, las: list[str]) -> tuple[pl.
 def rebuild_visit_events(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, int]:
     """Replaces dim_visit_event and fct_visit_event_finding and sets fct_visit.visit_event_key.
     Rows that fail their model go to rejected_rows (a bug, but one that must not stop the run).
-    Skipped (returns {}) when nothing the events depend on changed since the last rebuild."""
+    Skipped (returns {}) when nothing the events depend on changed since the last rebuild. Each slice is
+    committed as it is written: call it on a run's working copy, which is published whole or discarded."""
     fingerprint = f"rule {RULE_VERSION}/" + con.sql(FINGERPRINT_SQL).fetchall()[0][0]
     last = con.sql("SELECT inputs_fingerprint FROM visit_event_build").fetchall()
     unlinked = con.sql("SELECT count(*) FROM fct_visit WHERE visit_event_key IS NULL").fetchall()[0][0]
