@@ -129,11 +129,6 @@ EVENT_FINDING_SCHEMA = {
     "article_keys": pl.List(pl.String),
     "source_files": pl.List(pl.String),
 }
-# The order of each result's rows: the warehouse's rebuild puts together the results of slices of
-# authorities in this order too (warehouse/events.py).
-EVENT_ORDER = ("la_key", "event_date", "visit_event_key")
-LINK_ORDER = ("visit_key",)
-EVENT_FINDING_ORDER = ("visit_event_key", "theme", "polarity")
 
 
 # Identity, not field equality: two events with the same facts are still two events.
@@ -465,9 +460,9 @@ def build_visit_events(mentions: pl.DataFrame, inspections: pl.DataFrame) -> tup
         .join(lists, on="visit_event_key", how="left")
         .select(list(EVENT_SCHEMA))
         .cast(EVENT_SCHEMA)
-        .sort(*EVENT_ORDER, nulls_last=True)
+        .sort("la_key", "event_date", "visit_event_key", nulls_last=True)
     )
-    return events, link.drop("member_no").sort(*LINK_ORDER)
+    return events, link.drop("member_no").sort("visit_key")
 
 
 def event_findings(findings: pl.DataFrame, mentions: pl.DataFrame, link: pl.DataFrame) -> pl.DataFrame:
@@ -492,4 +487,4 @@ def event_findings(findings: pl.DataFrame, mentions: pl.DataFrame, link: pl.Data
     )
     keys = [hash_key("visit_event_finding", e, t, p) for e, t, p in out.select("visit_event_key", "theme", "polarity").iter_rows()]
     out = out.with_columns(pl.Series("visit_event_finding_key", keys, dtype=pl.String))
-    return out.select(list(EVENT_FINDING_SCHEMA)).cast(EVENT_FINDING_SCHEMA).sort(*EVENT_FINDING_ORDER)
+    return out.select(list(EVENT_FINDING_SCHEMA)).cast(EVENT_FINDING_SCHEMA).sort("visit_event_key", "theme", "polarity")

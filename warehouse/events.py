@@ -55,14 +55,12 @@ ORDER BY v.la_key
 """
 
 
-def authority_slices(con: duckdb.DuckDBPyConnection, max_rows: int | None = None) -> list[list[str]]:
-    """The authorities with visits, in key order, cut into runs of at most ``max_rows`` rows of input
-    (ROWS_PER_SLICE by default)."""
-    limit = ROWS_PER_SLICE if max_rows is None else max_rows
+def authority_slices(con: duckdb.DuckDBPyConnection) -> list[list[str]]:
+    """The authorities with visits, in key order, cut into runs of at most ROWS_PER_SLICE rows of input."""
     slices: list[list[str]] = []
     held = 0
     for la_key, rows in con.sql(SLICE_ROWS_SQL).fetchall():
-        if not slices or held + rows > limit:
+        if not slices or held + rows > ROWS_PER_SLICE:
             slices.append([])
             held = 0
         slices[-1].append(la_key)
