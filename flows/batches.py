@@ -1,11 +1,11 @@
 """How an ingest walks its batches: one after the other, or with a Dask cluster extracting batches
 ahead while earlier ones load.
 
-The batches' memory follows the batch size, not the corpus (the run's end still grows with it: see the
-README's fourth round of issue 22). With a Dask runner, a batch is read, planned and sent
-for extraction while earlier batches are still extracting or loading, as many ahead as the cluster
-has workers (plus one, so that none waits); each batch is then finished (planned again, loaded) in
-order, on the flow's process, the warehouse's single writer.
+The batches' memory follows the batch size, not the corpus (so does the visit-event rebuild at the
+run's end, a slice of authorities at a time: warehouse/events.py). With a Dask runner, a batch is
+read, planned and sent for extraction while earlier batches are still extracting or loading, as many
+ahead as the cluster has workers (plus one, so that none waits); each batch is then finished
+(planned again, loaded) in order, on the flow's process, the warehouse's single writer.
 """
 
 from __future__ import annotations
