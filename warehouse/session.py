@@ -550,14 +550,20 @@ def check_working_copy(path: Path) -> None:
                               "defeated?); nothing was published and the warehouse is unchanged")
 
 
+def _reads(columns: list[str]) -> str:
+    """What reading a table back selects: every value of every column, folded into two numbers (the same
+    two for every table, so that several tables can be read in one UNION ALL)."""
+    return f"count(*), hash({', '.join(f'bit_xor(hash({quote_name(c)}))' for c in columns)})"
+
+
 def _read_back(con, table: str, columns: list[str]) -> None:
     """Reads every value of ``table`` once. A table of long texts can need more memory in one pass than
     the run's limit allows (DuckDB reads a vector of 2,048 rows at a time) even though each text fitted
     when it was loaded; then it is read again by halves of its rowid range, down to one row, so that a
     warehouse which has grown past the limit is still checked rather than called unpublishable."""
-    reads = "".join(f", bit_xor(hash({quote_name(c)}))" for c in columns)
+    reads = _reads(columns)
     try:
-        con.sql(f"SELECT count(*){reads} FROM {table}").fetchall()
+        con.sql(f"SELECT {reads} FROM {table}").fetchall()
         return
     except Exception as err:
         if not _is_out_of_memory(err):
@@ -567,7 +573,7 @@ def _read_back(con, table: str, columns: list[str]) -> None:
     while ranges:
         first, last = ranges.pop()
         try:
-            con.execute(f"SELECT count(*){reads} FROM {table} WHERE rowid BETWEEN ? AND ?", [first, last]).fetchall()
+            con.execute(f"SELECT {reads} FROM {table} WHERE rowid BETWEEN ? AND ?", [first, last]).fetchall()
         except Exception as err:
             if not _is_out_of_memory(err) or first == last:
                 raise
@@ -583,10 +589,8 @@ def _read_back_together(con, tables: list[tuple[str, list[str]]]) -> None:
     """``_read_back`` of several tables in one statement: a small run's check was mostly the set-up of two
     queries a table, some fifty tables. Should the statement run out of memory, each table is read again
     on its own, as _read_back does."""
-    parts = [f"SELECT count(*), hash({', '.join(f'bit_xor(hash({quote_name(c)}))' for c in columns)}) FROM {table}"
-             for table, columns in tables]
     try:
-        con.sql(" UNION ALL ".join(parts)).fetchall()
+        con.sql(" UNION ALL ".join(f"SELECT {_reads(columns)} FROM {table}" for table, columns in tables)).fetchall()
         return
     except Exception as err:
         if not _is_out_of_memory(err):
